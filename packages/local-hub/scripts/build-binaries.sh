@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Builds (or finds) everything the local hub runs, from the Go module proxy at pinned versions, into
+# a cache outside the repo keyed by version:
+#   $HOSTPLANE_CACHE/bin/kubernetes-<v>/  kube-apiserver kube-controller-manager kube-scheduler kubectl
+#   $HOSTPLANE_CACHE/bin/etcd-<v>/        etcd etcdctl etcdutl
+#   $HOSTPLANE_CACHE/bin/kwok-<v>/        kwok kwokctl
+#   $HOSTPLANE_CACHE/crds/<project>-<v>/  the upstream CRDs of HyperShift, KubeVirt and Kamaji
+# A warm cache only checks that the folders exist. Each build writes to a temporary folder and
+# renames it when complete, so an interrupted build is redone, never half-used.
+set -euo pipefail
+source "$(cd "$(dirname "$0")/../../.." && pwd)/scripts/lib.sh"
+go_env
+
+GO_DIR="$REPO_ROOT/packages/local-hub/go"
+# One file pins every version, for this script and for the TypeScript that finds the results.
+version() { node -p "require('$REPO_ROOT/packages/local-hub/versions.json').$1"; }
+KUBERNETES_VERSION=$(version kubernetes)
+ETCD_VERSION=$(version etcd)
+KWOK_VERSION=$(version kwok)
+HYPERSHIFT_VERSION=$(version hypershift)
+KUBEVIRT_VERSION=$(version kubevirt)
+KAMAJI_VERSION=$(version kamaji)
+
+BIN="$HOSTPLANE_CACHE/bin"
+CRDS="$HOSTPLANE_CACHE/crds"
+mkdir -p "$BIN" "$CRDS"
+
+# Runs "$@" while printing what is being built and how long it has taken, every 30 s.
+with_progress() {
+  local what=$1
+  shift
+  local start=$SECONDS
+  log "building $what (takes minutes on a cold cache)"
+  "$@" &
+  local pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 5
+    if (((SECONDS - start) % 30 < 5)) && kill -0 "$pid" 2>/dev/null; then
+      log "  still building $what: $((SECONDS - start)) s"
+    fi
+  done
+  if ! wait "$pid"; then
+    log "building $what failed after $((SECONDS - start)) s"
+    return 1
+  fi
+  log "built $what in $((SECONDS - start)) s"
+}
+
+# ensure_dir NAME BUILD_FUNCTION: runs the function with a fresh temporary folder unless NAME exists.
+ensure_dir() {
+  local final=$1 build=$2
+  [ -d "$final" ] && return 0
+  local partial="$final.partial"
+  rm -rf "$partial"
+  mkdir -p "$partial"
+  "$build" "$partial"
+  mv "$partial" "$final"
+}
+
+build_kubernetes() {
+  local minor=${KUBERNETES_VERSION#v1.}
+  minor=${minor%%.*}
+  local ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$KUBERNETES_VERSION"
+  ldflags+=" -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor"
+  ldflags+=" -X k8s.io/component-base/version.gitTreeState=clean"
+  ldflags+=" -X k8s.io/client-go/pkg/version.gitVersion=$KUBERNETES_VERSION"
+  (cd "$GO_DIR/kubernetes" && with_progress "Kubernetes $KUBERNETES_VERSION (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl)" \
+    go build -ldflags "$ldflags" -o "$1/" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl)
+}
+
+build_etcd() {
+  (cd "$GO_DIR/etcd" && with_progress "etcd $ETCD_VERSION (etcd, etcdctl, etcdutl)" bash -c "
+    go build -ldflags '-s -w' -o '$1/etcd' go.etcd.io/etcd/server/v3 &&
+    go build -ldflags '-s -w' -o '$1/etcdctl' go.etcd.io/etcd/etcdctl/v3 &&
+    go build -ldflags '-s -w' -o '$1/etcdutl' go.etcd.io/etcd/etcdutl/v3")
+}
+
+build_kwok() {
+  (cd "$GO_DIR/kwok" && with_progress "KWOK $KWOK_VERSION (kwok, kwokctl)" \
+    go build -ldflags "-s -w" -o "$1/" \
+    sigs.k8s.io/kwok/cmd/kwok sigs.k8s.io/kwok/cmd/kwokctl)
+}
+
+module_dir() {
+  go mod download -json "$1" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p'
+}
+
+fetch_hypershift_crds() {
+  local dir
+  dir=$(module_dir "github.com/openshift/hypershift@$HYPERSHIFT_VERSION")
+  local manifests="$dir/cmd/install/assets/hypershift-operator/zz_generated.crd-manifests"
+  for kind in hostedclusters nodepools hostedcontrolplanes; do
+    cp "$manifests/$kind-Default.crd.yaml" "$1/$kind.yaml"
+  done
+}
+
+fetch_kamaji_crds() {
+  local dir
+  dir=$(module_dir "github.com/clastix/kamaji@$KAMAJI_VERSION")
+  for kind in tenantcontrolplanes datastores; do
+    cp "$dir/config/crd/bases/kamaji.clastix.io_$kind.yaml" "$1/$kind.yaml"
+  done
+}
+
+generate_kubevirt_crds() {
+  (cd "$GO_DIR/kubevirt-crds" && with_progress "KubeVirt $KUBEVIRT_VERSION CRD generator" \
+    go build -o "$1/kubevirt-crds" .)
+  "$1/kubevirt-crds" >"$1/kubevirt.yaml"
+  rm "$1/kubevirt-crds"
+}
+
+ensure_dir "$BIN/kubernetes-$KUBERNETES_VERSION" build_kubernetes
+ensure_dir "$BIN/etcd-$ETCD_VERSION" build_etcd
+ensure_dir "$BIN/kwok-$KWOK_VERSION" build_kwok
+ensure_dir "$CRDS/hypershift-$HYPERSHIFT_VERSION" fetch_hypershift_crds
+ensure_dir "$CRDS/kamaji-$KAMAJI_VERSION" fetch_kamaji_crds
+ensure_dir "$CRDS/kubevirt-$KUBEVIRT_VERSION" generate_kubevirt_crds
+log "hub binaries and CRDs are ready in $HOSTPLANE_CACHE"

@@ -1,0 +1,172 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import {
+  ApiextensionsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubernetesObjectApi,
+} from '@kubernetes/client-node';
+import { LocalHub } from './LocalHub';
+import { getRaw, waitFor } from '@hostplane/plugin-hostplane-node';
+import { hubBinaries } from './paths';
+import { fakeNode, minimalHostedCluster } from './testing/fixtures';
+
+jest.setTimeout(300_000);
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise(resolve => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+function condition(object: any, type: string) {
+  return object?.status?.conditions?.find((c: { type: string }) => c.type === type);
+}
+
+describe('LocalHub', () => {
+  let workdir: string;
+  let hub: LocalHub;
+
+  beforeAll(async () => {
+    workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hostplane-hub-test-'));
+    hub = await LocalHub.start({ name: 'hub-test', workdir, fresh: true });
+  });
+
+  afterAll(async () => {
+    if (hub?.exists()) {
+      await hub.delete();
+    }
+    fs.rmSync(workdir, { recursive: true, force: true });
+  });
+
+  it('boots from the cached binaries and answers /readyz', async () => {
+    const { status, body } = await getRaw(hub.kubeConfig(), '/readyz');
+    expect(status).toBe(200);
+    expect(body).toBe('ok');
+    const version = JSON.parse((await getRaw(hub.kubeConfig(), '/version')).body);
+    expect(version.gitVersion).toBe('v1.37.2');
+    expect(hub.server).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(fs.existsSync(hub.auditLogPath)).toBe(true);
+  });
+
+  it('has the HyperShift, KubeVirt and Kamaji CRDs Established', async () => {
+    const api = hub.kubeConfig().makeApiClient(ApiextensionsV1Api);
+    for (const name of [
+      'hostedclusters.hypershift.openshift.io',
+      'nodepools.hypershift.openshift.io',
+      'virtualmachines.kubevirt.io',
+      'virtualmachineinstances.kubevirt.io',
+      'tenantcontrolplanes.kamaji.clastix.io',
+      'datastores.kamaji.clastix.io',
+    ]) {
+      const crd = await api.readCustomResourceDefinition({ name });
+      expect(condition(crd, 'Established')?.status).toBe('True');
+    }
+  });
+
+  it('rejects an invalid HostedCluster with the schema message and brings a valid one to Available', async () => {
+    const client = KubernetesObjectApi.makeApiClient(hub.kubeConfig());
+    const core = hub.kubeConfig().makeApiClient(CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: 'clusters' } } });
+
+    const invalid = minimalHostedCluster('clusters', 'invalid');
+    (invalid.spec as any).platform = { type: 42 };
+    await expect(client.create(invalid)).rejects.toThrow(/spec\.platform\.type/);
+
+    await client.create(minimalHostedCluster('clusters', 'valid'));
+    const custom = hub.kubeConfig().makeApiClient(CustomObjectsApi);
+    const available = await waitFor('HostedCluster valid to be Available', async () => {
+      const hc = await custom.getNamespacedCustomObject({
+        group: 'hypershift.openshift.io',
+        version: 'v1beta1',
+        namespace: 'clusters',
+        plural: 'hostedclusters',
+        name: 'valid',
+      });
+      return condition(hc, 'Available')?.status === 'True' ? hc : undefined;
+    });
+    expect(condition(available, 'Available').reason).toBe('AsExpected');
+    expect(condition(available, 'Progressing').status).toBe('False');
+    expect(condition(available, 'Degraded').status).toBe('False');
+    expect(available.status.version.history[0]).toMatchObject({
+      state: 'Completed',
+      version: '4.17.0',
+    });
+  });
+
+  it('makes a KWOK node Ready and runs a pod on it', async () => {
+    const kubeConfig = hub.kubeConfig();
+    const client = KubernetesObjectApi.makeApiClient(kubeConfig);
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    await client.create(fakeNode('kwok-node-0'));
+    await waitFor('node kwok-node-0 to be Ready', async () => {
+      const node = await core.readNode({ name: 'kwok-node-0' });
+      return condition(node, 'Ready')?.status === 'True' ? true : undefined;
+    });
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'hello' },
+        spec: {
+          nodeName: 'kwok-node-0',
+          containers: [{ name: 'hello', image: 'registry.example/hello:1' }],
+        },
+      },
+    });
+    const pod = await waitFor('pod hello to run', async () => {
+      const current = await core.readNamespacedPod({ namespace: 'default', name: 'hello' });
+      return current.status?.phase === 'Running' ? current : undefined;
+    });
+    expect(condition(pod, 'Ready')?.status).toBe('True');
+    expect(pod.status?.podIP).toBeTruthy();
+  });
+
+  it('works with the kubectl it was built with', () => {
+    const out = execFileSync(hubBinaries().kubectl, [
+      '--kubeconfig',
+      hub.kubeconfigPath,
+      'get',
+      'hostedclusters',
+      '-A',
+      '-o',
+      'name',
+    ]).toString();
+    expect(out).toContain('hostedcluster.hypershift.openshift.io/valid');
+  });
+
+  it('tears down with no process left and its ports free', async () => {
+    const pids = hub.processIds();
+    expect(pids).toHaveLength(5);
+    const ports = new Set<number>();
+    ports.add(Number(new URL(hub.server).port));
+    const kwokConfig = fs.readFileSync(path.join(hub.clusterDir, 'kwok.yaml'), 'utf8');
+    for (const match of kwokConfig.matchAll(/(?:Port|port): (\d{4,5})\b/g)) {
+      ports.add(Number(match[1]));
+    }
+    expect(ports.size).toBeGreaterThan(1);
+
+    await hub.delete();
+
+    for (const pid of pids) {
+      expect(isAlive(pid)).toBe(false);
+    }
+    for (const port of ports) {
+      expect(await portIsFree(port)).toBe(true);
+    }
+    expect(hub.exists()).toBe(false);
+  });
+});

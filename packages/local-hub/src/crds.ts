@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import {
+  ApiextensionsV1Api,
+  KubeConfig,
+  V1CustomResourceDefinition,
+} from '@kubernetes/client-node';
+import { parseAllDocuments } from 'yaml';
+import { applyObjects, getRaw, waitFor } from '@hostplane/plugin-hostplane-node';
+
+export function readCrds(files: string[]): V1CustomResourceDefinition[] {
+  return files.flatMap(file =>
+    parseAllDocuments(fs.readFileSync(file, 'utf8'))
+      .map(document => document.toJS() as V1CustomResourceDefinition | null)
+      .filter((crd): crd is V1CustomResourceDefinition => crd?.kind === 'CustomResourceDefinition'),
+  );
+}
+
+/**
+ * Applies CRDs and returns once each is Established and its group-version is published in the
+ * OpenAPI v3 discovery: KWOK resolves a Stage's resource through that document, and a Stage
+ * applied before it is there is never picked up.
+ */
+export async function installCrds(
+  kubeConfig: KubeConfig,
+  crds: V1CustomResourceDefinition[],
+  fieldManager: string,
+  timeoutMs = 120_000,
+): Promise<void> {
+  await applyObjects(kubeConfig, crds, fieldManager);
+  const api = kubeConfig.makeApiClient(ApiextensionsV1Api);
+  for (const crd of crds) {
+    const name = crd.metadata!.name!;
+    await waitFor(
+      `CRD ${name} to be Established`,
+      async () => {
+        const current = await api.readCustomResourceDefinition({ name });
+        const established = current.status?.conditions?.some(
+          c => c.type === 'Established' && c.status === 'True',
+        );
+        return established ? true : undefined;
+      },
+      { timeoutMs },
+    );
+  }
+  const groupVersions = new Set(
+    crds.flatMap(crd => crd.spec.versions.filter(v => v.served).map(v => `${crd.spec.group}/${v.name}`)),
+  );
+  await waitForOpenApiGroupVersions(kubeConfig, [...groupVersions], timeoutMs);
+}
+
+export async function waitForOpenApiGroupVersions(
+  kubeConfig: KubeConfig,
+  groupVersions: string[],
+  timeoutMs = 120_000,
+): Promise<void> {
+  await waitFor(
+    `OpenAPI v3 to publish ${groupVersions.join(', ')}`,
+    async () => {
+      const { status, body } = await getRaw(kubeConfig, '/openapi/v3');
+      if (status !== 200) return undefined;
+      const paths = Object.keys(JSON.parse(body).paths ?? {});
+      return groupVersions.every(gv => paths.includes(`apis/${gv}`)) ? true : undefined;
+    },
+    { timeoutMs },
+  );
+}

@@ -1,0 +1,7 @@
+export { LocalHub, LOCAL_HUB_FIELD_MANAGER } from './LocalHub';
+export type { LocalHubOptions } from './LocalHub';
+export { ensureHubBinaries } from './binaries';
+export { cacheDir, hubBinaries, upstreamCrdFiles, versions } from './paths';
+export type { HubBinaries } from './paths';
+
+export * from './stages';

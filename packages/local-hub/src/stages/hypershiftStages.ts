@@ -1,0 +1,160 @@
+import {
+  condition,
+  deleting,
+  hasCondition,
+  lacksCondition,
+  notDeleting,
+  stage,
+  statusPatch,
+} from './stage';
+import { KwokStage, StageTimings } from './types';
+
+const API_GROUP = 'hypershift.openshift.io/v1beta1';
+/** The finalizer HyperShift's operator puts on every HostedCluster it reconciles. */
+export const HOSTED_CLUSTER_FINALIZER = 'hypershift.openshift.io/finalizer';
+
+/**
+ * Objects with this label are reconciled by the local hub's stand-in operator instead, which
+ * writes the same status from what it actually runs; the Stages leave them alone.
+ */
+export const STANDIN_LABEL = 'hostplane.io/standin';
+const notStandin = `!has(self.metadata.labels) || !('${STANDIN_LABEL}' in self.metadata.labels)`;
+
+/** The release version HyperShift reports: the tag of the release image, without its arch suffix. */
+const releaseVersion = `{{ $version := .spec.release.image | splitList ":" | last | trimSuffix "-x86_64" | trimSuffix "-multi" }}`;
+
+/**
+ * HostedCluster: accepted (configuration valid, control plane progressing), then Available with
+ * the release recorded in the version history, as HyperShift's operator reports it. Condition types
+ * and reasons are those of the upstream API (hypershift/v1beta1/hostedcluster_conditions.go).
+ */
+export function hostedClusterStages(timings: StageTimings): KwokStage[] {
+  return [
+    stage({
+      name: 'hostedcluster-progressing',
+      apiGroup: API_GROUP,
+      kind: 'HostedCluster',
+      when: [notDeleting, notStandin, lacksCondition('Available')],
+      delayMs: 0,
+      steps: [
+        { finalizers: { add: [{ value: HOSTED_CLUSTER_FINALIZER }] } },
+        statusPatch(`{{ $now := Now }}
+${releaseVersion}
+conditions:
+${[
+  condition('ValidConfiguration', 'True', 'AsExpected', 'Configuration passes validation'),
+  condition('SupportedHostedCluster', 'True', 'AsExpected', 'HostedCluster is supported by operator configuration'),
+  condition('ValidReleaseImage', 'True', 'AsExpected', 'Release image is valid'),
+  condition('ReconciliationActive', 'True', 'AsExpected', 'Reconciliation active on resource'),
+  condition('ReconciliationSucceeded', 'True', 'ReconciliatonSucceeded', 'Reconciliation completed successfully'),
+  condition('EtcdAvailable', 'False', 'EtcdWaitingForQuorum', 'Waiting for etcd to reach quorum'),
+  condition('KubeAPIServerAvailable', 'False', 'WaitingForAvailable', 'Waiting for Kube APIServer deployment to become available'),
+  condition('Available', 'False', 'WaitingForAvailable', 'Waiting for hosted control plane to be healthy'),
+  condition('Progressing', 'True', 'WaitingForAvailable', 'HostedCluster is deploying, upgrading, or reconfiguring'),
+  condition('Degraded', 'False', 'AsExpected', 'The hosted cluster is not degraded'),
+].join('\n')}
+version:
+  desired:
+    image: {{ .spec.release.image | Quote }}
+    version: {{ $version | Quote }}
+  observedGeneration: {{ .metadata.generation }}
+  history:
+  - state: Partial
+    version: {{ $version | Quote }}
+    image: {{ .spec.release.image | Quote }}
+    startedTime: {{ $now | Quote }}
+    completionTime: null
+    verified: false
+`),
+      ],
+    }),
+    stage({
+      name: 'hostedcluster-available',
+      apiGroup: API_GROUP,
+      kind: 'HostedCluster',
+      when: [notDeleting, notStandin, hasCondition('Available', 'False', 'WaitingForAvailable')],
+      delayMs: timings.controlPlaneAvailableMs,
+      steps: [
+        statusPatch(`{{ $now := Now }}
+${releaseVersion}
+conditions:
+${[
+  condition('ValidConfiguration', 'True', 'AsExpected', 'Configuration passes validation'),
+  condition('SupportedHostedCluster', 'True', 'AsExpected', 'HostedCluster is supported by operator configuration'),
+  condition('ValidReleaseImage', 'True', 'AsExpected', 'Release image is valid'),
+  condition('ReconciliationActive', 'True', 'AsExpected', 'Reconciliation active on resource'),
+  condition('ReconciliationSucceeded', 'True', 'ReconciliatonSucceeded', 'Reconciliation completed successfully'),
+  condition('EtcdAvailable', 'True', 'QuorumAvailable', 'Etcd has quorum'),
+  condition('KubeAPIServerAvailable', 'True', 'AsExpected', 'Kube APIServer deployment is available'),
+  condition('InfrastructureReady', 'True', 'AsExpected', 'All is well'),
+  condition('Available', 'True', 'AsExpected', 'The hosted control plane is available'),
+  condition('Progressing', 'False', 'AsExpected', 'HostedCluster is at expected version'),
+  condition('Degraded', 'False', 'AsExpected', 'The hosted cluster is not degraded'),
+].join('\n')}
+controlPlaneEndpoint:
+  host: {{ printf "api.%s.%s.hub.local" .metadata.name .metadata.namespace | Quote }}
+  port: 6443
+version:
+  desired:
+    image: {{ .spec.release.image | Quote }}
+    version: {{ $version | Quote }}
+  observedGeneration: {{ .metadata.generation }}
+  history:
+  - state: Completed
+    version: {{ $version | Quote }}
+    image: {{ .spec.release.image | Quote }}
+    startedTime: {{ .metadata.creationTimestamp | Quote }}
+    completionTime: {{ $now | Quote }}
+    verified: false
+`),
+      ],
+    }),
+    stage({
+      name: 'hostedcluster-delete',
+      apiGroup: API_GROUP,
+      kind: 'HostedCluster',
+      when: [deleting, notStandin],
+      delayMs: timings.deletionMs,
+      steps: [{ finalizers: { remove: [{ value: HOSTED_CLUSTER_FINALIZER }] } }],
+    }),
+  ];
+}
+
+/**
+ * NodePool: status.replicas follows the desired size (spec.replicas, or the autoscaler's minimum),
+ * with the Ready and AllMachinesReady conditions of the upstream API.
+ */
+export function nodePoolStages(timings: StageTimings): KwokStage[] {
+  const desiredReplicas =
+    `(has(self.spec.replicas) ? self.spec.replicas : (has(self.spec.autoScaling) ? self.spec.autoScaling.min : 0))`;
+  return [
+    stage({
+      name: 'nodepool-ready',
+      apiGroup: API_GROUP,
+      kind: 'NodePool',
+      when: [
+        notDeleting,
+        notStandin,
+        `!has(self.status) || !has(self.status.replicas) || self.status.replicas != ${desiredReplicas} || !self.status.conditions.exists(c, c.type == 'Ready')`,
+      ],
+      delayMs: timings.nodePoolReadyMs,
+      steps: [
+        statusPatch(`{{ $now := Now }}
+${releaseVersion}
+{{ $replicas := 0 }}{{ if .spec.replicas }}{{ $replicas = .spec.replicas }}{{ else if .spec.autoScaling }}{{ $replicas = .spec.autoScaling.min }}{{ end }}
+replicas: {{ $replicas }}
+version: {{ $version | Quote }}
+conditions:
+${[
+  condition('ValidReleaseImage', 'True', 'AsExpected', 'Using release image: {{ .spec.release.image }}'),
+  condition('UpdatingVersion', 'False', 'AsExpected', ''),
+  condition('UpdatingConfig', 'False', 'AsExpected', ''),
+  condition('AllMachinesReady', 'True', 'AsExpected', 'All is well'),
+  condition('AllNodesHealthy', 'True', 'AsExpected', 'All is well'),
+  condition('Ready', 'True', 'AsExpected', ''),
+].join('\n')}
+`),
+      ],
+    }),
+  ];
+}

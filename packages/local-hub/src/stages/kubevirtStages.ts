@@ -1,0 +1,100 @@
+import { notDeleting, stage, statusPatch } from './stage';
+import { KwokStage, StageTimings } from './types';
+
+const API_GROUP = 'kubevirt.io/v1';
+
+const runs =
+  `(has(self.spec.runStrategy) && self.spec.runStrategy in ['Always', 'RerunOnFailure', 'Once']) || (has(self.spec.running) && self.spec.running)`;
+const printableStatusIn = (...states: string[]) =>
+  `has(self.status) && has(self.status.printableStatus) && self.status.printableStatus in [${states.map(s => `'${s}'`).join(', ')}]`;
+
+/** A KubeVirt VirtualMachineCondition as a Go-template YAML list item; `$now` must be bound. */
+function vmCondition(status: 'True' | 'False', reason: string, message: string): string {
+  return [
+    `- type: Ready`,
+    `  status: "${status}"`,
+    ...(reason ? [`  reason: ${reason}`, `  message: ${JSON.stringify(message)}`] : []),
+    `  lastProbeTime: null`,
+    `  lastTransitionTime: {{ $now | Quote }}`,
+  ].join('\n');
+}
+
+/**
+ * VirtualMachine: Starting when asked to run, Running and Ready once the guest boots, Stopped when
+ * halted: the printableStatus values and Ready condition of kubevirt.io/api core/v1.
+ */
+export function virtualMachineStages(timings: StageTimings): KwokStage[] {
+  return [
+    stage({
+      name: 'virtualmachine-starting',
+      apiGroup: API_GROUP,
+      kind: 'VirtualMachine',
+      when: [notDeleting, runs, `!(${printableStatusIn('Starting', 'Running')})`],
+      delayMs: 0,
+      steps: [
+        statusPatch(`{{ $now := Now }}
+printableStatus: Starting
+created: true
+ready: false
+conditions:
+${vmCondition('False', 'GuestNotRunning', 'Guest VM is not reported as running')}
+`),
+      ],
+    }),
+    stage({
+      name: 'virtualmachine-running',
+      apiGroup: API_GROUP,
+      kind: 'VirtualMachine',
+      when: [notDeleting, runs, printableStatusIn('Starting')],
+      delayMs: timings.vmBootMs,
+      steps: [
+        statusPatch(`{{ $now := Now }}
+printableStatus: Running
+created: true
+ready: true
+conditions:
+${vmCondition('True', '', '')}
+`),
+      ],
+    }),
+    stage({
+      name: 'virtualmachine-stopped',
+      apiGroup: API_GROUP,
+      kind: 'VirtualMachine',
+      when: [notDeleting, `!(${runs})`, `!(${printableStatusIn('Stopped')})`],
+      delayMs: 0,
+      steps: [
+        statusPatch(`{{ $now := Now }}
+printableStatus: Stopped
+created: false
+ready: false
+conditions:
+${vmCondition('False', 'VMINotExists', 'VMI does not exist')}
+`),
+      ],
+    }),
+  ];
+}
+
+/** VirtualMachineInstance: Scheduled, then Running with a Ready condition once the guest boots. */
+export function virtualMachineInstanceStages(timings: StageTimings): KwokStage[] {
+  return [
+    stage({
+      name: 'virtualmachineinstance-running',
+      apiGroup: API_GROUP,
+      kind: 'VirtualMachineInstance',
+      when: [
+        notDeleting,
+        `!has(self.status) || !has(self.status.phase) || self.status.phase in ['', 'Pending', 'Scheduling', 'Scheduled']`,
+      ],
+      delayMs: timings.vmBootMs,
+      steps: [
+        statusPatch(`{{ $now := Now }}
+phase: Running
+conditions:
+${vmCondition('True', '', '')}
+`),
+      ],
+    }),
+  ];
+}

@@ -1,0 +1,6 @@
+/**
+ * The Hostplane backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { hostplanePlugin as default } from './plugin';

@@ -1,0 +1,6 @@
+/**
+ * Types shared by the Hostplane frontend and backend.
+ *
+ * @packageDocumentation
+ */
+export * from './hubs';

@@ -1,0 +1,22 @@
+export interface Config {
+  hostplane?: {
+    /**
+     * The hub clusters that host tenant control planes. When absent, one hub named `local` is
+     * used: the local hub that `yarn hub` (packages/local-hub) starts, whose kubeconfig is at
+     * `$HOSTPLANE_CACHE/hubs/clusters/hub/kubeconfig.yaml` (`~/.cache/hostplane` by default).
+     */
+    hubs?: Array<{
+      /** A short name, unique among hubs (DNS-1123 label). */
+      name: string;
+      /**
+       * Path to a kubeconfig file for this hub. Leave out, with `inCluster: true`, to use the
+       * service account of the pod the backend runs in.
+       */
+      kubeconfig?: string;
+      /** The kubeconfig context to use; its current context when absent. */
+      context?: string;
+      /** Use the in-cluster service account instead of a kubeconfig file. */
+      inCluster?: boolean;
+    }>;
+  };
+}

@@ -1,0 +1,7 @@
+/**
+ * The hub client and the backend contracts of Hostplane.
+ *
+ * @packageDocumentation
+ */
+export * from './hubs';
+export * from './kube';

@@ -1,0 +1,83 @@
+import https from 'node:https';
+import {
+  KubeConfig,
+  KubernetesObject,
+  KubernetesObjectApi,
+  PatchStrategy,
+} from '@kubernetes/client-node';
+
+export function loadKubeConfigFromFile(file: string): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(file);
+  return kubeConfig;
+}
+
+/** Server-side apply of each object under one field manager; safe to repeat. */
+export async function applyObjects(
+  kubeConfig: KubeConfig,
+  objects: KubernetesObject[],
+  fieldManager: string,
+): Promise<void> {
+  const client = KubernetesObjectApi.makeApiClient(kubeConfig);
+  for (const object of objects) {
+    await client.patch(
+      object,
+      undefined,
+      undefined,
+      fieldManager,
+      true,
+      PatchStrategy.ServerSideApply,
+    );
+  }
+}
+
+/** A GET of a raw API server path (health endpoints, discovery), authenticated by the kubeconfig. */
+export async function getRaw(
+  kubeConfig: KubeConfig,
+  path: string,
+): Promise<{ status: number; body: string }> {
+  const server = kubeConfig.getCurrentCluster()?.server;
+  if (!server) {
+    throw new Error('The kubeconfig has no current cluster');
+  }
+  const options: https.RequestOptions = { method: 'GET' };
+  await kubeConfig.applyToHTTPSOptions(options);
+  return new Promise((resolve, reject) => {
+    const request = https.request(new URL(path, server), options, response => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', chunk => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+/**
+ * Polls `probe` until it returns a value other than undefined. The last error or `describe`
+ * ends up in the timeout message, so a failing wait says what it was waiting for.
+ */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  { timeoutMs = 60_000, intervalMs = 250 }: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) {
+        return value;
+      }
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      const reason = lastError instanceof Error ? `: ${lastError.message}` : '';
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${reason}`);
+    }
+    await new Promise(resolve => setTimeout(resolve, intervalMs));
+  }
+}
