@@ -72,7 +72,13 @@ export class LocalHub {
     if (options.fresh && hub.exists()) {
       await hub.delete();
     }
-    await hub.boot(options.timings ?? FAST_TIMINGS);
+    try {
+      await hub.boot(options.timings ?? FAST_TIMINGS);
+    } catch (error) {
+      // A hub that did not come up must not leave its processes running.
+      await hub.stop().catch(() => {});
+      throw error;
+    }
     return hub;
   }
 
@@ -138,6 +144,7 @@ export class LocalHub {
       undefined,
       undefined,
       undefined,
+      undefined,
       STAGE_LABEL,
     );
     const wanted = new Set(stages.map(s => s.metadata.name));
@@ -152,11 +159,14 @@ export class LocalHub {
   async delete(): Promise<void> {
     const pids = this.processIds();
     await this.kwokctl(['delete', 'cluster', '--name', this.name]);
-    for (const pid of pids) {
-      if (isAlive(pid)) {
-        this.log(`hub process ${pid} outlived kwokctl delete; killing it`);
-        process.kill(pid, 'SIGKILL');
-      }
+    // kwokctl signals the processes but does not wait for them to exit.
+    const deadline = Date.now() + 15_000;
+    while (pids.some(isAlive) && Date.now() < deadline) {
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+    for (const pid of pids.filter(isAlive)) {
+      this.log(`hub process ${pid} outlived kwokctl delete; killing it`);
+      process.kill(pid, 'SIGKILL');
     }
   }
 

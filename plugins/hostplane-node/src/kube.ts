@@ -4,6 +4,7 @@ import {
   KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
+  loadYaml,
 } from '@kubernetes/client-node';
 
 export function loadKubeConfigFromFile(file: string): KubeConfig {
@@ -12,7 +13,12 @@ export function loadKubeConfigFromFile(file: string): KubeConfig {
   return kubeConfig;
 }
 
-/** Server-side apply of each object under one field manager; safe to repeat. */
+/**
+ * Server-side apply of each manifest under one field manager; safe to repeat. Manifests are in
+ * wire form (as in YAML). The client serialises built-in kinds through its typed models, which
+ * drop wire-only keys such as `x-kubernetes-int-or-string`, so each manifest is first read into
+ * its model the way the client reads YAML.
+ */
 export async function applyObjects(
   kubeConfig: KubeConfig,
   objects: KubernetesObject[],
@@ -21,7 +27,7 @@ export async function applyObjects(
   const client = KubernetesObjectApi.makeApiClient(kubeConfig);
   for (const object of objects) {
     await client.patch(
-      object,
+      loadYaml<KubernetesObject>(JSON.stringify(object)),
       undefined,
       undefined,
       fieldManager,

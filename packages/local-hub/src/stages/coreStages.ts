@@ -1,4 +1,4 @@
-import { deleting, notDeleting, stage } from './stage';
+import { jq, stage, statusPatch } from './stage';
 import { KwokStage, StageTimings } from './types';
 
 /** Nodes that KWOK manages carry this annotation; kwokctl's controller selects on it. */
@@ -12,17 +12,12 @@ export function nodeStages(timings: StageTimings): KwokStage[] {
       apiGroup: 'v1',
       kind: 'Node',
       when: [
-        `has(self.metadata.annotations) && self.metadata.annotations['${FAKE_NODE_ANNOTATION}'] == 'fake'`,
-        `!has(self.status) || !has(self.status.conditions) || !self.status.conditions.exists(c, c.type == 'Ready' && c.status == 'True')`,
+        jq(`.metadata.annotations["${FAKE_NODE_ANNOTATION}"]`, 'In', ['fake']),
+        jq('.status.conditions.[] | select( .type == "Ready" ) | .status', 'NotIn', ['True']),
       ],
       delayMs: timings.nodeReadyMs,
       steps: [
-        {
-          patch: {
-            root: 'status',
-            subresource: 'status',
-            type: 'merge',
-            template: `{{ $now := Now }}
+        statusPatch(`{{ $now := Now }}
 phase: Running
 conditions:
 {{ range NodeConditions }}
@@ -57,9 +52,7 @@ nodeInfo:
   machineID: ""
   systemUUID: ""
   bootID: ""
-`,
-          },
-        },
+`),
       ],
     }),
   ];
@@ -73,18 +66,13 @@ export function podStages(timings: StageTimings): KwokStage[] {
       apiGroup: 'v1',
       kind: 'Pod',
       when: [
-        notDeleting,
-        'has(self.spec.nodeName)',
-        `!has(self.status) || !has(self.status.phase) || self.status.phase == 'Pending'`,
+        jq('.metadata.deletionTimestamp', 'DoesNotExist'),
+        jq('.spec.nodeName', 'Exists'),
+        jq('.status.phase', 'In', ['Pending']),
       ],
       delayMs: timings.podRunningMs,
       steps: [
-        {
-          patch: {
-            root: 'status',
-            subresource: 'status',
-            type: 'merge',
-            template: `{{ $now := Now }}
+        statusPatch(`{{ $now := Now }}
 phase: Running
 startTime: {{ $now | Quote }}
 hostIP: {{ NodeIPWith .spec.nodeName | Quote }}
@@ -107,16 +95,14 @@ containerStatuses:
     running:
       startedAt: {{ $now | Quote }}
 {{ end }}
-`,
-          },
-        },
+`),
       ],
     }),
     stage({
       name: 'pod-delete',
       apiGroup: 'v1',
       kind: 'Pod',
-      when: [deleting],
+      when: [jq('.metadata.deletionTimestamp', 'Exists')],
       delayMs: 0,
       steps: [{ finalizers: { empty: true } }, { delete: true }],
     }),

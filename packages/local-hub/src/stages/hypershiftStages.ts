@@ -5,7 +5,7 @@ import {
   lacksCondition,
   notDeleting,
   stage,
-  statusPatch,
+  replaceStatus,
 } from './stage';
 import { KwokStage, StageTimings } from './types';
 
@@ -38,7 +38,7 @@ export function hostedClusterStages(timings: StageTimings): KwokStage[] {
       delayMs: 0,
       steps: [
         { finalizers: { add: [{ value: HOSTED_CLUSTER_FINALIZER }] } },
-        statusPatch(`{{ $now := Now }}
+        replaceStatus(`{{ $now := Now }}
 ${releaseVersion}
 conditions:
 ${[
@@ -58,6 +58,7 @@ version:
     image: {{ .spec.release.image | Quote }}
     version: {{ $version | Quote }}
   observedGeneration: {{ .metadata.generation }}
+  availableUpdates: null
   history:
   - state: Partial
     version: {{ $version | Quote }}
@@ -75,7 +76,7 @@ version:
       when: [notDeleting, notStandin, hasCondition('Available', 'False', 'WaitingForAvailable')],
       delayMs: timings.controlPlaneAvailableMs,
       steps: [
-        statusPatch(`{{ $now := Now }}
+        replaceStatus(`{{ $now := Now }}
 ${releaseVersion}
 conditions:
 ${[
@@ -99,6 +100,7 @@ version:
     image: {{ .spec.release.image | Quote }}
     version: {{ $version | Quote }}
   observedGeneration: {{ .metadata.generation }}
+  availableUpdates: null
   history:
   - state: Completed
     version: {{ $version | Quote }}
@@ -139,7 +141,7 @@ export function nodePoolStages(timings: StageTimings): KwokStage[] {
       ],
       delayMs: timings.nodePoolReadyMs,
       steps: [
-        statusPatch(`{{ $now := Now }}
+        replaceStatus(`{{ $now := Now }}
 ${releaseVersion}
 {{ $replicas := 0 }}{{ if .spec.replicas }}{{ $replicas = .spec.replicas }}{{ else if .spec.autoScaling }}{{ $replicas = .spec.autoScaling.min }}{{ end }}
 replicas: {{ $replicas }}

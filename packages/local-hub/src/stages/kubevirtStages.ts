@@ -1,4 +1,4 @@
-import { notDeleting, stage, statusPatch } from './stage';
+import { notDeleting, stage, replaceStatus } from './stage';
 import { KwokStage, StageTimings } from './types';
 
 const API_GROUP = 'kubevirt.io/v1';
@@ -32,7 +32,7 @@ export function virtualMachineStages(timings: StageTimings): KwokStage[] {
       when: [notDeleting, runs, `!(${printableStatusIn('Starting', 'Running')})`],
       delayMs: 0,
       steps: [
-        statusPatch(`{{ $now := Now }}
+        replaceStatus(`{{ $now := Now }}
 printableStatus: Starting
 created: true
 ready: false
@@ -48,7 +48,7 @@ ${vmCondition('False', 'GuestNotRunning', 'Guest VM is not reported as running')
       when: [notDeleting, runs, printableStatusIn('Starting')],
       delayMs: timings.vmBootMs,
       steps: [
-        statusPatch(`{{ $now := Now }}
+        replaceStatus(`{{ $now := Now }}
 printableStatus: Running
 created: true
 ready: true
@@ -64,7 +64,7 @@ ${vmCondition('True', '', '')}
       when: [notDeleting, `!(${runs})`, `!(${printableStatusIn('Stopped')})`],
       delayMs: 0,
       steps: [
-        statusPatch(`{{ $now := Now }}
+        replaceStatus(`{{ $now := Now }}
 printableStatus: Stopped
 created: false
 ready: false
@@ -89,7 +89,7 @@ export function virtualMachineInstanceStages(timings: StageTimings): KwokStage[]
       ],
       delayMs: timings.vmBootMs,
       steps: [
-        statusPatch(`{{ $now := Now }}
+        replaceStatus(`{{ $now := Now }}
 phase: Running
 conditions:
 ${vmCondition('True', '', '')}

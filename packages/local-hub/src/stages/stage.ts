@@ -1,4 +1,4 @@
-import { KwokStage, KwokStageStep } from './types';
+import { KwokStage, KwokStageStep, StageSelectorExpression } from './types';
 
 /** Labels every Stage the local hub applies, so it can list and replace its own. */
 export const STAGE_LABEL = 'hostplane.io/local-hub-stage';
@@ -7,8 +7,8 @@ export interface StageInput {
   name: string;
   apiGroup: string;
   kind: string;
-  /** CEL expressions over `self`, all of which must hold. */
-  when: string[];
+  /** Selectors that must all hold: CEL strings over `self`, or JQ selectors. */
+  when: Array<string | StageSelectorExpression>;
   delayMs: number;
   steps: KwokStageStep[];
 }
@@ -22,7 +22,9 @@ export function stage(input: StageInput): KwokStage {
     spec: {
       resourceRef: { apiGroup: input.apiGroup, kind: input.kind },
       selector: {
-        matchExpressions: input.when.map(expression => ({ cel: { expression } })),
+        matchExpressions: input.when.map(expression =>
+          typeof expression === 'string' ? { cel: { expression } } : expression,
+        ),
       },
       ...(input.delayMs > 0
         ? {
@@ -40,6 +42,35 @@ export function stage(input: StageInput): KwokStage {
 /** A merge patch of the status subresource, rendered by KWOK from a Go template. */
 export function statusPatch(template: string): KwokStageStep {
   return { patch: { root: 'status', subresource: 'status', type: 'merge', template } };
+}
+
+/**
+ * Replaces the whole status with the rendered template. A JSON patch, because the upstream
+ * schemas require some fields to be present as null (a merge patch would delete them).
+ */
+export function replaceStatus(template: string): KwokStageStep {
+  const indented = template
+    .split('\n')
+    .map(line => (line ? `    ${line}` : line))
+    .join('\n');
+  return {
+    patch: {
+      subresource: 'status',
+      type: 'json',
+      template: `- op: add\n  path: /status\n  value:\n${indented}`,
+    },
+  };
+}
+
+/** A JQ selector: the value of `key` is (or is not) one of `values`. */
+export function jq(key: string, operator: 'In' | 'NotIn', values: string[]): StageSelectorExpression;
+export function jq(key: string, operator: 'Exists' | 'DoesNotExist'): StageSelectorExpression;
+export function jq(
+  key: string,
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist',
+  values?: string[],
+): StageSelectorExpression {
+  return { jq: { key, operator, ...(values ? { values } : {}) } };
 }
 
 export const notDeleting = '!has(self.metadata.deletionTimestamp)';

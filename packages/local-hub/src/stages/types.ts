@@ -12,12 +12,20 @@ export interface KwokStage {
     selector: {
       matchLabels?: Record<string, string>;
       matchAnnotations?: Record<string, string>;
-      matchExpressions?: Array<{ cel: { expression: string } }>;
+      matchExpressions?: StageSelectorExpression[];
     };
     delay?: { durationMilliseconds: number; jitterDurationMilliseconds: number };
     steps: KwokStageStep[];
   };
 }
+
+/**
+ * KWOK evaluates CEL against typed objects for built-in kinds, where comprehensions over nested
+ * lists (conditions) fail to resolve their element types; JQ selectors work on every kind.
+ */
+export type StageSelectorExpression =
+  | { cel: { expression: string } }
+  | { jq: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] } };
 
 export type KwokStageStep =
   | { patch: { root?: string; subresource?: string; type: 'merge' | 'json'; template: string } }
