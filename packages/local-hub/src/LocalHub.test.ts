@@ -12,7 +12,12 @@ import {
 import { LocalHub } from './LocalHub';
 import { getRaw, waitFor } from '@hostplane/plugin-hostplane-node';
 import { hubBinaries } from './paths';
-import { fakeNode, minimalHostedCluster } from './testing/fixtures';
+import {
+  fakeNode,
+  minimalHostedCluster,
+  minimalNodePool,
+  minimalVirtualMachine,
+} from './testing/fixtures';
 
 jest.setTimeout(300_000);
 
@@ -133,6 +138,59 @@ describe('LocalHub', () => {
     });
     expect(condition(pod, 'Ready')?.status).toBe('True');
     expect(pod.status?.podIP).toBeTruthy();
+  });
+
+  it('brings a NodePool to its replicas and Ready, and follows a resize', async () => {
+    const client = KubernetesObjectApi.makeApiClient(hub.kubeConfig());
+    const custom = hub.kubeConfig().makeApiClient(CustomObjectsApi);
+    await client.create(minimalNodePool('clusters', 'valid', 'workers', 2));
+    const readPool = () =>
+      custom.getNamespacedCustomObject({
+        group: 'hypershift.openshift.io',
+        version: 'v1beta1',
+        namespace: 'clusters',
+        plural: 'nodepools',
+        name: 'workers',
+      });
+    const ready = await waitFor('NodePool workers to report 2 replicas', async () => {
+      const pool = await readPool();
+      return pool.status?.replicas === 2 ? pool : undefined;
+    });
+    expect(condition(ready, 'Ready')).toMatchObject({ status: 'True', reason: 'AsExpected' });
+    expect(condition(ready, 'AllMachinesReady')?.status).toBe('True');
+    expect(ready.status.version).toBe('4.17.0');
+
+    await custom.patchNamespacedCustomObject(
+      {
+        group: 'hypershift.openshift.io',
+        version: 'v1beta1',
+        namespace: 'clusters',
+        plural: 'nodepools',
+        name: 'workers',
+        body: [{ op: 'replace', path: '/spec/replicas', value: 3 }],
+      },
+    );
+    await waitFor('NodePool workers to report 3 replicas', async () =>
+      (await readPool()).status?.replicas === 3 ? true : undefined,
+    );
+  });
+
+  it('starts a VirtualMachine: Starting, then Running and Ready', async () => {
+    const client = KubernetesObjectApi.makeApiClient(hub.kubeConfig());
+    await client.create(minimalVirtualMachine('clusters', 'vm-0'));
+    const custom = hub.kubeConfig().makeApiClient(CustomObjectsApi);
+    const vm = await waitFor('VirtualMachine vm-0 to run', async () => {
+      const current = await custom.getNamespacedCustomObject({
+        group: 'kubevirt.io',
+        version: 'v1',
+        namespace: 'clusters',
+        plural: 'virtualmachines',
+        name: 'vm-0',
+      });
+      return current.status?.printableStatus === 'Running' ? current : undefined;
+    });
+    expect(vm.status.ready).toBe(true);
+    expect(condition(vm, 'Ready')?.status).toBe('True');
   });
 
   it('works with the kubectl it was built with', () => {

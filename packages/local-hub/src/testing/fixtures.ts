@@ -45,3 +45,48 @@ export function fakeNode(name: string): KubernetesObject {
     },
   };
 }
+
+/** A minimal KubeVirt NodePool of a HostedCluster, as HyperShift's v1beta1 schema accepts it. */
+export function minimalNodePool(
+  namespace: string,
+  clusterName: string,
+  name: string,
+  replicas: number,
+  releaseImage = 'quay.io/openshift-release-dev/ocp-release:4.17.0-x86_64',
+): KubernetesObject & Record<string, unknown> {
+  return {
+    apiVersion: 'hypershift.openshift.io/v1beta1',
+    kind: 'NodePool',
+    metadata: { namespace, name },
+    spec: {
+      clusterName,
+      replicas,
+      release: { image: releaseImage },
+      management: { upgradeType: 'Replace' },
+      platform: {
+        type: 'KubeVirt',
+        kubevirt: {
+          compute: { cores: 2, memory: '4Gi' },
+          rootVolume: { type: 'Persistent', persistent: { size: '32Gi' } },
+        },
+      },
+    },
+  };
+}
+
+/** A minimal KubeVirt VirtualMachine that is asked to run. */
+export function minimalVirtualMachine(namespace: string, name: string): KubernetesObject {
+  return {
+    apiVersion: 'kubevirt.io/v1',
+    kind: 'VirtualMachine',
+    metadata: { namespace, name },
+    spec: {
+      runStrategy: 'Always',
+      template: {
+        spec: {
+          domain: { devices: {}, resources: { requests: { memory: '1Gi' } } },
+        },
+      },
+    },
+  } as KubernetesObject;
+}
