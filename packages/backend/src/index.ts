@@ -69,4 +69,7 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
+// Hostplane: hubs, tenant clusters and their lifecycle
+backend.add(import('@hostplane/plugin-hostplane-backend'));
+
 backend.start();

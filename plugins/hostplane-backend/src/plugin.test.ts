@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { LocalHub } from '@hostplane/local-hub';
+import request from 'supertest';
+import { hostplanePlugin } from './plugin';
+
+jest.setTimeout(180_000);
+
+describe('hostplane backend against the local hub', () => {
+  let workdir: string;
+  let hub: LocalHub;
+
+  beforeAll(async () => {
+    workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hostplane-backend-test-'));
+    hub = await LocalHub.start({ name: 'backend-test', workdir, fresh: true });
+  });
+
+  afterAll(async () => {
+    await hub?.delete();
+    fs.rmSync(workdir, { recursive: true, force: true });
+  });
+
+  it('reports each configured hub: reachable with its version and APIs, or why not', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        hostplanePlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            hostplane: {
+              hubs: [
+                { name: 'local', kubeconfig: hub.kubeconfigPath },
+                { name: 'gone', kubeconfig: path.join(workdir, 'missing.yaml') },
+              ],
+            },
+          },
+        }),
+      ],
+    });
+
+    const response = await request(server).get('/api/hostplane/hubs');
+
+    expect(response.status).toBe(200);
+    expect(response.body.items).toEqual([
+      {
+        name: 'local',
+        server: hub.server,
+        reachable: true,
+        kubernetesVersion: 'v1.37.2',
+        missingApis: [],
+      },
+      {
+        name: 'gone',
+        server: '',
+        reachable: false,
+        missingApis: [],
+        error: expect.stringContaining(`hub 'gone': cannot read kubeconfig`),
+      },
+    ]);
+    expect(JSON.stringify(response.body)).not.toMatch(/BEGIN|client-key|token/i);
+  });
+
+  it('refuses unauthenticated requests', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        hostplanePlugin,
+        mockServices.rootConfig.factory({
+          data: { hostplane: { hubs: [{ name: 'local', kubeconfig: hub.kubeconfigPath }] } },
+        }),
+      ],
+    });
+    const response = await request(server)
+      .get('/api/hostplane/hubs')
+      .set('Authorization', 'Bearer not-a-valid-token');
+    expect(response.status).toBe(401);
+  });
+});

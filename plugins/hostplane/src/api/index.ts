@@ -1,0 +1,3 @@
+export { hostplaneApiRef } from './HostplaneApi';
+export type { HostplaneApi } from './HostplaneApi';
+export { HostplaneClient } from './HostplaneClient';

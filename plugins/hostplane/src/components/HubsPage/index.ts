@@ -1,0 +1,1 @@
+export { HubsPage } from './HubsPage';

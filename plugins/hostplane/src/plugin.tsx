@@ -1,0 +1,36 @@
+import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
+import {
+  ApiBlueprint,
+  PageBlueprint,
+  createFrontendPlugin,
+} from '@backstage/frontend-plugin-api';
+import CloudQueueIcon from '@material-ui/icons/CloudQueue';
+import { HostplaneClient, hostplaneApiRef } from './api';
+import { rootRouteRef } from './routes';
+
+const hostplaneApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: hostplaneApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new HostplaneClient(deps),
+    }),
+});
+
+const hostplanePage = PageBlueprint.make({
+  params: {
+    path: '/hostplane',
+    title: 'Hostplane',
+    icon: <CloudQueueIcon fontSize="inherit" />,
+    routeRef: rootRouteRef,
+    loader: () => import('./components/HubsPage').then(m => <m.HubsPage />),
+  },
+});
+
+export const hostplanePlugin = createFrontendPlugin({
+  pluginId: 'hostplane',
+  title: 'Hostplane',
+  icon: <CloudQueueIcon fontSize="inherit" />,
+  routes: { root: rootRouteRef },
+  extensions: [hostplaneApi, hostplanePage],
+});
