@@ -42,3 +42,8 @@ go_env() {
   export GOCACHE="$HOSTPLANE_CACHE/go-build" GOMODCACHE="$HOSTPLANE_CACHE/go-mod"
   export GOTOOLCHAIN=local GOFLAGS="-trimpath -buildvcs=false"
 }
+
+# The repo pins Yarn in .yarn/releases; no global install or corepack download is needed.
+yarn() {
+  node "$REPO_ROOT/.yarn/releases/yarn-4.13.0.cjs" "$@"
+}

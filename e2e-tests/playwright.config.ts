@@ -1,0 +1,35 @@
+import { defineConfig } from '@playwright/test';
+
+/**
+ * Debian's chromium, not a Playwright-downloaded browser (nothing can be downloaded here). The
+ * background-networking flags keep it from calling out to hosts this machine cannot reach.
+ */
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './artifacts/output',
+  timeout: 180_000,
+  expect: { timeout: 30_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: true,
+  globalSetup: require.resolve('./support/globalSetup'),
+  globalTeardown: require.resolve('./support/globalTeardown'),
+  use: {
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+});

@@ -1,0 +1,131 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const BACKEND_DIR = path.join(REPO_ROOT, 'packages', 'backend');
+
+export type Database = 'sqlite' | 'postgres';
+
+export interface RunningBackend {
+  baseUrl: string;
+  /** Where the backend's output goes; attached to failures. */
+  logFile: string;
+  /** The database prefix the backend used on PostgreSQL. */
+  postgresPrefix?: string;
+  guestToken(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts the real backend (packages/backend, every plugin it has) as a child process, with the
+ * repository's own app-config files and only the differences a test needs layered on top: a free
+ * port, the e2e hub, and the database. PostgreSQL goes through app-config.production.yaml's
+ * POSTGRES_* switch, the way an operator would run it.
+ */
+export async function startBackend(options: {
+  database: Database;
+  hubKubeconfig: string;
+}): Promise<RunningBackend> {
+  const port = await freePort();
+  const baseUrl = `http://localhost:${port}`;
+  const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hostplane-e2e-backend-'));
+  const postgresPrefix =
+    options.database === 'postgres' ? `hostplane_e2e_${process.pid}_${port}_` : undefined;
+  const override = {
+    app: { baseUrl },
+    backend: {
+      baseUrl,
+      listen: { host: '127.0.0.1', port },
+      cors: { origin: baseUrl },
+      database:
+        options.database === 'sqlite'
+          ? { client: 'better-sqlite3', connection: { directory: path.join(workdir, 'sqlite') } }
+          : { prefix: postgresPrefix },
+    },
+    auth: { providers: { guest: { dangerouslyAllowOutsideDevelopment: true } } },
+    hostplane: { hubs: [{ name: 'local', kubeconfig: options.hubKubeconfig }] },
+  };
+  const overridePath = path.join(workdir, 'app-config.e2e.yaml');
+  fs.writeFileSync(overridePath, stringify(override));
+  const configs = [path.join(REPO_ROOT, 'app-config.yaml')];
+  if (options.database === 'postgres') {
+    configs.push(path.join(REPO_ROOT, 'app-config.production.yaml'));
+  }
+  configs.push(overridePath);
+
+  const logFile = path.join(workdir, 'backend.log');
+  const log = fs.openSync(logFile, 'a');
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      '-r',
+      require.resolve('@backstage/cli/config/nodeTransform.cjs', { paths: [BACKEND_DIR] }),
+      'src/index.ts',
+      ...configs.flatMap(c => ['--config', c]),
+    ],
+    {
+      cwd: BACKEND_DIR,
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        POSTGRES_HOST: '127.0.0.1',
+        POSTGRES_PORT: '5432',
+        POSTGRES_USER: 'postgres',
+      },
+      stdio: ['ignore', log, log],
+    },
+  );
+  const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)));
+
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const ready = await fetch(`${baseUrl}/.backstage/health/v1/readiness`)
+      .then(r => r.ok)
+      .catch(() => false);
+    if (ready) break;
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(
+        `backend on ${options.database} did not become ready:\n${fs.readFileSync(logFile, 'utf8').slice(-4000)}`,
+      );
+    }
+    await new Promise(resolve => setTimeout(resolve, 500));
+  }
+
+  return {
+    baseUrl,
+    logFile,
+    postgresPrefix,
+    async guestToken() {
+      const response = await fetch(`${baseUrl}/api/auth/guest/refresh?env=development`, {
+        headers: { 'X-Requested-With': 'XMLHttpRequest' },
+      });
+      if (!response.ok) {
+        throw new Error(`guest sign-in answered ${response.status}: ${await response.text()}`);
+      }
+      return (await response.json()).backstageIdentity.token;
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+      fs.closeSync(log);
+    },
+  };
+}

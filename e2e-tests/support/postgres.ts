@@ -1,0 +1,31 @@
+import { Client } from 'pg';
+
+function client(database = 'postgres') {
+  return new Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database });
+}
+
+export async function databasesWithPrefix(prefix: string): Promise<string[]> {
+  const pg = client();
+  await pg.connect();
+  try {
+    const { rows } = await pg.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [
+      `${prefix}%`,
+    ]);
+    return rows.map(r => r.datname as string);
+  } finally {
+    await pg.end();
+  }
+}
+
+/** Drops what a test backend created, so repeated runs leave the server as they found it. */
+export async function dropDatabasesWithPrefix(prefix: string): Promise<void> {
+  const pg = client();
+  await pg.connect();
+  try {
+    for (const name of await databasesWithPrefix(prefix)) {
+      await pg.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }
+  } finally {
+    await pg.end();
+  }
+}
