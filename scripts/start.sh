@@ -10,10 +10,13 @@ mkdir -p .local
 
 hub_log=.local/hub.log
 log "starting the local hub (log: $hub_log)"
-yarn workspace @hostplane/local-hub hub start >.local/hub.kubeconfig-path 2>"$hub_log" &
+rm -f .local/hub.kubeconfig-path
+# Run node itself (not through yarn) so that the signal below reaches the hub's own handler.
+node -r @backstage/cli/config/nodeTransform.cjs packages/local-hub/src/cli.ts start \
+  >.local/hub.kubeconfig-path 2>"$hub_log" &
 hub_pid=$!
 stop_hub() {
-  kill -INT "$hub_pid" 2>/dev/null && wait "$hub_pid" 2>/dev/null
+  kill -TERM "$hub_pid" 2>/dev/null && wait "$hub_pid" 2>/dev/null
 }
 trap stop_hub EXIT
 until [ -s .local/hub.kubeconfig-path ]; do

@@ -1,3 +1,4 @@
+import { getRaw } from '@hostplane/plugin-hostplane-node';
 import { LocalHub } from './LocalHub';
 import { DEMO_TIMINGS, FAST_TIMINGS } from './stages';
 
@@ -21,10 +22,17 @@ async function main(argv: string[]) {
     });
     process.stdout.write(`${hub.kubeconfigPath}\n`);
     log(`try: kubectl --kubeconfig ${hub.kubeconfigPath} get crds`);
+    // The health check also keeps this process alive until it is told to stop.
+    const healthCheck = setInterval(() => {
+      getRaw(hub.kubeConfig(), '/readyz')
+        .then(({ status }) => status !== 200 && log(`hub /readyz answers ${status}`))
+        .catch(error => log(`hub does not answer: ${error.message}`));
+    }, 15_000);
     await new Promise<void>(resolve => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
+    clearInterval(healthCheck);
     log('stopping');
     await hub.stop();
   } else if (command === 'delete') {
