@@ -1,18 +1,26 @@
 import { getRaw } from '@hostplane/plugin-hostplane-node';
-import { LocalHub } from './LocalHub';
+import { LOCAL_HUB_FIELD_MANAGER, LocalHub } from './LocalHub';
+import { demoTenants, planTenants, seedTenants } from './seed';
 import { DEMO_TIMINGS, FAST_TIMINGS } from './stages';
 
-const USAGE = `Usage: yarn hub [start|delete] [--name NAME] [--fast]
+const USAGE = `Usage: yarn hub [start|seed|delete] [--name NAME] [--fast] [--count N] [--seed S]
 
-  start   start the local hub (created on first use, restarted after) and print its kubeconfig path;
-          it runs until Ctrl-C, which stops its processes and keeps its state
+  start   start the local hub (created on first use, restarted after) with the demo tenants, and
+          print its kubeconfig path; it runs until Ctrl-C, which stops its processes and keeps
+          its state
+  seed    add N status-only tenants (default 10000) across a few hundred teams to the running
+          hub, for scale tests and benchmarks; the same --seed gives the same tenants
   delete  stop the hub and remove its state
   --fast  near-zero simulated delays (the tests' setting) instead of the demo's realistic ones`;
 
+function option(argv: string[], name: string): string | undefined {
+  const index = argv.indexOf(name);
+  return index >= 0 ? argv[index + 1] : undefined;
+}
+
 async function main(argv: string[]) {
-  const command = argv.find(a => !a.startsWith('--')) ?? 'start';
-  const nameIndex = argv.indexOf('--name');
-  const name = nameIndex >= 0 ? argv[nameIndex + 1] : 'hub';
+  const command = argv[0] && !argv[0].startsWith('--') ? argv[0] : 'start';
+  const name = option(argv, '--name') ?? 'hub';
   const log = (message: string) => process.stderr.write(`[local-hub] ${message}\n`);
   if (command === 'start') {
     const hub = await LocalHub.start({
@@ -20,6 +28,8 @@ async function main(argv: string[]) {
       timings: argv.includes('--fast') ? FAST_TIMINGS : DEMO_TIMINGS,
       log,
     });
+    await seedTenants(hub.kubeConfig(), demoTenants(), { fieldManager: LOCAL_HUB_FIELD_MANAGER });
+    log(`demo tenants: ${demoTenants().map(t => `${t.namespace}/${t.name} (${t.phase})`).join(', ')}`);
     process.stdout.write(`${hub.kubeconfigPath}\n`);
     log(`try: kubectl --kubeconfig ${hub.kubeconfigPath} get crds`);
     // The health check also keeps this process alive until it is told to stop.
@@ -35,6 +45,12 @@ async function main(argv: string[]) {
     clearInterval(healthCheck);
     log('stopping');
     await hub.stop();
+  } else if (command === 'seed') {
+    const hub = await LocalHub.open({ name, log });
+    const count = Number(option(argv, '--count') ?? 10_000);
+    const plans = planTenants({ count, seed: Number(option(argv, '--seed') ?? 1) });
+    log(`seeding ${count} status-only tenants into hub ${name}`);
+    await seedTenants(hub.kubeConfig(), plans, { fieldManager: LOCAL_HUB_FIELD_MANAGER, log });
   } else if (command === 'delete') {
     await (await LocalHub.open({ name, log })).delete();
   } else {

@@ -5,3 +5,4 @@ export { cacheDir, hubBinaries, upstreamCrdFiles, versions } from './paths';
 export type { HubBinaries } from './paths';
 
 export * from './stages';
+export * from './seed';

@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export * from './hubs';
+export * from './labels';

@@ -1,5 +1,9 @@
 import {
-  condition,
+  hostedClusterConditions,
+  nodePoolConditions,
+} from '../upstream/hypershiftConditions';
+import {
+  conditions,
   deleting,
   hasCondition,
   lacksCondition,
@@ -25,8 +29,7 @@ const releaseVersion = `{{ $version := .spec.release.image | splitList ":" | las
 
 /**
  * HostedCluster: accepted (configuration valid, control plane progressing), then Available with
- * the release recorded in the version history, as HyperShift's operator reports it. Condition types
- * and reasons are those of the upstream API (hypershift/v1beta1/hostedcluster_conditions.go).
+ * the release recorded in the version history, as HyperShift's operator reports it.
  */
 export function hostedClusterStages(timings: StageTimings): KwokStage[] {
   return [
@@ -41,18 +44,7 @@ export function hostedClusterStages(timings: StageTimings): KwokStage[] {
         replaceStatus(`{{ $now := Now }}
 ${releaseVersion}
 conditions:
-${[
-  condition('ValidConfiguration', 'True', 'AsExpected', 'Configuration passes validation'),
-  condition('SupportedHostedCluster', 'True', 'AsExpected', 'HostedCluster is supported by operator configuration'),
-  condition('ValidReleaseImage', 'True', 'AsExpected', 'Release image is valid'),
-  condition('ReconciliationActive', 'True', 'AsExpected', 'Reconciliation active on resource'),
-  condition('ReconciliationSucceeded', 'True', 'ReconciliatonSucceeded', 'Reconciliation completed successfully'),
-  condition('EtcdAvailable', 'False', 'EtcdWaitingForQuorum', 'Waiting for etcd to reach quorum'),
-  condition('KubeAPIServerAvailable', 'False', 'WaitingForAvailable', 'Waiting for Kube APIServer deployment to become available'),
-  condition('Available', 'False', 'WaitingForAvailable', 'Waiting for hosted control plane to be healthy'),
-  condition('Progressing', 'True', 'WaitingForAvailable', 'HostedCluster is deploying, upgrading, or reconfiguring'),
-  condition('Degraded', 'False', 'AsExpected', 'The hosted cluster is not degraded'),
-].join('\n')}
+${conditions(hostedClusterConditions('Provisioning'))}
 version:
   desired:
     image: {{ .spec.release.image | Quote }}
@@ -79,19 +71,7 @@ version:
         replaceStatus(`{{ $now := Now }}
 ${releaseVersion}
 conditions:
-${[
-  condition('ValidConfiguration', 'True', 'AsExpected', 'Configuration passes validation'),
-  condition('SupportedHostedCluster', 'True', 'AsExpected', 'HostedCluster is supported by operator configuration'),
-  condition('ValidReleaseImage', 'True', 'AsExpected', 'Release image is valid'),
-  condition('ReconciliationActive', 'True', 'AsExpected', 'Reconciliation active on resource'),
-  condition('ReconciliationSucceeded', 'True', 'ReconciliatonSucceeded', 'Reconciliation completed successfully'),
-  condition('EtcdAvailable', 'True', 'QuorumAvailable', 'Etcd has quorum'),
-  condition('KubeAPIServerAvailable', 'True', 'AsExpected', 'Kube APIServer deployment is available'),
-  condition('InfrastructureReady', 'True', 'AsExpected', 'All is well'),
-  condition('Available', 'True', 'AsExpected', 'The hosted control plane is available'),
-  condition('Progressing', 'False', 'AsExpected', 'HostedCluster is at expected version'),
-  condition('Degraded', 'False', 'AsExpected', 'The hosted cluster is not degraded'),
-].join('\n')}
+${conditions(hostedClusterConditions('Available'))}
 controlPlaneEndpoint:
   host: {{ printf "api.%s.%s.hub.local" .metadata.name .metadata.namespace | Quote }}
   port: 6443
@@ -147,14 +127,7 @@ ${releaseVersion}
 replicas: {{ $replicas }}
 version: {{ $version | Quote }}
 conditions:
-${[
-  condition('ValidReleaseImage', 'True', 'AsExpected', 'Using release image: {{ .spec.release.image }}'),
-  condition('UpdatingVersion', 'False', 'AsExpected', ''),
-  condition('UpdatingConfig', 'False', 'AsExpected', ''),
-  condition('AllMachinesReady', 'True', 'AsExpected', 'All is well'),
-  condition('AllNodesHealthy', 'True', 'AsExpected', 'All is well'),
-  condition('Ready', 'True', 'AsExpected', ''),
-].join('\n')}
+${conditions(nodePoolConditions('{{ .spec.release.image }}'))}
 `),
       ],
     }),

@@ -1,3 +1,4 @@
+import { UpstreamCondition } from '../upstream/hypershiftConditions';
 import { KwokStage, KwokStageStep, StageSelectorExpression } from './types';
 
 /** Labels every Stage the local hub applies, so it can list and replace its own. */
@@ -87,14 +88,16 @@ export function hasCondition(type: string, status: 'True' | 'False', reason?: st
   return `has(self.status) && has(self.status.conditions) && self.status.conditions.exists(c, c.type == '${type}' && c.status == '${status}'${reasonClause})`;
 }
 
-/** A metav1.Condition as a Go-template YAML list item; `$now` must be bound in the template. */
-export function condition(type: string, status: 'True' | 'False', reason: string, message: string): string {
-  return [
-    `- type: ${type}`,
-    `  status: "${status}"`,
-    `  reason: ${reason}`,
-    `  message: ${JSON.stringify(message)}`,
-    `  lastTransitionTime: {{ $now | Quote }}`,
-    `  observedGeneration: {{ .metadata.generation }}`,
-  ].join('\n');
+/** metav1.Conditions as Go-template YAML list items; `$now` must be bound in the template. */
+export function conditions(list: UpstreamCondition[]): string {
+  return list
+    .flatMap(c => [
+      `- type: ${c.type}`,
+      `  status: "${c.status}"`,
+      `  reason: ${c.reason}`,
+      `  message: ${JSON.stringify(c.message)}`,
+      `  lastTransitionTime: {{ $now | Quote }}`,
+      `  observedGeneration: {{ .metadata.generation }}`,
+    ])
+    .join('\n');
 }

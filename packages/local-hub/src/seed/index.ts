@@ -1,0 +1,5 @@
+export { demoTenants } from './demo';
+export { planTenants, teamName, teamNamespace } from './plan';
+export type { PlanOptions, TenantPhase, TenantPlan } from './plan';
+export { STATUS_ONLY, releaseImageFor, renderTenant } from './render';
+export { seedTenants } from './seedTenants';

@@ -1,0 +1,153 @@
+import {
+  CLUSTER_LABEL,
+  HIBERNATED_REPLICAS_ANNOTATION,
+  OWNER_LABEL,
+  OWNER_REF_ANNOTATION,
+} from '@hostplane/plugin-hostplane-common';
+import { STANDIN_LABEL } from '../stages';
+import {
+  UpstreamCondition,
+  hostedClusterConditions,
+  nodePoolConditions,
+} from '../upstream/hypershiftConditions';
+import { TenantPlan } from './plan';
+
+/** Marks tenants that get status only: no control-plane pods, no processes. */
+export const STATUS_ONLY = 'status-only';
+
+/** The release image the local hub pairs with a Kubernetes version (its tag is the version). */
+export function releaseImageFor(kubernetesVersion: string): string {
+  return `registry.hostplane.local/kubernetes-release:${kubernetesVersion}`;
+}
+
+export interface RenderedObject {
+  manifest: { apiVersion: string; kind: string; metadata: { namespace: string; name: string } } & Record<string, unknown>;
+  /** The status the operators would have written, applied to the status subresource. */
+  status: Record<string, unknown>;
+}
+
+function withTimes(list: UpstreamCondition[], time: string, generation = 1) {
+  return list.map(c => ({ ...c, lastTransitionTime: time, observedGeneration: generation }));
+}
+
+/**
+ * A status-only tenant as HyperShift would leave it: the HostedCluster and its NodePools with the
+ * spec a Hostplane cluster has and the status its state implies.
+ */
+export function renderTenant(plan: TenantPlan, now: Date): RenderedObject[] {
+  const time = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const image = releaseImageFor(plan.kubernetesVersion);
+  const labels = {
+    [CLUSTER_LABEL]: plan.name,
+    [OWNER_LABEL]: plan.owner,
+    [STANDIN_LABEL]: STATUS_ONLY,
+  };
+  const annotations = { [OWNER_REF_ANNOTATION]: `group:default/${plan.owner}` };
+  const metadata = (name: string, extra: Record<string, string> = {}) => ({
+    namespace: plan.namespace,
+    name,
+    labels,
+    annotations: { ...annotations, ...extra },
+  });
+
+  const state =
+    plan.phase === 'Provisioning'
+      ? 'Provisioning'
+      : plan.phase === 'Updating'
+        ? 'Updating'
+        : plan.phase === 'Degraded'
+          ? 'Degraded'
+          : 'Available';
+  const completed = {
+    state: 'Completed',
+    version: plan.kubernetesVersion,
+    image,
+    startedTime: time,
+    completionTime: time,
+    verified: false,
+  };
+  const history =
+    plan.phase === 'Provisioning'
+      ? [{ ...completed, state: 'Partial', completionTime: null }]
+      : plan.phase === 'Updating' && plan.previousVersion
+        ? [
+            { ...completed, state: 'Partial', completionTime: null },
+            { ...completed, version: plan.previousVersion, image: releaseImageFor(plan.previousVersion) },
+          ]
+        : [completed];
+
+  const hostedCluster: RenderedObject = {
+    manifest: {
+      apiVersion: 'hypershift.openshift.io/v1beta1',
+      kind: 'HostedCluster',
+      metadata: metadata(plan.name),
+      spec: {
+        release: { image },
+        pullSecret: { name: `${plan.name}-pull-secret` },
+        sshKey: { name: `${plan.name}-ssh-key` },
+        controllerAvailabilityPolicy: plan.highlyAvailable ? 'HighlyAvailable' : 'SingleReplica',
+        networking: {
+          networkType: 'OVNKubernetes',
+          clusterNetwork: [{ cidr: '10.132.0.0/14' }],
+          serviceNetwork: [{ cidr: '172.31.0.0/16' }],
+        },
+        platform: { type: 'KubeVirt', kubevirt: {} },
+        services: ['APIServer', 'OAuthServer', 'Konnectivity', 'Ignition'].map(service => ({
+          service,
+          servicePublishingStrategy: { type: 'Route' },
+        })),
+      },
+    },
+    status: {
+      conditions: withTimes(hostedClusterConditions(state), time),
+      ...(state === 'Provisioning'
+        ? {}
+        : { controlPlaneEndpoint: { host: `api.${plan.name}.${plan.namespace}.hub.local`, port: 6443 } }),
+      version: {
+        desired: { image, version: plan.kubernetesVersion },
+        observedGeneration: 1,
+        availableUpdates: null,
+        history,
+      },
+    },
+  };
+
+  const nodePools = plan.pools.map<RenderedObject>(pool => {
+    const hibernated = plan.phase === 'Hibernated';
+    const replicas = hibernated || plan.phase === 'Provisioning' ? 0 : pool.replicas;
+    const poolVersion = plan.previousVersion ?? plan.kubernetesVersion;
+    return {
+      manifest: {
+        apiVersion: 'hypershift.openshift.io/v1beta1',
+        kind: 'NodePool',
+        metadata: metadata(
+          `${plan.name}-${pool.name}`,
+          hibernated ? { [HIBERNATED_REPLICAS_ANNOTATION]: String(pool.replicas) } : {},
+        ),
+        spec: {
+          clusterName: plan.name,
+          replicas: hibernated ? 0 : pool.replicas,
+          release: { image: releaseImageFor(poolVersion) },
+          management: { upgradeType: 'Replace' },
+          platform: {
+            type: 'KubeVirt',
+            kubevirt: {
+              compute: { cores: 4, memory: '16Gi' },
+              rootVolume: { type: 'Persistent', persistent: { size: '64Gi' } },
+            },
+          },
+        },
+      },
+      status: {
+        replicas,
+        version: poolVersion,
+        conditions: withTimes(
+          nodePoolConditions(releaseImageFor(poolVersion), plan.phase !== 'Provisioning'),
+          time,
+        ),
+      },
+    };
+  });
+
+  return [hostedCluster, ...nodePools];
+}

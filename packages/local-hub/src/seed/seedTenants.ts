@@ -1,0 +1,65 @@
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { applyObjects } from '@hostplane/plugin-hostplane-node';
+import { TenantPlan } from './plan';
+import { RenderedObject, renderTenant } from './render';
+
+export interface SeedOptions {
+  fieldManager: string;
+  /** Requests in flight at once. */
+  concurrency?: number;
+  log?: (message: string) => void;
+  now?: Date;
+}
+
+const PLURALS: Record<string, string> = { HostedCluster: 'hostedclusters', NodePool: 'nodepools' };
+
+/**
+ * Creates status-only tenants on a hub: namespaces, then each HostedCluster and NodePool by
+ * server-side apply, then the status the operators would have written. Safe to repeat.
+ */
+export async function seedTenants(
+  kubeConfig: KubeConfig,
+  plans: TenantPlan[],
+  { fieldManager, concurrency = 16, log = () => {}, now = new Date() }: SeedOptions,
+): Promise<void> {
+  const namespaces = [...new Set(plans.map(p => p.namespace))];
+  await applyObjects(
+    kubeConfig,
+    namespaces.map(name => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),
+    fieldManager,
+  );
+  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+  const started = Date.now();
+  let done = 0;
+  let next = 0;
+
+  const seedOne = async (object: RenderedObject) => {
+    await applyObjects(kubeConfig, [object.manifest], fieldManager);
+    // A JSON patch, not an apply or merge patch: the upstream schema requires some status fields
+    // to be present with a null value, which those would drop.
+    await custom.patchNamespacedCustomObjectStatus({
+      group: 'hypershift.openshift.io',
+      version: 'v1beta1',
+      namespace: object.manifest.metadata.namespace,
+      plural: PLURALS[object.manifest.kind],
+      name: object.manifest.metadata.name,
+      fieldManager,
+      body: [{ op: 'add', path: '/status', value: object.status }],
+    });
+  };
+
+  const worker = async () => {
+    while (next < plans.length) {
+      const plan = plans[next++];
+      for (const object of renderTenant(plan, now)) {
+        await seedOne(object);
+      }
+      done += 1;
+      if (done % 500 === 0 || done === plans.length) {
+        const seconds = (Date.now() - started) / 1000;
+        log(`seeded ${done}/${plans.length} tenants (${Math.round(done / seconds)}/s)`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, plans.length) }, worker));
+}

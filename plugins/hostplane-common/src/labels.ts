@@ -1,0 +1,10 @@
+/**
+ * Labels and annotations that tie hub objects to a Hostplane tenant cluster and its owner.
+ * Label values must be valid label values, so the owner label holds the owning group's name;
+ * the full entity ref is kept in an annotation.
+ */
+export const CLUSTER_LABEL = 'hostplane.io/cluster';
+export const OWNER_LABEL = 'hostplane.io/owner';
+export const OWNER_REF_ANNOTATION = 'hostplane.io/owner-ref';
+/** On a NodePool scaled to zero by hibernation: the replicas to restore on resume. */
+export const HIBERNATED_REPLICAS_ANNOTATION = 'hostplane.io/hibernated-replicas';
