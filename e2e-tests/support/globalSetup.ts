@@ -1,9 +1,9 @@
 import { LocalHub } from '@hostplane/local-hub';
-import { E2E_HUB } from './hub';
+import { e2eHub } from './hub';
 
 export default async function globalSetup() {
   await LocalHub.start({
-    ...E2E_HUB,
+    ...e2eHub(),
     fresh: true,
     log: message => process.stderr.write(`[e2e hub] ${message}\n`),
   });

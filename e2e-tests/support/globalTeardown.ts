@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import { LocalHub } from '@hostplane/local-hub';
-import { E2E_HUB } from './hub';
+import { e2eHub } from './hub';
 
 export default async function globalTeardown() {
-  const hub = await LocalHub.open(E2E_HUB);
+  const hub = await LocalHub.open(e2eHub());
   if (hub.exists()) {
     await hub.delete();
   }
-  fs.rmSync(E2E_HUB.workdir, { recursive: true, force: true });
+  fs.rmSync(e2eHub().workdir, { recursive: true, force: true });
 }

@@ -1,12 +1,19 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** The one hub the end-to-end run shares: started in global setup, deleted in teardown. */
-export const E2E_HUB = {
-  name: 'e2e',
-  workdir: path.join(os.tmpdir(), `hostplane-e2e-hub-${process.env.USER ?? 'user'}`),
-};
+/**
+ * The one hub an end-to-end run shares. Global setup picks a fresh folder and passes it to the
+ * test workers through the environment, so two runs side by side never share a hub.
+ */
+export function e2eHub(): { name: string; workdir: string } {
+  process.env.HOSTPLANE_E2E_HUB_WORKDIR ??= fs.mkdtempSync(
+    path.join(os.tmpdir(), 'hostplane-e2e-hub-'),
+  );
+  return { name: 'e2e', workdir: process.env.HOSTPLANE_E2E_HUB_WORKDIR };
+}
 
 export function e2eHubKubeconfig(): string {
-  return path.join(E2E_HUB.workdir, 'clusters', E2E_HUB.name, 'kubeconfig.yaml');
+  const { name, workdir } = e2eHub();
+  return path.join(workdir, 'clusters', name, 'kubeconfig.yaml');
 }

@@ -12,6 +12,7 @@ import {
 import { LocalHub } from './LocalHub';
 import { getRaw, waitFor } from '@hostplane/plugin-hostplane-node';
 import { hubBinaries } from './paths';
+import { isAlive } from './processes';
 import {
   fakeNode,
   minimalHostedCluster,
@@ -20,15 +21,6 @@ import {
 } from './testing/fixtures';
 
 jest.setTimeout(300_000);
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function portIsFree(port: number): Promise<boolean> {
   return new Promise(resolve => {

@@ -1,4 +1,7 @@
+export { KwokctlCluster } from './KwokctlCluster';
+export type { KwokctlClusterConfig } from './KwokctlCluster';
 export { LocalHub, LOCAL_HUB_FIELD_MANAGER } from './LocalHub';
+export { NODE_POOL_LABEL, TenantProcesses } from './TenantProcesses';
 export type { LocalHubOptions } from './LocalHub';
 export { ensureHubBinaries } from './binaries';
 export { cacheDir, hubBinaries, upstreamCrdFiles, versions } from './paths';

@@ -14,27 +14,44 @@ export function loadKubeConfigFromFile(file: string): KubeConfig {
 }
 
 /**
- * Server-side apply of each manifest under one field manager; safe to repeat. Manifests are in
- * wire form (as in YAML). The client serialises built-in kinds through its typed models, which
- * drop wire-only keys such as `x-kubernetes-int-or-string`, so each manifest is first read into
- * its model the way the client reads YAML.
+ * Server-side apply under one field manager; safe to repeat. Keep one per hub and writer: the
+ * client inside caches API discovery, which would otherwise cost a request per apply.
+ *
+ * Manifests are in wire form (as in YAML). The client serialises built-in kinds through its typed
+ * models, which drop wire-only keys such as `x-kubernetes-int-or-string`, so each manifest is
+ * first read into its model the way the client reads YAML.
  */
+export class ServerSideApplier {
+  private readonly client: KubernetesObjectApi;
+
+  constructor(
+    kubeConfig: KubeConfig,
+    private readonly fieldManager: string,
+  ) {
+    this.client = KubernetesObjectApi.makeApiClient(kubeConfig);
+  }
+
+  async apply(objects: KubernetesObject[]): Promise<void> {
+    for (const object of objects) {
+      await this.client.patch(
+        loadYaml<KubernetesObject>(JSON.stringify(object)),
+        undefined,
+        undefined,
+        this.fieldManager,
+        true,
+        PatchStrategy.ServerSideApply,
+      );
+    }
+  }
+}
+
+/** One-off server-side apply; see {@link ServerSideApplier}. */
 export async function applyObjects(
   kubeConfig: KubeConfig,
   objects: KubernetesObject[],
   fieldManager: string,
 ): Promise<void> {
-  const client = KubernetesObjectApi.makeApiClient(kubeConfig);
-  for (const object of objects) {
-    await client.patch(
-      loadYaml<KubernetesObject>(JSON.stringify(object)),
-      undefined,
-      undefined,
-      fieldManager,
-      true,
-      PatchStrategy.ServerSideApply,
-    );
-  }
+  await new ServerSideApplier(kubeConfig, fieldManager).apply(objects);
 }
 
 /** A GET of a raw API server path (health endpoints, discovery), authenticated by the kubeconfig. */

@@ -10,6 +10,7 @@ import {
   hostedClusterConditions,
   nodePoolConditions,
 } from '../upstream/hypershiftConditions';
+import { kubevirtHostedClusterSpec, kubevirtNodePoolSpec } from '../upstream/hypershiftSpecs';
 import { TenantPlan } from './plan';
 
 /** Marks tenants that get status only: no control-plane pods, no processes. */
@@ -81,22 +82,7 @@ export function renderTenant(plan: TenantPlan, now: Date): RenderedObject[] {
       apiVersion: 'hypershift.openshift.io/v1beta1',
       kind: 'HostedCluster',
       metadata: metadata(plan.name),
-      spec: {
-        release: { image },
-        pullSecret: { name: `${plan.name}-pull-secret` },
-        sshKey: { name: `${plan.name}-ssh-key` },
-        controllerAvailabilityPolicy: plan.highlyAvailable ? 'HighlyAvailable' : 'SingleReplica',
-        networking: {
-          networkType: 'OVNKubernetes',
-          clusterNetwork: [{ cidr: '10.132.0.0/14' }],
-          serviceNetwork: [{ cidr: '172.31.0.0/16' }],
-        },
-        platform: { type: 'KubeVirt', kubevirt: {} },
-        services: ['APIServer', 'OAuthServer', 'Konnectivity', 'Ignition'].map(service => ({
-          service,
-          servicePublishingStrategy: { type: 'Route' },
-        })),
-      },
+      spec: kubevirtHostedClusterSpec(plan.name, image, plan.highlyAvailable),
     },
     status: {
       conditions: withTimes(hostedClusterConditions(state), time),
@@ -124,19 +110,7 @@ export function renderTenant(plan: TenantPlan, now: Date): RenderedObject[] {
           `${plan.name}-${pool.name}`,
           hibernated ? { [HIBERNATED_REPLICAS_ANNOTATION]: String(pool.replicas) } : {},
         ),
-        spec: {
-          clusterName: plan.name,
-          replicas: hibernated ? 0 : pool.replicas,
-          release: { image: releaseImageFor(poolVersion) },
-          management: { upgradeType: 'Replace' },
-          platform: {
-            type: 'KubeVirt',
-            kubevirt: {
-              compute: { cores: 4, memory: '16Gi' },
-              rootVolume: { type: 'Persistent', persistent: { size: '64Gi' } },
-            },
-          },
-        },
+        spec: kubevirtNodePoolSpec(plan.name, hibernated ? 0 : pool.replicas, releaseImageFor(poolVersion)),
       },
       status: {
         replicas,

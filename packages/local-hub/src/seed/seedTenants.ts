@@ -1,5 +1,5 @@
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { applyObjects } from '@hostplane/plugin-hostplane-node';
+import { ServerSideApplier } from '@hostplane/plugin-hostplane-node';
 import { TenantPlan } from './plan';
 import { RenderedObject, renderTenant } from './render';
 
@@ -22,11 +22,10 @@ export async function seedTenants(
   plans: TenantPlan[],
   { fieldManager, concurrency = 16, log = () => {}, now = new Date() }: SeedOptions,
 ): Promise<void> {
+  const applier = new ServerSideApplier(kubeConfig, fieldManager);
   const namespaces = [...new Set(plans.map(p => p.namespace))];
-  await applyObjects(
-    kubeConfig,
+  await applier.apply(
     namespaces.map(name => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),
-    fieldManager,
   );
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const started = Date.now();
@@ -34,7 +33,7 @@ export async function seedTenants(
   let next = 0;
 
   const seedOne = async (object: RenderedObject) => {
-    await applyObjects(kubeConfig, [object.manifest], fieldManager);
+    await applier.apply([object.manifest]);
     // A JSON patch, not an apply or merge patch: the upstream schema requires some status fields
     // to be present with a null value, which those would drop.
     await custom.patchNamespacedCustomObjectStatus({

@@ -24,6 +24,26 @@ export const HOSTED_CLUSTER_FINALIZER = 'hypershift.openshift.io/finalizer';
 export const STANDIN_LABEL = 'hostplane.io/standin';
 const notStandin = `!has(self.metadata.labels) || !('${STANDIN_LABEL}' in self.metadata.labels)`;
 
+/** status.version as HyperShift reports it, with one history entry in the given state. */
+function versionStatus(state: 'Partial' | 'Completed'): string {
+  const times =
+    state === 'Completed'
+      ? `    startedTime: {{ .metadata.creationTimestamp | Quote }}\n    completionTime: {{ $now | Quote }}`
+      : `    startedTime: {{ $now | Quote }}\n    completionTime: null`;
+  return `version:
+  desired:
+    image: {{ .spec.release.image | Quote }}
+    version: {{ $version | Quote }}
+  observedGeneration: {{ .metadata.generation }}
+  availableUpdates: null
+  history:
+  - state: ${state}
+    version: {{ $version | Quote }}
+    image: {{ .spec.release.image | Quote }}
+${times}
+    verified: false`;
+}
+
 /** The release version HyperShift reports: the tag of the release image, without its arch suffix. */
 const releaseVersion = `{{ $version := .spec.release.image | splitList ":" | last | trimSuffix "-x86_64" | trimSuffix "-multi" }}`;
 
@@ -45,19 +65,7 @@ export function hostedClusterStages(timings: StageTimings): KwokStage[] {
 ${releaseVersion}
 conditions:
 ${conditions(hostedClusterConditions('Provisioning'))}
-version:
-  desired:
-    image: {{ .spec.release.image | Quote }}
-    version: {{ $version | Quote }}
-  observedGeneration: {{ .metadata.generation }}
-  availableUpdates: null
-  history:
-  - state: Partial
-    version: {{ $version | Quote }}
-    image: {{ .spec.release.image | Quote }}
-    startedTime: {{ $now | Quote }}
-    completionTime: null
-    verified: false
+${versionStatus('Partial')}
 `),
       ],
     }),
@@ -75,19 +83,7 @@ ${conditions(hostedClusterConditions('Available'))}
 controlPlaneEndpoint:
   host: {{ printf "api.%s.%s.hub.local" .metadata.name .metadata.namespace | Quote }}
   port: 6443
-version:
-  desired:
-    image: {{ .spec.release.image | Quote }}
-    version: {{ $version | Quote }}
-  observedGeneration: {{ .metadata.generation }}
-  availableUpdates: null
-  history:
-  - state: Completed
-    version: {{ $version | Quote }}
-    image: {{ .spec.release.image | Quote }}
-    startedTime: {{ .metadata.creationTimestamp | Quote }}
-    completionTime: {{ $now | Quote }}
-    verified: false
+${versionStatus('Completed')}
 `),
       ],
     }),

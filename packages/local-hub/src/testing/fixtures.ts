@@ -1,11 +1,8 @@
 import { KubernetesObject } from '@kubernetes/client-node';
 import { FAKE_NODE_ANNOTATION } from '../stages';
+import { kubevirtHostedClusterSpec, kubevirtNodePoolSpec } from '../upstream/hypershiftSpecs';
 
-/**
- * A minimal HostedCluster on the KubeVirt platform that HyperShift's v1beta1 schema accepts: the
- * fields the CRD marks required, and nothing else. Its pull secret and SSH key need not exist for
- * the API server to accept it.
- */
+/** A HostedCluster on the KubeVirt platform, left to the local hub's KWOK Stages. */
 export function minimalHostedCluster(
   namespace: string,
   name: string,
@@ -15,21 +12,7 @@ export function minimalHostedCluster(
     apiVersion: 'hypershift.openshift.io/v1beta1',
     kind: 'HostedCluster',
     metadata: { namespace, name },
-    spec: {
-      release: { image: releaseImage },
-      pullSecret: { name: `${name}-pull-secret` },
-      sshKey: { name: `${name}-ssh-key` },
-      networking: {
-        networkType: 'OVNKubernetes',
-        clusterNetwork: [{ cidr: '10.132.0.0/14' }],
-        serviceNetwork: [{ cidr: '172.31.0.0/16' }],
-      },
-      platform: { type: 'KubeVirt', kubevirt: {} },
-      services: ['APIServer', 'OAuthServer', 'Konnectivity', 'Ignition'].map(service => ({
-        service,
-        servicePublishingStrategy: { type: 'Route' },
-      })),
-    },
+    spec: kubevirtHostedClusterSpec(name, releaseImage),
   };
 }
 
@@ -46,7 +29,7 @@ export function fakeNode(name: string): KubernetesObject {
   };
 }
 
-/** A minimal KubeVirt NodePool of a HostedCluster, as HyperShift's v1beta1 schema accepts it. */
+/** A KubeVirt NodePool of a HostedCluster, left to the local hub's KWOK Stages. */
 export function minimalNodePool(
   namespace: string,
   clusterName: string,
@@ -58,19 +41,7 @@ export function minimalNodePool(
     apiVersion: 'hypershift.openshift.io/v1beta1',
     kind: 'NodePool',
     metadata: { namespace, name },
-    spec: {
-      clusterName,
-      replicas,
-      release: { image: releaseImage },
-      management: { upgradeType: 'Replace' },
-      platform: {
-        type: 'KubeVirt',
-        kubevirt: {
-          compute: { cores: 2, memory: '4Gi' },
-          rootVolume: { type: 'Persistent', persistent: { size: '32Gi' } },
-        },
-      },
-    },
+    spec: kubevirtNodePoolSpec(clusterName, replicas, releaseImage),
   };
 }
 

@@ -1,0 +1,181 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { KubeConfig } from '@kubernetes/client-node';
+import { getRaw, loadKubeConfigFromFile, waitFor } from '@hostplane/plugin-hostplane-node';
+import { stringify } from 'yaml';
+import { HubBinaries, versions } from './paths';
+import { isAlive } from './processes';
+
+const execFileAsync = promisify(execFile);
+
+export interface KwokctlClusterConfig {
+  /** KWOK custom resources to enable (Stage, Exec, Logs, PortForward, ...). */
+  enableCRDs?: string[];
+  /** Extra kube-apiserver flags. */
+  apiserverArgs?: Record<string, string>;
+}
+
+/**
+ * A Kubernetes control plane of real processes, launched by kwokctl's binary runtime from the
+ * locally built binaries: etcd, kube-apiserver (own PKI, service-account keys, audit log),
+ * kube-controller-manager, kube-scheduler and the KWOK controller, on free loopback ports. Both
+ * the hub and the real tenants are one of these.
+ */
+export class KwokctlCluster {
+  constructor(
+    readonly name: string,
+    /** Where kwokctl keeps the cluster's PKI, etcd data, logs and pid files. */
+    readonly workdir: string,
+    protected readonly binaries: HubBinaries,
+    protected readonly log: (message: string) => void,
+  ) {}
+
+  get clusterDir(): string {
+    return path.join(this.workdir, 'clusters', this.name);
+  }
+
+  get kubeconfigPath(): string {
+    return path.join(this.clusterDir, 'kubeconfig.yaml');
+  }
+
+  get auditLogPath(): string {
+    return path.join(this.clusterDir, 'logs', 'audit.log');
+  }
+
+  kubeConfig(): KubeConfig {
+    return loadKubeConfigFromFile(this.kubeconfigPath);
+  }
+
+  get server(): string {
+    return this.kubeConfig().getCurrentCluster()!.server;
+  }
+
+  exists(): boolean {
+    return fs.existsSync(path.join(this.clusterDir, 'kwok.yaml'));
+  }
+
+  /** The process ids of the cluster's components, from kwokctl's pid files. */
+  processIds(): number[] {
+    const pidsDir = path.join(this.clusterDir, 'pids');
+    if (!fs.existsSync(pidsDir)) {
+      return [];
+    }
+    return fs
+      .readdirSync(pidsDir)
+      .map(file => Number(fs.readFileSync(path.join(pidsDir, file), 'utf8').trim()))
+      .filter(pid => Number.isInteger(pid) && pid > 0);
+  }
+
+  /** Creates the cluster, or starts it again if it exists, and waits until it answers /readyz. */
+  async up(config: KwokctlClusterConfig = {}): Promise<void> {
+    const started = Date.now();
+    if (this.exists()) {
+      this.log(`restarting ${this.name}`);
+      await this.kwokctl(['start', 'cluster', '--name', this.name, '--wait', '3m']);
+    } else {
+      this.log(`creating ${this.name} in ${this.workdir}`);
+      await this.create(config);
+    }
+    await waitFor(
+      `${this.name} to answer /readyz`,
+      async () => ((await getRaw(this.kubeConfig(), '/readyz')).status === 200 ? true : undefined),
+      { timeoutMs: 120_000 },
+    );
+    this.log(`${this.name} answers /readyz after ${Date.now() - started} ms`);
+  }
+
+  /** Stops the processes but keeps the state, for a later `up`. */
+  async stop(): Promise<void> {
+    await this.kwokctl(['stop', 'cluster', '--name', this.name]);
+  }
+
+  /** Stops every process and removes the state; no process or port is left behind. */
+  async delete(): Promise<void> {
+    const pids = this.processIds();
+    await this.kwokctl(['delete', 'cluster', '--name', this.name]);
+    // kwokctl signals the processes but does not wait for them to exit.
+    const deadline = Date.now() + 15_000;
+    while (pids.some(isAlive) && Date.now() < deadline) {
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+    for (const pid of pids.filter(isAlive)) {
+      this.log(`process ${pid} of ${this.name} outlived kwokctl delete; killing it`);
+      process.kill(pid, 'SIGKILL');
+    }
+  }
+
+  private async create(config: KwokctlClusterConfig): Promise<void> {
+    fs.mkdirSync(this.workdir, { recursive: true });
+    const configPath = path.join(this.workdir, `${this.name}.kwokctl.yaml`);
+    const auditPolicyPath = path.join(this.workdir, `${this.name}.audit-policy.yaml`);
+    fs.writeFileSync(
+      auditPolicyPath,
+      stringify({
+        apiVersion: 'audit.k8s.io/v1',
+        kind: 'Policy',
+        omitStages: ['RequestReceived'],
+        rules: [{ level: 'Metadata' }],
+      }),
+    );
+    const b = this.binaries;
+    const kwokctlConfiguration = {
+      apiVersion: 'config.kwok.x-k8s.io/v1alpha1',
+      kind: 'KwokctlConfiguration',
+      options: {
+        runtime: 'binary',
+        bindAddress: '127.0.0.1',
+        kubeVersion: versions.kubernetes,
+        etcdBinary: b.etcd,
+        kubeApiserverBinary: b.kubeApiserver,
+        kubeControllerManagerBinary: b.kubeControllerManager,
+        kubeSchedulerBinary: b.kubeScheduler,
+        kubectlBinary: b.kubectl,
+        kwokControllerBinary: b.kwok,
+        kubeAuditPolicy: auditPolicyPath,
+        enableCRDs: config.enableCRDs ?? [],
+        cacheDir: path.join(this.workdir, 'kwokctl-cache'),
+      },
+      componentsPatches: [
+        {
+          name: 'kube-apiserver',
+          extraArgs: Object.entries(config.apiserverArgs ?? {}).map(([key, value]) => ({
+            key,
+            value,
+          })),
+        },
+      ],
+    };
+    fs.writeFileSync(configPath, stringify(kwokctlConfiguration));
+    await this.kwokctl([
+      '--config',
+      configPath,
+      'create',
+      'cluster',
+      '--name',
+      this.name,
+      '--kubeconfig',
+      path.join(this.workdir, `${this.name}.kubeconfig.yaml`),
+      '--wait',
+      '3m',
+    ]);
+  }
+
+  private async kwokctl(args: string[]): Promise<string> {
+    try {
+      const { stdout } = await execFileAsync(this.binaries.kwokctl, args, {
+        env: {
+          ...process.env,
+          KWOK_WORKDIR: this.workdir,
+          KWOK_KUBE_VERSION: versions.kubernetes,
+        },
+        maxBuffer: 16 * 1024 * 1024,
+      });
+      return stdout;
+    } catch (error) {
+      const e = error as { stderr?: string; message: string };
+      throw new Error(`kwokctl ${args.join(' ')} failed: ${e.stderr || e.message}`);
+    }
+  }
+}

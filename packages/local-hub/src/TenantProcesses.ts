@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { ServerSideApplier } from '@hostplane/plugin-hostplane-node';
+import { ensureHubBinaries } from './binaries';
+import { KwokctlCluster } from './KwokctlCluster';
+import { cacheDir } from './paths';
+import { FAKE_NODE_ANNOTATION } from './stages';
+
+/** The label that groups a tenant's nodes by the NodePool they belong to. */
+export const NODE_POOL_LABEL = 'hypershift.openshift.io/nodePool';
+const FIELD_MANAGER = 'hostplane-standin';
+
+/**
+ * The real control plane of one tenant cluster: its own etcd, kube-apiserver (own PKI, audit log
+ * on), controller-manager and scheduler as local processes, plus a KWOK controller that keeps the
+ * tenant's nodes Ready. On a real hub HyperShift runs these as pods; here they are processes the
+ * hub's pods stand for. Every tenant process runs the one Kubernetes version that was built,
+ * whatever version the HostedCluster asks for.
+ */
+export class TenantProcesses extends KwokctlCluster {
+  static async open(options: {
+    namespace: string;
+    name: string;
+    workdir?: string;
+    log?: (message: string) => void;
+  }): Promise<TenantProcesses> {
+    return new TenantProcesses(
+      `${options.namespace}-${options.name}`,
+      options.workdir ?? path.join(cacheDir(), 'tenants'),
+      await ensureHubBinaries(),
+      options.log ?? (() => {}),
+    );
+  }
+
+  /**
+   * Makes the tenant's nodes of one pool match its size: Nodes `<pool>-<n>` for n < replicas are
+   * registered (the tenant's KWOK controller makes them Ready); higher-numbered ones are removed.
+   */
+  async registerPoolNodes(pool: string, replicas: number): Promise<void> {
+    const kubeConfig = this.kubeConfig();
+    const applier = new ServerSideApplier(kubeConfig, FIELD_MANAGER);
+    const wanted = Array.from({ length: replicas }, (_, i) => `${pool}-${i}`);
+    await applier.apply(
+      wanted.map(name => ({
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: {
+          name,
+          labels: { [NODE_POOL_LABEL]: pool, 'kubernetes.io/hostname': name },
+          annotations: { [FAKE_NODE_ANNOTATION]: 'fake' },
+        },
+      })),
+    );
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    const existing = await core.listNode({ labelSelector: `${NODE_POOL_LABEL}=${pool}` });
+    for (const node of existing.items) {
+      if (!wanted.includes(node.metadata!.name!)) {
+        await core.deleteNode({ name: node.metadata!.name! });
+      }
+    }
+  }
+}
