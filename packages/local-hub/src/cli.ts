@@ -1,6 +1,12 @@
 import { getRaw } from '@hostplane/plugin-hostplane-node';
 import { LOCAL_HUB_FIELD_MANAGER, LocalHub } from './LocalHub';
-import { demoTenants, planTenants, seedTenants } from './seed';
+import {
+  REAL_DEMO_TENANTS,
+  demoTenants,
+  planTenants,
+  seedTenants,
+  startRealTenants,
+} from './seed';
 import { DEMO_TIMINGS, FAST_TIMINGS } from './stages';
 
 const USAGE = `Usage: yarn hub [start|seed|delete] [--name NAME] [--fast] [--count N] [--seed S]
@@ -28,8 +34,14 @@ async function main(argv: string[]) {
       timings: argv.includes('--fast') ? FAST_TIMINGS : DEMO_TIMINGS,
       log,
     });
-    await seedTenants(hub.kubeConfig(), demoTenants(), { fieldManager: LOCAL_HUB_FIELD_MANAGER });
-    log(`demo tenants: ${demoTenants().map(t => `${t.namespace}/${t.name} (${t.phase})`).join(', ')}`);
+    const demo = demoTenants();
+    await seedTenants(hub.kubeConfig(), demo, { fieldManager: LOCAL_HUB_FIELD_MANAGER });
+    log(`demo tenants: ${demo.map(t => `${t.namespace}/${t.name} (${t.phase})`).join(', ')}`);
+    const realTenants = await startRealTenants(
+      hub.kubeConfig(),
+      demo.filter(t => REAL_DEMO_TENANTS.includes(t.name)),
+      { fieldManager: LOCAL_HUB_FIELD_MANAGER, log },
+    );
     process.stdout.write(`${hub.kubeconfigPath}\n`);
     log(`try: kubectl --kubeconfig ${hub.kubeconfigPath} get crds`);
     // The health check also keeps this process alive until it is told to stop.
@@ -44,6 +56,9 @@ async function main(argv: string[]) {
     });
     clearInterval(healthCheck);
     log('stopping');
+    for (const tenant of realTenants) {
+      await tenant.stop();
+    }
     await hub.stop();
   } else if (command === 'seed') {
     const hub = await LocalHub.open({ name, log });

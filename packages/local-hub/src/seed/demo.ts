@@ -18,6 +18,9 @@ function demoTenant(
   };
 }
 
+/** Demo tenants that run real control-plane processes; the others are status-only. */
+export const REAL_DEMO_TENANTS = ['payments-prod', 'payments-staging'];
+
 /** The tenants a new user finds in the portal: two teams, one tenant in each state. */
 export function demoTenants(): TenantPlan[] {
   return [

@@ -1,5 +1,6 @@
-export { demoTenants } from './demo';
+export { REAL_DEMO_TENANTS, demoTenants } from './demo';
 export { planTenants, teamName, teamNamespace } from './plan';
 export type { PlanOptions, TenantPhase, TenantPlan } from './plan';
 export { STATUS_ONLY, releaseImageFor, renderTenant } from './render';
 export { seedTenants } from './seedTenants';
+export { adminKubeconfigSecretName, startRealTenants } from './realTenants';

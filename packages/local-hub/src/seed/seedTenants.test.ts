@@ -4,7 +4,14 @@ import path from 'node:path';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { OWNER_LABEL } from '@hostplane/plugin-hostplane-common';
 import { LOCAL_HUB_FIELD_MANAGER, LocalHub } from '../LocalHub';
+import { execFileSync } from 'node:child_process';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { waitFor } from '@hostplane/plugin-hostplane-node';
+import { hubBinaries } from '../paths';
+import { TenantProcesses } from '../TenantProcesses';
+import { demoTenants } from './demo';
 import { planTenants } from './plan';
+import { startRealTenants } from './realTenants';
 import { seedTenants } from './seedTenants';
 
 jest.setTimeout(300_000);
@@ -18,7 +25,12 @@ describe('seedTenants against the local hub', () => {
     hub = await LocalHub.start({ name: 'seed-test', workdir, fresh: true });
   });
 
+  let realTenants: TenantProcesses[] = [];
+
   afterAll(async () => {
+    for (const tenant of realTenants) {
+      await tenant.delete();
+    }
     await hub?.delete();
     fs.rmSync(workdir, { recursive: true, force: true });
   });
@@ -58,5 +70,41 @@ describe('seedTenants against the local hub', () => {
     expect(afterWait.status.conditions.find((c: { type: string }) => c.type === 'Available').status).toBe('False');
     const ready = plans.find(p => p.phase === 'Ready')!;
     expect(available(ready.name)).toBe('True');
+  });
+
+  it('gives a tenant real processes whose admin kubeconfig, read from the hub, lists its nodes', async () => {
+    const plan = demoTenants().find(t => t.name === 'payments-prod')!;
+    await seedTenants(hub.kubeConfig(), [plan], { fieldManager: LOCAL_HUB_FIELD_MANAGER });
+    realTenants = await startRealTenants(hub.kubeConfig(), [plan], {
+      fieldManager: LOCAL_HUB_FIELD_MANAGER,
+      workdir: path.join(workdir, 'tenants'),
+    });
+
+    const cluster = (await list('hostedclusters')).find(c => c.metadata.name === plan.name);
+    const endpoint = new URL(realTenants[0].server);
+    expect(cluster.status.controlPlaneEndpoint).toEqual({
+      host: endpoint.hostname,
+      port: Number(endpoint.port),
+    });
+    const secret = await hub
+      .kubeConfig()
+      .makeApiClient(CoreV1Api)
+      .readNamespacedSecret({ namespace: plan.namespace, name: cluster.status.kubeconfig.name });
+    const kubeconfigFile = path.join(workdir, 'tenant.kubeconfig');
+    fs.writeFileSync(kubeconfigFile, Buffer.from(secret.data!.kubeconfig, 'base64'));
+
+    const wanted = plan.pools.reduce((n, p) => n + p.replicas, 0);
+    const nodes = await waitFor(`${wanted} Ready tenant nodes`, async () => {
+      const out = execFileSync(hubBinaries().kubectl, [
+        '--kubeconfig',
+        kubeconfigFile,
+        'get',
+        'nodes',
+        '--no-headers',
+      ]).toString();
+      const ready = out.split('\n').filter(line => / Ready /.test(line));
+      return ready.length === wanted ? ready : undefined;
+    });
+    expect(nodes).toHaveLength(5);
   });
 });
