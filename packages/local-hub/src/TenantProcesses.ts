@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { ServerSideApplier } from '@hostplane/plugin-hostplane-node';
@@ -30,6 +31,19 @@ export class TenantProcesses extends KwokctlCluster {
       await ensureHubBinaries(),
       options.log ?? (() => {}),
     );
+  }
+
+  /** Every tenant whose processes have state under this folder, for deleting them all. */
+  static async all(
+    workdir = path.join(cacheDir(), 'tenants'),
+    log: (message: string) => void = () => {},
+  ): Promise<TenantProcesses[]> {
+    const clusters = path.join(workdir, 'clusters');
+    if (!fs.existsSync(clusters)) {
+      return [];
+    }
+    const binaries = await ensureHubBinaries();
+    return fs.readdirSync(clusters).map(name => new TenantProcesses(name, workdir, binaries, log));
   }
 
   /**

@@ -1,5 +1,6 @@
 import { getRaw } from '@hostplane/plugin-hostplane-node';
 import { LOCAL_HUB_FIELD_MANAGER, LocalHub } from './LocalHub';
+import { TenantProcesses } from './TenantProcesses';
 import {
   REAL_DEMO_TENANTS,
   demoTenants,
@@ -16,7 +17,7 @@ const USAGE = `Usage: yarn hub [start|seed|delete] [--name NAME] [--fast] [--cou
           its state
   seed    add N status-only tenants (default 10000) across a few hundred teams to the running
           hub, for scale tests and benchmarks; the same --seed gives the same tenants
-  delete  stop the hub and remove its state
+  delete  stop the hub and the demo's real tenants and remove their state
   --fast  near-zero simulated delays (the tests' setting) instead of the demo's realistic ones`;
 
 function option(argv: string[], name: string): string | undefined {
@@ -67,6 +68,9 @@ async function main(argv: string[]) {
     log(`seeding ${count} status-only tenants into hub ${name}`);
     await seedTenants(hub.kubeConfig(), plans, { fieldManager: LOCAL_HUB_FIELD_MANAGER, log });
   } else if (command === 'delete') {
+    for (const tenant of await TenantProcesses.all(undefined, log)) {
+      await tenant.delete();
+    }
     await (await LocalHub.open({ name, log })).delete();
   } else {
     process.stderr.write(`${USAGE}\n`);
