@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -9,6 +10,34 @@ import { HubBinaries, versions } from './paths';
 import { isAlive } from './processes';
 
 const execFileAsync = promisify(execFile);
+
+/** A port the kernel has just handed out on loopback, so it is free and unpredictable. */
+function ephemeralPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * kwokctl picks "unused" ports by scanning down from the same fixed number in every process, so
+ * two clusters created at the same moment (parallel test suites) can pick the same ports. The
+ * ports are chosen here instead.
+ */
+async function componentPorts() {
+  return {
+    kubeApiserverPort: await ephemeralPort(),
+    etcdPort: await ephemeralPort(),
+    etcdPeerPort: await ephemeralPort(),
+    kubeControllerManagerPort: await ephemeralPort(),
+    kubeSchedulerPort: await ephemeralPort(),
+    kwokControllerPort: await ephemeralPort(),
+  };
+}
 
 export interface KwokctlClusterConfig {
   /** KWOK custom resources to enable (Stage, Exec, Logs, PortForward, ...). */
@@ -135,6 +164,7 @@ export class KwokctlCluster {
         kwokControllerBinary: b.kwok,
         kubeAuditPolicy: auditPolicyPath,
         enableCRDs: config.enableCRDs ?? [],
+        ...(await componentPorts()),
         cacheDir: path.join(this.workdir, 'kwokctl-cache'),
       },
       componentsPatches: [

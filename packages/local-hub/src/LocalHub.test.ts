@@ -1,18 +1,18 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import {
   ApiextensionsV1Api,
   CoreV1Api,
   CustomObjectsApi,
   KubernetesObjectApi,
 } from '@kubernetes/client-node';
-import { LocalHub } from './LocalHub';
 import { getRaw, waitFor } from '@hostplane/plugin-hostplane-node';
+import { LocalHub } from './LocalHub';
 import { hubBinaries } from './paths';
 import { isAlive } from './processes';
+import { useTestHub } from './testing/useTestHub';
 import {
   fakeNode,
   minimalHostedCluster,
@@ -35,19 +35,10 @@ function condition(object: any, type: string) {
 }
 
 describe('LocalHub', () => {
-  let workdir: string;
+  const context = useTestHub('hub-test');
   let hub: LocalHub;
-
-  beforeAll(async () => {
-    workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hostplane-hub-test-'));
-    hub = await LocalHub.start({ name: 'hub-test', workdir, fresh: true });
-  });
-
-  afterAll(async () => {
-    if (hub?.exists()) {
-      await hub.delete();
-    }
-    fs.rmSync(workdir, { recursive: true, force: true });
+  beforeAll(() => {
+    hub = context.hub;
   });
 
   it('boots from the cached binaries and answers /readyz', async () => {

@@ -1,25 +1,17 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { LocalHub } from '@hostplane/local-hub';
+import { LocalHub, useTestHub } from '@hostplane/local-hub';
 import request from 'supertest';
 import { hostplanePlugin } from './plugin';
 
 jest.setTimeout(180_000);
 
 describe('hostplane backend against the local hub', () => {
-  let workdir: string;
+  const context = useTestHub('backend-test');
   let hub: LocalHub;
-
-  beforeAll(async () => {
-    workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hostplane-backend-test-'));
-    hub = await LocalHub.start({ name: 'backend-test', workdir, fresh: true });
-  });
-
-  afterAll(async () => {
-    await hub?.delete();
-    fs.rmSync(workdir, { recursive: true, force: true });
+  let workdir: string;
+  beforeAll(() => {
+    ({ hub, workdir } = context);
   });
 
   it('reports each configured hub: reachable with its version and APIs, or why not', async () => {

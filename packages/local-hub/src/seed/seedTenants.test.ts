@@ -1,14 +1,13 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { CustomObjectsApi } from '@kubernetes/client-node';
-import { OWNER_LABEL } from '@hostplane/plugin-hostplane-common';
-import { LOCAL_HUB_FIELD_MANAGER, LocalHub } from '../LocalHub';
 import { execFileSync } from 'node:child_process';
-import { CoreV1Api } from '@kubernetes/client-node';
+import fs from 'node:fs';
+import path from 'node:path';
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { OWNER_LABEL } from '@hostplane/plugin-hostplane-common';
 import { waitFor } from '@hostplane/plugin-hostplane-node';
+import { LOCAL_HUB_FIELD_MANAGER, LocalHub } from '../LocalHub';
 import { hubBinaries } from '../paths';
 import { TenantProcesses } from '../TenantProcesses';
+import { useTestHub } from '../testing/useTestHub';
 import { demoTenants } from './demo';
 import { planTenants } from './plan';
 import { startRealTenants } from './realTenants';
@@ -17,22 +16,18 @@ import { seedTenants } from './seedTenants';
 jest.setTimeout(300_000);
 
 describe('seedTenants against the local hub', () => {
-  let workdir: string;
+  const context = useTestHub('seed-test');
   let hub: LocalHub;
-
-  beforeAll(async () => {
-    workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hostplane-seed-test-'));
-    hub = await LocalHub.start({ name: 'seed-test', workdir, fresh: true });
+  let workdir: string;
+  beforeAll(() => {
+    ({ hub, workdir } = context);
   });
 
   let realTenants: TenantProcesses[] = [];
-
   afterAll(async () => {
     for (const tenant of realTenants) {
       await tenant.delete();
     }
-    await hub?.delete();
-    fs.rmSync(workdir, { recursive: true, force: true });
   });
 
   const list = async (plural: string, labelSelector?: string) =>
