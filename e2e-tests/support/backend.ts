@@ -43,9 +43,13 @@ export async function startBackend(options: {
 }): Promise<RunningBackend> {
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
-  const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hostplane-e2e-backend-'));
+  const workdir = fs.mkdtempSync(
+    path.join(os.tmpdir(), 'hostplane-e2e-backend-'),
+  );
   const postgresPrefix =
-    options.database === 'postgres' ? `hostplane_e2e_${process.pid}_${port}_` : undefined;
+    options.database === 'postgres'
+      ? `hostplane_e2e_${process.pid}_${port}_`
+      : undefined;
   const override = {
     app: { baseUrl },
     backend: {
@@ -54,10 +58,15 @@ export async function startBackend(options: {
       cors: { origin: baseUrl },
       database:
         options.database === 'sqlite'
-          ? { client: 'better-sqlite3', connection: { directory: path.join(workdir, 'sqlite') } }
+          ? {
+              client: 'better-sqlite3',
+              connection: { directory: path.join(workdir, 'sqlite') },
+            }
           : { prefix: postgresPrefix },
     },
-    auth: { providers: { guest: { dangerouslyAllowOutsideDevelopment: true } } },
+    auth: {
+      providers: { guest: { dangerouslyAllowOutsideDevelopment: true } },
+    },
     hostplane: { hubs: [{ name: 'local', kubeconfig: options.hubKubeconfig }] },
   };
   const overridePath = path.join(workdir, 'app-config.e2e.yaml');
@@ -74,7 +83,9 @@ export async function startBackend(options: {
     process.execPath,
     [
       '-r',
-      require.resolve('@backstage/cli/config/nodeTransform.cjs', { paths: [BACKEND_DIR] }),
+      require.resolve('@backstage/cli/config/nodeTransform.cjs', {
+        paths: [BACKEND_DIR],
+      }),
       'src/index.ts',
       ...configs.flatMap(c => ['--config', c]),
     ],
@@ -90,7 +101,9 @@ export async function startBackend(options: {
       stdio: ['ignore', log, log],
     },
   );
-  const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)));
+  const exited = new Promise<number | null>(resolve =>
+    child.once('exit', code => resolve(code)),
+  );
 
   const deadline = Date.now() + 120_000;
   for (;;) {
@@ -101,7 +114,9 @@ export async function startBackend(options: {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(
-        `backend on ${options.database} did not become ready:\n${fs.readFileSync(logFile, 'utf8').slice(-4000)}`,
+        `backend on ${options.database} did not become ready:\n${fs
+          .readFileSync(logFile, 'utf8')
+          .slice(-4000)}`,
       );
     }
     await new Promise(resolve => setTimeout(resolve, 500));
@@ -112,11 +127,16 @@ export async function startBackend(options: {
     logFile,
     postgresPrefix,
     async guestToken() {
-      const response = await fetch(`${baseUrl}/api/auth/guest/refresh?env=development`, {
-        headers: { 'X-Requested-With': 'XMLHttpRequest' },
-      });
+      const response = await fetch(
+        `${baseUrl}/api/auth/guest/refresh?env=development`,
+        {
+          headers: { 'X-Requested-With': 'XMLHttpRequest' },
+        },
+      );
       if (!response.ok) {
-        throw new Error(`guest sign-in answered ${response.status}: ${await response.text()}`);
+        throw new Error(
+          `guest sign-in answered ${response.status}: ${await response.text()}`,
+        );
       }
       return (await response.json()).backstageIdentity.token;
     },

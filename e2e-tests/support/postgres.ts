@@ -1,16 +1,22 @@
 import { Client } from 'pg';
 
 function client(database = 'postgres') {
-  return new Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database });
+  return new Client({
+    host: '127.0.0.1',
+    port: 5432,
+    user: 'postgres',
+    database,
+  });
 }
 
 export async function databasesWithPrefix(prefix: string): Promise<string[]> {
   const pg = client();
   await pg.connect();
   try {
-    const { rows } = await pg.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [
-      `${prefix}%`,
-    ]);
+    const { rows } = await pg.query(
+      'SELECT datname FROM pg_database WHERE datname LIKE $1',
+      [`${prefix}%`],
+    );
     return rows.map(r => r.datname as string);
   } finally {
     await pg.end();

@@ -1,7 +1,10 @@
 import { expect, test } from '@playwright/test';
 import { Database, RunningBackend, startBackend } from '../support/backend';
 import { e2eHubKubeconfig } from '../support/hub';
-import { databasesWithPrefix, dropDatabasesWithPrefix } from '../support/postgres';
+import {
+  databasesWithPrefix,
+  dropDatabasesWithPrefix,
+} from '../support/postgres';
 
 for (const database of ['sqlite', 'postgres'] as Database[]) {
   test.describe(`backend on ${database}`, () => {
@@ -16,19 +19,34 @@ for (const database of ['sqlite', 'postgres'] as Database[]) {
       }
     });
 
-    test('starts, stores data, and reports the local hub', async ({ request }) => {
-      backend = await startBackend({ database, hubKubeconfig: e2eHubKubeconfig() });
+    test('starts, stores data, and reports the local hub', async ({
+      request,
+    }) => {
+      backend = await startBackend({
+        database,
+        hubKubeconfig: e2eHubKubeconfig(),
+      });
       const headers = { Authorization: `Bearer ${await backend.guestToken()}` };
 
-      const hubs = await request.get(`${backend.baseUrl}/api/hostplane/hubs`, { headers });
+      const hubs = await request.get(`${backend.baseUrl}/api/hostplane/hubs`, {
+        headers,
+      });
       expect(hubs.status()).toBe(200);
       expect((await hubs.json()).items).toEqual([
-        expect.objectContaining({ name: 'local', reachable: true, kubernetesVersion: 'v1.37.2', missingApis: [] }),
+        expect.objectContaining({
+          name: 'local',
+          reachable: true,
+          kubernetesVersion: 'v1.37.2',
+          missingApis: [],
+        }),
       ]);
 
       // A write and a read through a plugin's own tables: proof that the database is in use.
       const setting = `${backend.baseUrl}/api/user-settings/buckets/e2e/keys/theme`;
-      const put = await request.put(setting, { headers, data: { value: `dark-on-${database}` } });
+      const put = await request.put(setting, {
+        headers,
+        data: { value: `dark-on-${database}` },
+      });
       expect(put.status()).toBe(200);
       const get = await request.get(setting, { headers });
       expect((await get.json()).value).toBe(`dark-on-${database}`);

@@ -6,14 +6,19 @@ let backend: RunningBackend;
 
 test.beforeAll(async () => {
   // The backend serves the built app (packages/app/dist) itself, as in production.
-  backend = await startBackend({ database: 'sqlite', hubKubeconfig: e2eHubKubeconfig() });
+  backend = await startBackend({
+    database: 'sqlite',
+    hubKubeconfig: e2eHubKubeconfig(),
+  });
 });
 
 test.afterAll(async () => {
   await backend?.stop();
 });
 
-test('a new user signs in as guest and sees the local hub on the Hostplane page', async ({ page }, testInfo) => {
+test('a new user signs in as guest and sees the local hub on the Hostplane page', async ({
+  page,
+}, testInfo) => {
   await page.goto(backend.baseUrl);
   await page.getByRole('button', { name: 'Enter' }).click();
 
@@ -26,6 +31,12 @@ test('a new user signs in as guest and sees the local hub on the Hostplane page'
   await expect(row.getByText('v1.37.2')).toBeVisible();
   await expect(row.getByText('Ready')).toBeVisible();
 
-  await page.screenshot({ path: testInfo.outputPath('hostplane-hubs.png'), fullPage: true });
-  await page.screenshot({ path: 'artifacts/screenshots/hostplane-hubs.png', fullPage: true });
+  await page.screenshot({
+    path: testInfo.outputPath('hostplane-hubs.png'),
+    fullPage: true,
+  });
+  await page.screenshot({
+    path: 'artifacts/screenshots/hostplane-hubs.png',
+    fullPage: true,
+  });
 });

@@ -4,7 +4,11 @@ import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
-import { getRaw, loadKubeConfigFromFile, waitFor } from '@hostplane/plugin-hostplane-node';
+import {
+  getRaw,
+  loadKubeConfigFromFile,
+  waitFor,
+} from '@hostplane/plugin-hostplane-node';
 import { stringify } from 'yaml';
 import { HubBinaries, versions } from './paths';
 import { isAlive } from './processes';
@@ -69,6 +73,11 @@ export class KwokctlCluster {
     return path.join(this.clusterDir, 'kubeconfig.yaml');
   }
 
+  /** PEM of the cluster's root CA, which signs its serving and client certificates. */
+  get rootCaPath(): string {
+    return path.join(this.clusterDir, 'pki', 'ca.crt');
+  }
+
   get auditLogPath(): string {
     return path.join(this.clusterDir, 'logs', 'audit.log');
   }
@@ -93,7 +102,9 @@ export class KwokctlCluster {
     }
     return fs
       .readdirSync(pidsDir)
-      .map(file => Number(fs.readFileSync(path.join(pidsDir, file), 'utf8').trim()))
+      .map(file =>
+        Number(fs.readFileSync(path.join(pidsDir, file), 'utf8').trim()),
+      )
       .filter(pid => Number.isInteger(pid) && pid > 0);
   }
 
@@ -102,14 +113,24 @@ export class KwokctlCluster {
     const started = Date.now();
     if (this.exists()) {
       this.log(`restarting ${this.name}`);
-      await this.kwokctl(['start', 'cluster', '--name', this.name, '--wait', '3m']);
+      await this.kwokctl([
+        'start',
+        'cluster',
+        '--name',
+        this.name,
+        '--wait',
+        '3m',
+      ]);
     } else {
       this.log(`creating ${this.name} in ${this.workdir}`);
       await this.create(config);
     }
     await waitFor(
       `${this.name} to answer /readyz`,
-      async () => ((await getRaw(this.kubeConfig(), '/readyz')).status === 200 ? true : undefined),
+      async () =>
+        (await getRaw(this.kubeConfig(), '/readyz')).status === 200
+          ? true
+          : undefined,
       { timeoutMs: 120_000 },
     );
     this.log(`${this.name} answers /readyz after ${Date.now() - started} ms`);
@@ -130,7 +151,9 @@ export class KwokctlCluster {
       await new Promise(resolve => setTimeout(resolve, 100));
     }
     for (const pid of pids.filter(isAlive)) {
-      this.log(`process ${pid} of ${this.name} outlived kwokctl delete; killing it`);
+      this.log(
+        `process ${pid} of ${this.name} outlived kwokctl delete; killing it`,
+      );
       process.kill(pid, 'SIGKILL');
     }
   }
@@ -138,7 +161,10 @@ export class KwokctlCluster {
   private async create(config: KwokctlClusterConfig): Promise<void> {
     fs.mkdirSync(this.workdir, { recursive: true });
     const configPath = path.join(this.workdir, `${this.name}.kwokctl.yaml`);
-    const auditPolicyPath = path.join(this.workdir, `${this.name}.audit-policy.yaml`);
+    const auditPolicyPath = path.join(
+      this.workdir,
+      `${this.name}.audit-policy.yaml`,
+    );
     fs.writeFileSync(
       auditPolicyPath,
       stringify({
@@ -170,10 +196,12 @@ export class KwokctlCluster {
       componentsPatches: [
         {
           name: 'kube-apiserver',
-          extraArgs: Object.entries(config.apiserverArgs ?? {}).map(([key, value]) => ({
-            key,
-            value,
-          })),
+          extraArgs: Object.entries(config.apiserverArgs ?? {}).map(
+            ([key, value]) => ({
+              key,
+              value,
+            }),
+          ),
         },
       ],
     };
@@ -205,7 +233,9 @@ export class KwokctlCluster {
       return stdout;
     } catch (error) {
       const e = error as { stderr?: string; message: string };
-      throw new Error(`kwokctl ${args.join(' ')} failed: ${e.stderr || e.message}`);
+      throw new Error(
+        `kwokctl ${args.join(' ')} failed: ${e.stderr || e.message}`,
+      );
     }
   }
 }

@@ -31,7 +31,9 @@ function portIsFree(port: number): Promise<boolean> {
 }
 
 function condition(object: any, type: string) {
-  return object?.status?.conditions?.find((c: { type: string }) => c.type === type);
+  return object?.status?.conditions?.find(
+    (c: { type: string }) => c.type === type,
+  );
 }
 
 describe('LocalHub', () => {
@@ -45,7 +47,9 @@ describe('LocalHub', () => {
     const { status, body } = await getRaw(hub.kubeConfig(), '/readyz');
     expect(status).toBe(200);
     expect(body).toBe('ok');
-    const version = JSON.parse((await getRaw(hub.kubeConfig(), '/version')).body);
+    const version = JSON.parse(
+      (await getRaw(hub.kubeConfig(), '/version')).body,
+    );
     expect(version.gitVersion).toBe('v1.37.2');
     expect(hub.server).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(fs.existsSync(hub.auditLogPath)).toBe(true);
@@ -73,20 +77,25 @@ describe('LocalHub', () => {
 
     const invalid = minimalHostedCluster('clusters', 'invalid');
     (invalid.spec as any).platform = { type: 42 };
-    await expect(client.create(invalid)).rejects.toThrow(/spec\.platform\.type/);
+    await expect(client.create(invalid)).rejects.toThrow(
+      /spec\.platform\.type/,
+    );
 
     await client.create(minimalHostedCluster('clusters', 'valid'));
     const custom = hub.kubeConfig().makeApiClient(CustomObjectsApi);
-    const available = await waitFor('HostedCluster valid to be Available', async () => {
-      const hc = await custom.getNamespacedCustomObject({
-        group: 'hypershift.openshift.io',
-        version: 'v1beta1',
-        namespace: 'clusters',
-        plural: 'hostedclusters',
-        name: 'valid',
-      });
-      return condition(hc, 'Available')?.status === 'True' ? hc : undefined;
-    });
+    const available = await waitFor(
+      'HostedCluster valid to be Available',
+      async () => {
+        const hc = await custom.getNamespacedCustomObject({
+          group: 'hypershift.openshift.io',
+          version: 'v1beta1',
+          namespace: 'clusters',
+          plural: 'hostedclusters',
+          name: 'valid',
+        });
+        return condition(hc, 'Available')?.status === 'True' ? hc : undefined;
+      },
+    );
     expect(condition(available, 'Available').reason).toBe('AsExpected');
     expect(condition(available, 'Progressing').status).toBe('False');
     expect(condition(available, 'Degraded').status).toBe('False');
@@ -116,7 +125,10 @@ describe('LocalHub', () => {
       },
     });
     const pod = await waitFor('pod hello to run', async () => {
-      const current = await core.readNamespacedPod({ namespace: 'default', name: 'hello' });
+      const current = await core.readNamespacedPod({
+        namespace: 'default',
+        name: 'hello',
+      });
       return current.status?.phase === 'Running' ? current : undefined;
     });
     expect(condition(pod, 'Ready')?.status).toBe('True');
@@ -135,24 +147,28 @@ describe('LocalHub', () => {
         plural: 'nodepools',
         name: 'workers',
       });
-    const ready = await waitFor('NodePool workers to report 2 replicas', async () => {
-      const pool = await readPool();
-      return pool.status?.replicas === 2 ? pool : undefined;
+    const ready = await waitFor(
+      'NodePool workers to report 2 replicas',
+      async () => {
+        const pool = await readPool();
+        return pool.status?.replicas === 2 ? pool : undefined;
+      },
+    );
+    expect(condition(ready, 'Ready')).toMatchObject({
+      status: 'True',
+      reason: 'AsExpected',
     });
-    expect(condition(ready, 'Ready')).toMatchObject({ status: 'True', reason: 'AsExpected' });
     expect(condition(ready, 'AllMachinesReady')?.status).toBe('True');
     expect(ready.status.version).toBe('4.17.0');
 
-    await custom.patchNamespacedCustomObject(
-      {
-        group: 'hypershift.openshift.io',
-        version: 'v1beta1',
-        namespace: 'clusters',
-        plural: 'nodepools',
-        name: 'workers',
-        body: [{ op: 'replace', path: '/spec/replicas', value: 3 }],
-      },
-    );
+    await custom.patchNamespacedCustomObject({
+      group: 'hypershift.openshift.io',
+      version: 'v1beta1',
+      namespace: 'clusters',
+      plural: 'nodepools',
+      name: 'workers',
+      body: [{ op: 'replace', path: '/spec/replicas', value: 3 }],
+    });
     await waitFor('NodePool workers to report 3 replicas', async () =>
       (await readPool()).status?.replicas === 3 ? true : undefined,
     );
@@ -170,7 +186,9 @@ describe('LocalHub', () => {
         plural: 'virtualmachines',
         name: 'vm-0',
       });
-      return current.status?.printableStatus === 'Running' ? current : undefined;
+      return current.status?.printableStatus === 'Running'
+        ? current
+        : undefined;
     });
     expect(vm.status.ready).toBe(true);
     expect(condition(vm, 'Ready')?.status).toBe('True');
@@ -194,7 +212,10 @@ describe('LocalHub', () => {
     expect(pids).toHaveLength(5);
     const ports = new Set<number>();
     ports.add(Number(new URL(hub.server).port));
-    const kwokConfig = fs.readFileSync(path.join(hub.clusterDir, 'kwok.yaml'), 'utf8');
+    const kwokConfig = fs.readFileSync(
+      path.join(hub.clusterDir, 'kwok.yaml'),
+      'utf8',
+    );
     for (const match of kwokConfig.matchAll(/(?:Port|port): (\d{4,5})\b/g)) {
       ports.add(Number(match[1]));
     }

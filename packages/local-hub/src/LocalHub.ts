@@ -5,7 +5,13 @@ import { ensureHubBinaries } from './binaries';
 import { installCrds, readCrds, waitForOpenApiGroupVersions } from './crds';
 import { KwokctlCluster } from './KwokctlCluster';
 import { cacheDir, upstreamCrdFiles } from './paths';
-import { FAST_TIMINGS, STAGE_LABEL, StageTimings, renderStages } from './stages';
+import {
+  FAKE_NODE_ANNOTATION,
+  FAST_TIMINGS,
+  STAGE_LABEL,
+  StageTimings,
+  renderStages,
+} from './stages';
 
 /** The field manager of everything the local hub itself writes (CRDs, Stages, fixtures). */
 export const LOCAL_HUB_FIELD_MANAGER = 'hostplane-local-hub';
@@ -20,6 +26,25 @@ const KWOK_CRDS = [
   'PortForward',
   'ClusterPortForward',
 ];
+
+/** The hub's own (KWOK) nodes, where control-plane and virt-launcher pods are scheduled. */
+export const HUB_NODE_COUNT = 3;
+
+function hubNodes() {
+  return Array.from({ length: HUB_NODE_COUNT }, (_, i) => ({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: `hub-node-${i}`,
+      labels: {
+        'kubernetes.io/hostname': `hub-node-${i}`,
+        'node-role.kubernetes.io/worker': '',
+      },
+      annotations: { [FAKE_NODE_ANNOTATION]: 'fake' },
+    },
+    status: { capacity: { cpu: '64', memory: '256Gi', pods: '1000' } },
+  }));
+}
 
 export interface LocalHubOptions {
   /** The cluster name; two hubs with different names (or workdirs) run side by side. */
@@ -71,9 +96,18 @@ export class LocalHub extends KwokctlCluster {
       enableCRDs: KWOK_CRDS,
       apiserverArgs: { 'enable-aggregator-routing': 'true' },
     });
-    await installCrds(this.kubeConfig(), readCrds(upstreamCrdFiles()), LOCAL_HUB_FIELD_MANAGER);
+    await installCrds(
+      this.kubeConfig(),
+      readCrds(upstreamCrdFiles()),
+      LOCAL_HUB_FIELD_MANAGER,
+    );
     await this.applyStages(timings);
-    this.log(`hub ${this.name} ready in ${Date.now() - started} ms; kubeconfig: ${this.kubeconfigPath}`);
+    await applyObjects(this.kubeConfig(), hubNodes(), LOCAL_HUB_FIELD_MANAGER);
+    this.log(
+      `hub ${this.name} ready in ${Date.now() - started} ms; kubeconfig: ${
+        this.kubeconfigPath
+      }`,
+    );
   }
 
   /**

@@ -15,7 +15,11 @@ describe('TenantProcesses', () => {
 
   beforeAll(async () => {
     workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hostplane-tenant-test-'));
-    tenant = await TenantProcesses.open({ namespace: 'clusters', name: 'demo', workdir });
+    tenant = await TenantProcesses.open({
+      namespace: 'clusters',
+      name: 'demo',
+      workdir,
+    });
     await tenant.up();
   });
 
@@ -44,20 +48,33 @@ describe('TenantProcesses', () => {
   it('runs a real API server whose admin kubeconfig works with kubectl, with its audit log on', async () => {
     expect(tenant.processIds().every(isAlive)).toBe(true);
     expect(tenant.server).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    execFileSync(hubBinaries().kubectl, ['--kubeconfig', tenant.kubeconfigPath, 'get', 'namespaces']);
-    expect(fs.readFileSync(tenant.auditLogPath, 'utf8')).toContain('"verb":"list"');
+    execFileSync(hubBinaries().kubectl, [
+      '--kubeconfig',
+      tenant.kubeconfigPath,
+      'get',
+      'namespaces',
+    ]);
+    expect(fs.readFileSync(tenant.auditLogPath, 'utf8')).toContain(
+      '"verb":"list"',
+    );
   });
 
   it('registers a pool of nodes that become Ready, and follows its size up and down', async () => {
     await tenant.registerPoolNodes('workers', 2);
-    await waitFor('2 Ready nodes', async () => (readyNodes().length === 2 ? true : undefined));
+    await waitFor('2 Ready nodes', async () =>
+      readyNodes().length === 2 ? true : undefined,
+    );
     expect(readyNodes()).toEqual(['workers-0', 'workers-1']);
 
     await tenant.registerPoolNodes('workers', 3);
-    await waitFor('3 Ready nodes', async () => (readyNodes().length === 3 ? true : undefined));
+    await waitFor('3 Ready nodes', async () =>
+      readyNodes().length === 3 ? true : undefined,
+    );
 
     await tenant.registerPoolNodes('workers', 1);
-    await waitFor('1 Ready node', async () => (readyNodes().length === 1 ? true : undefined));
+    await waitFor('1 Ready node', async () =>
+      readyNodes().length === 1 ? true : undefined,
+    );
     expect(readyNodes()).toEqual(['workers-0']);
   });
 

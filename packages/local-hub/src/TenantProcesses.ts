@@ -43,7 +43,9 @@ export class TenantProcesses extends KwokctlCluster {
       return [];
     }
     const binaries = await ensureHubBinaries();
-    return fs.readdirSync(clusters).map(name => new TenantProcesses(name, workdir, binaries, log));
+    return fs
+      .readdirSync(clusters)
+      .map(name => new TenantProcesses(name, workdir, binaries, log));
   }
 
   /**
@@ -66,7 +68,9 @@ export class TenantProcesses extends KwokctlCluster {
       })),
     );
     const core = kubeConfig.makeApiClient(CoreV1Api);
-    const existing = await core.listNode({ labelSelector: `${NODE_POOL_LABEL}=${pool}` });
+    const existing = await core.listNode({
+      labelSelector: `${NODE_POOL_LABEL}=${pool}`,
+    });
     for (const node of existing.items) {
       if (!wanted.includes(node.metadata!.name!)) {
         await core.deleteNode({ name: node.metadata!.name! });

@@ -28,7 +28,8 @@ function option(argv: string[], name: string): string | undefined {
 async function main(argv: string[]) {
   const command = argv[0] && !argv[0].startsWith('--') ? argv[0] : 'start';
   const name = option(argv, '--name') ?? 'hub';
-  const log = (message: string) => process.stderr.write(`[local-hub] ${message}\n`);
+  const log = (message: string) =>
+    process.stderr.write(`[local-hub] ${message}\n`);
   if (command === 'start') {
     const hub = await LocalHub.start({
       name,
@@ -36,8 +37,14 @@ async function main(argv: string[]) {
       log,
     });
     const demo = demoTenants();
-    await seedTenants(hub.kubeConfig(), demo, { fieldManager: LOCAL_HUB_FIELD_MANAGER });
-    log(`demo tenants: ${demo.map(t => `${t.namespace}/${t.name} (${t.phase})`).join(', ')}`);
+    await seedTenants(hub.kubeConfig(), demo, {
+      fieldManager: LOCAL_HUB_FIELD_MANAGER,
+    });
+    log(
+      `demo tenants: ${demo
+        .map(t => `${t.namespace}/${t.name} (${t.phase})`)
+        .join(', ')}`,
+    );
     const realTenants = await startRealTenants(
       hub.kubeConfig(),
       demo.filter(t => REAL_DEMO_TENANTS.includes(t.name)),
@@ -48,7 +55,10 @@ async function main(argv: string[]) {
     // The health check also keeps this process alive until it is told to stop.
     const healthCheck = setInterval(() => {
       getRaw(hub.kubeConfig(), '/readyz')
-        .then(({ status }) => status !== 200 && log(`hub /readyz answers ${status}`))
+        .then(
+          ({ status }) =>
+            status !== 200 && log(`hub /readyz answers ${status}`),
+        )
         .catch(error => log(`hub does not answer: ${error.message}`));
     }, 15_000);
     await new Promise<void>(resolve => {
@@ -64,9 +74,15 @@ async function main(argv: string[]) {
   } else if (command === 'seed') {
     const hub = await LocalHub.open({ name, log });
     const count = Number(option(argv, '--count') ?? 10_000);
-    const plans = planTenants({ count, seed: Number(option(argv, '--seed') ?? 1) });
+    const plans = planTenants({
+      count,
+      seed: Number(option(argv, '--seed') ?? 1),
+    });
     log(`seeding ${count} status-only tenants into hub ${name}`);
-    await seedTenants(hub.kubeConfig(), plans, { fieldManager: LOCAL_HUB_FIELD_MANAGER, log });
+    await seedTenants(hub.kubeConfig(), plans, {
+      fieldManager: LOCAL_HUB_FIELD_MANAGER,
+      log,
+    });
   } else if (command === 'delete') {
     for (const tenant of await TenantProcesses.all(undefined, log)) {
       await tenant.delete();

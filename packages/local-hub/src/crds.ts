@@ -5,13 +5,20 @@ import {
   V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import { applyObjects, getRaw, waitFor } from '@hostplane/plugin-hostplane-node';
+import {
+  applyObjects,
+  getRaw,
+  waitFor,
+} from '@hostplane/plugin-hostplane-node';
 
 export function readCrds(files: string[]): V1CustomResourceDefinition[] {
   return files.flatMap(file =>
     parseAllDocuments(fs.readFileSync(file, 'utf8'))
       .map(document => document.toJS() as V1CustomResourceDefinition | null)
-      .filter((crd): crd is V1CustomResourceDefinition => crd?.kind === 'CustomResourceDefinition'),
+      .filter(
+        (crd): crd is V1CustomResourceDefinition =>
+          crd?.kind === 'CustomResourceDefinition',
+      ),
   );
 }
 
@@ -43,7 +50,11 @@ export async function installCrds(
     );
   }
   const groupVersions = new Set(
-    crds.flatMap(crd => crd.spec.versions.filter(v => v.served).map(v => `${crd.spec.group}/${v.name}`)),
+    crds.flatMap(crd =>
+      crd.spec.versions
+        .filter(v => v.served)
+        .map(v => `${crd.spec.group}/${v.name}`),
+    ),
   );
   await waitForOpenApiGroupVersions(kubeConfig, [...groupVersions], timeoutMs);
 }
@@ -59,7 +70,9 @@ export async function waitForOpenApiGroupVersions(
       const { status, body } = await getRaw(kubeConfig, '/openapi/v3');
       if (status !== 200) return undefined;
       const paths = Object.keys(JSON.parse(body).paths ?? {});
-      return groupVersions.every(gv => paths.includes(`apis/${gv}`)) ? true : undefined;
+      return groupVersions.every(gv => paths.includes(`apis/${gv}`))
+        ? true
+        : undefined;
     },
     { timeoutMs },
   );

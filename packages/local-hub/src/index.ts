@@ -10,3 +10,4 @@ export type { HubBinaries } from './paths';
 export * from './stages';
 export * from './seed';
 export { useTestHub } from './testing/useTestHub';
+export * from './controlplane';

@@ -6,7 +6,10 @@ export { versions };
 
 /** Where built binaries, generated CRDs and hub working folders live; outside the repo so clones share it. */
 export function cacheDir(): string {
-  return process.env.HOSTPLANE_CACHE ?? path.join(os.homedir(), '.cache', 'hostplane');
+  return (
+    process.env.HOSTPLANE_CACHE ??
+    path.join(os.homedir(), '.cache', 'hostplane')
+  );
 }
 
 export interface HubBinaries {
@@ -21,7 +24,8 @@ export interface HubBinaries {
 }
 
 export function hubBinaries(cache = cacheDir()): HubBinaries {
-  const bin = (component: string, name: string) => path.join(cache, 'bin', component, name);
+  const bin = (component: string, name: string) =>
+    path.join(cache, 'bin', component, name);
   const kubernetes = `kubernetes-${versions.kubernetes}`;
   const etcd = `etcd-${versions.etcd}`;
   const kwok = `kwok-${versions.kwok}`;
@@ -51,4 +55,9 @@ export function upstreamCrdFiles(cache = cacheDir()): string[] {
   ];
 }
 
-export const BUILD_SCRIPT = path.resolve(__dirname, '..', 'scripts', 'build-binaries.sh');
+export const BUILD_SCRIPT = path.resolve(
+  __dirname,
+  '..',
+  'scripts',
+  'build-binaries.sh',
+);

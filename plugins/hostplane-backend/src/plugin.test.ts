@@ -23,7 +23,10 @@ describe('hostplane backend against the local hub', () => {
             hostplane: {
               hubs: [
                 { name: 'local', kubeconfig: hub.kubeconfigPath },
-                { name: 'gone', kubeconfig: path.join(workdir, 'missing.yaml') },
+                {
+                  name: 'gone',
+                  kubeconfig: path.join(workdir, 'missing.yaml'),
+                },
               ],
             },
           },
@@ -50,7 +53,9 @@ describe('hostplane backend against the local hub', () => {
         error: expect.stringContaining(`hub 'gone': cannot read kubeconfig`),
       },
     ]);
-    expect(JSON.stringify(response.body)).not.toMatch(/BEGIN|client-key|token/i);
+    expect(JSON.stringify(response.body)).not.toMatch(
+      /BEGIN|client-key|token/i,
+    );
   });
 
   it('refuses unauthenticated requests', async () => {
@@ -58,7 +63,11 @@ describe('hostplane backend against the local hub', () => {
       features: [
         hostplanePlugin,
         mockServices.rootConfig.factory({
-          data: { hostplane: { hubs: [{ name: 'local', kubeconfig: hub.kubeconfigPath }] } },
+          data: {
+            hostplane: {
+              hubs: [{ name: 'local', kubeconfig: hub.kubeconfigPath }],
+            },
+          },
         }),
       ],
     });

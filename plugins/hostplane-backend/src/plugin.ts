@@ -1,4 +1,7 @@
-import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
 import { readHubDefinitions } from '@hostplane/plugin-hostplane-node';
 import { createRouter } from './service/router';
 import { HubStatusChecker } from './service/HubStatusChecker';
@@ -17,7 +20,9 @@ export const hostplanePlugin = createBackendPlugin({
       async init({ config, logger, httpAuth, httpRouter }) {
         const hubs = readHubDefinitions(config);
         logger.info(`Hostplane hubs: ${hubs.map(h => h.name).join(', ')}`);
-        httpRouter.use(await createRouter({ hubs: new HubStatusChecker(hubs), httpAuth }));
+        httpRouter.use(
+          await createRouter({ hubs: new HubStatusChecker(hubs), httpAuth }),
+        );
       },
     });
   },

@@ -1,9 +1,21 @@
 /** The upstream API groups a hub must serve for Hostplane to run tenant clusters on it. */
 export const REQUIRED_HUB_APIS = [
-  { group: 'hypershift.openshift.io', resource: 'hostedclusters', project: 'HyperShift' },
-  { group: 'hypershift.openshift.io', resource: 'nodepools', project: 'HyperShift' },
+  {
+    group: 'hypershift.openshift.io',
+    resource: 'hostedclusters',
+    project: 'HyperShift',
+  },
+  {
+    group: 'hypershift.openshift.io',
+    resource: 'nodepools',
+    project: 'HyperShift',
+  },
   { group: 'kubevirt.io', resource: 'virtualmachines', project: 'KubeVirt' },
-  { group: 'kubevirt.io', resource: 'virtualmachineinstances', project: 'KubeVirt' },
+  {
+    group: 'kubevirt.io',
+    resource: 'virtualmachineinstances',
+    project: 'KubeVirt',
+  },
 ] as const;
 
 /** What the portal shows about one configured hub. Never carries credentials. */

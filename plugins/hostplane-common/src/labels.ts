@@ -7,4 +7,5 @@ export const CLUSTER_LABEL = 'hostplane.io/cluster';
 export const OWNER_LABEL = 'hostplane.io/owner';
 export const OWNER_REF_ANNOTATION = 'hostplane.io/owner-ref';
 /** On a NodePool scaled to zero by hibernation: the replicas to restore on resume. */
-export const HIBERNATED_REPLICAS_ANNOTATION = 'hostplane.io/hibernated-replicas';
+export const HIBERNATED_REPLICAS_ANNOTATION =
+  'hostplane.io/hibernated-replicas';

@@ -39,7 +39,13 @@ describe('readHubDefinitions', () => {
       const hubs = readHubDefinitions(new ConfigReader({}));
       expect(hubs.map(h => h.name)).toEqual(['local']);
       expect(() => hubs[0].kubeConfig()).toThrow(
-        `hub 'local': cannot read kubeconfig ${path.join(dir, 'hubs', 'clusters', 'hub', 'kubeconfig.yaml')}`,
+        `hub 'local': cannot read kubeconfig ${path.join(
+          dir,
+          'hubs',
+          'clusters',
+          'hub',
+          'kubeconfig.yaml',
+        )}`,
       );
     } finally {
       process.env.HOSTPLANE_CACHE = previous;
@@ -49,25 +55,49 @@ describe('readHubDefinitions', () => {
   it('reads a kubeconfig file and selects the configured context', () => {
     const [a, b] = readHubDefinitions(
       new ConfigReader({
-        hostplane: { hubs: [{ name: 'a', kubeconfig: file }, { name: 'b', kubeconfig: file, context: 'ctx-b' }] },
+        hostplane: {
+          hubs: [
+            { name: 'a', kubeconfig: file },
+            { name: 'b', kubeconfig: file, context: 'ctx-b' },
+          ],
+        },
       }),
     );
-    expect(a.kubeConfig().getCurrentCluster()?.server).toBe('https://127.0.0.1:6443');
-    expect(b.kubeConfig().getCurrentCluster()?.server).toBe('https://127.0.0.1:7443');
+    expect(a.kubeConfig().getCurrentCluster()?.server).toBe(
+      'https://127.0.0.1:6443',
+    );
+    expect(b.kubeConfig().getCurrentCluster()?.server).toBe(
+      'https://127.0.0.1:7443',
+    );
   });
 
   it.each([
-    [[{ name: 'Bad_Name', kubeconfig: 'x' }], "'Bad_Name' is not a valid hub name"],
-    [[{ name: 'a', kubeconfig: 'x' }, { name: 'a', kubeconfig: 'y' }], "the hub name 'a' is used twice"],
+    [
+      [{ name: 'Bad_Name', kubeconfig: 'x' }],
+      "'Bad_Name' is not a valid hub name",
+    ],
+    [
+      [
+        { name: 'a', kubeconfig: 'x' },
+        { name: 'a', kubeconfig: 'y' },
+      ],
+      "the hub name 'a' is used twice",
+    ],
     [[{ name: 'a' }], "hub 'a' needs either 'kubeconfig' or 'inCluster: true'"],
   ])('rejects %j', (hubs, message) => {
-    expect(() => readHubDefinitions(new ConfigReader({ hostplane: { hubs } }))).toThrow(message);
+    expect(() =>
+      readHubDefinitions(new ConfigReader({ hostplane: { hubs } })),
+    ).toThrow(message);
   });
 
   it('names the hub and the context when a context is missing', () => {
     const [hub] = readHubDefinitions(
-      new ConfigReader({ hostplane: { hubs: [{ name: 'a', kubeconfig: file, context: 'nope' }] } }),
+      new ConfigReader({
+        hostplane: { hubs: [{ name: 'a', kubeconfig: file, context: 'nope' }] },
+      }),
     );
-    expect(() => hub.kubeConfig()).toThrow(`hub 'a': kubeconfig ${file} has no context 'nope'`);
+    expect(() => hub.kubeConfig()).toThrow(
+      `hub 'a': kubeconfig ${file} has no context 'nope'`,
+    );
   });
 });

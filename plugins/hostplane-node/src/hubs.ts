@@ -17,7 +17,9 @@ const HUB_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** Where the local hub (packages/local-hub) writes its kubeconfig. */
 export function localHubKubeconfigPath(): string {
-  const cache = process.env.HOSTPLANE_CACHE ?? path.join(os.homedir(), '.cache', 'hostplane');
+  const cache =
+    process.env.HOSTPLANE_CACHE ??
+    path.join(os.homedir(), '.cache', 'hostplane');
   return path.join(cache, 'hubs', 'clusters', 'hub', 'kubeconfig.yaml');
 }
 
@@ -25,13 +27,22 @@ export function localHubKubeconfigPath(): string {
 export function readHubDefinitions(config: Config): HubDefinition[] {
   const hubs = config.getOptionalConfigArray('hostplane.hubs');
   if (!hubs) {
-    return [{ name: 'local', kubeConfig: once(() => loadKubeConfigFile(localHubKubeconfigPath(), undefined, 'local')) }];
+    return [
+      {
+        name: 'local',
+        kubeConfig: once(() =>
+          loadKubeConfigFile(localHubKubeconfigPath(), undefined, 'local'),
+        ),
+      },
+    ];
   }
   const seen = new Set<string>();
   return hubs.map(hub => {
     const name = hub.getString('name');
     if (!HUB_NAME.test(name)) {
-      throw new Error(`hostplane.hubs: '${name}' is not a valid hub name (lower-case DNS-1123 label)`);
+      throw new Error(
+        `hostplane.hubs: '${name}' is not a valid hub name (lower-case DNS-1123 label)`,
+      );
     }
     if (seen.has(name)) {
       throw new Error(`hostplane.hubs: the hub name '${name}' is used twice`);
@@ -49,23 +60,38 @@ export function readHubDefinitions(config: Config): HubDefinition[] {
     }
     const file = hub.getOptionalString('kubeconfig');
     if (!file) {
-      throw new Error(`hostplane.hubs: hub '${name}' needs either 'kubeconfig' or 'inCluster: true'`);
+      throw new Error(
+        `hostplane.hubs: hub '${name}' needs either 'kubeconfig' or 'inCluster: true'`,
+      );
     }
     const context = hub.getOptionalString('context');
-    return { name, kubeConfig: once(() => loadKubeConfigFile(file, context, name)) };
+    return {
+      name,
+      kubeConfig: once(() => loadKubeConfigFile(file, context, name)),
+    };
   });
 }
 
-function loadKubeConfigFile(file: string, context: string | undefined, hubName: string): KubeConfig {
+function loadKubeConfigFile(
+  file: string,
+  context: string | undefined,
+  hubName: string,
+): KubeConfig {
   const kubeConfig = new KubeConfig();
   try {
     kubeConfig.loadFromFile(file);
   } catch (error) {
-    throw new Error(`hub '${hubName}': cannot read kubeconfig ${file}: ${(error as Error).message}`);
+    throw new Error(
+      `hub '${hubName}': cannot read kubeconfig ${file}: ${
+        (error as Error).message
+      }`,
+    );
   }
   if (context) {
     if (!kubeConfig.getContextObject(context)) {
-      throw new Error(`hub '${hubName}': kubeconfig ${file} has no context '${context}'`);
+      throw new Error(
+        `hub '${hubName}': kubeconfig ${file} has no context '${context}'`,
+      );
     }
     kubeConfig.setCurrentContext(context);
   }

@@ -24,10 +24,7 @@ export function loadKubeConfigFromFile(file: string): KubeConfig {
 export class ServerSideApplier {
   private readonly client: KubernetesObjectApi;
 
-  constructor(
-    kubeConfig: KubeConfig,
-    private readonly fieldManager: string,
-  ) {
+  constructor(kubeConfig: KubeConfig, private readonly fieldManager: string) {
     this.client = KubernetesObjectApi.makeApiClient(kubeConfig);
   }
 
@@ -70,7 +67,9 @@ export async function getRaw(
       let body = '';
       response.setEncoding('utf8');
       response.on('data', chunk => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, body }),
+      );
     });
     request.on('error', reject);
     request.end();
@@ -84,7 +83,10 @@ export async function getRaw(
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined>,
-  { timeoutMs = 60_000, intervalMs = 250 }: { timeoutMs?: number; intervalMs?: number } = {},
+  {
+    timeoutMs = 60_000,
+    intervalMs = 250,
+  }: { timeoutMs?: number; intervalMs?: number } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
@@ -99,7 +101,9 @@ export async function waitFor<T>(
     }
     if (Date.now() > deadline) {
       const reason = lastError instanceof Error ? `: ${lastError.message}` : '';
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${reason}`);
+      throw new Error(
+        `Timed out after ${timeoutMs} ms waiting for ${what}${reason}`,
+      );
     }
     await new Promise(resolve => setTimeout(resolve, intervalMs));
   }

@@ -31,9 +31,13 @@ export function demoTenants(): TenantPlan[] {
         { name: 'batch', replicas: 2 },
       ],
     }),
-    demoTenant('team-a', 'payments-staging', 'Updating', { previousVersion: 'v1.36.4' }),
+    demoTenant('team-a', 'payments-staging', 'Updating', {
+      previousVersion: 'v1.36.4',
+    }),
     demoTenant('team-a', 'payments-sandbox', 'Hibernated'),
     demoTenant('team-b', 'search-prod', 'Degraded', { highlyAvailable: true }),
-    demoTenant('team-b', 'search-dev', 'Provisioning', { kubernetesVersion: 'v1.36.4' }),
+    demoTenant('team-b', 'search-dev', 'Provisioning', {
+      kubernetesVersion: 'v1.36.4',
+    }),
   ];
 }

@@ -2,8 +2,12 @@ import { planTenants } from './plan';
 
 describe('planTenants', () => {
   it('is deterministic for a seed and differs across seeds', () => {
-    expect(planTenants({ count: 200, seed: 7 })).toEqual(planTenants({ count: 200, seed: 7 }));
-    expect(planTenants({ count: 200, seed: 7 })).not.toEqual(planTenants({ count: 200, seed: 8 }));
+    expect(planTenants({ count: 200, seed: 7 })).toEqual(
+      planTenants({ count: 200, seed: 7 }),
+    );
+    expect(planTenants({ count: 200, seed: 7 })).not.toEqual(
+      planTenants({ count: 200, seed: 8 }),
+    );
   });
 
   it('spreads 10,000 tenants over a few hundred teams with a realistic mix', () => {
@@ -16,16 +20,25 @@ describe('planTenants', () => {
     const share = (predicate: (p: (typeof plans)[number]) => boolean) =>
       plans.filter(predicate).length / plans.length;
     expect(share(p => p.phase === 'Ready')).toBeGreaterThan(0.7);
-    for (const phase of ['Provisioning', 'Updating', 'Degraded', 'Hibernated']) {
+    for (const phase of [
+      'Provisioning',
+      'Updating',
+      'Degraded',
+      'Hibernated',
+    ]) {
       expect(share(p => p.phase === phase)).toBeGreaterThan(0.02);
     }
     expect(new Set(plans.map(p => p.kubernetesVersion)).size).toBe(4);
     expect(share(p => p.highlyAvailable)).toBeGreaterThan(0.2);
-    expect(plans.every(p => p.pools.length >= 1 && p.pools.length <= 3)).toBe(true);
+    expect(plans.every(p => p.pools.length >= 1 && p.pools.length <= 3)).toBe(
+      true,
+    );
   });
 
   it('gives every updating tenant an older version to move from, when one exists', () => {
-    for (const plan of planTenants({ count: 2_000 }).filter(p => p.phase === 'Updating')) {
+    for (const plan of planTenants({ count: 2_000 }).filter(
+      p => p.phase === 'Updating',
+    )) {
       if (plan.kubernetesVersion !== 'v1.34.8') {
         expect(plan.previousVersion! < plan.kubernetesVersion).toBe(true);
       }

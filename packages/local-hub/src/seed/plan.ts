@@ -3,7 +3,12 @@
  * version it runs, what state it is in and which node pools it has. The same seed gives the same
  * plan, so benchmark runs compare like with like.
  */
-export type TenantPhase = 'Ready' | 'Provisioning' | 'Updating' | 'Degraded' | 'Hibernated';
+export type TenantPhase =
+  | 'Ready'
+  | 'Provisioning'
+  | 'Updating'
+  | 'Degraded'
+  | 'Hibernated';
 
 export interface TenantPlan {
   namespace: string;
@@ -78,14 +83,20 @@ export function teamNamespace(team: string): string {
   return `tenants-${team}`;
 }
 
-export function planTenants({ count, teams, seed = 1 }: PlanOptions): TenantPlan[] {
+export function planTenants({
+  count,
+  teams,
+  seed = 1,
+}: PlanOptions): TenantPlan[] {
   const random = prng(seed);
   const teamCount = Math.max(1, teams ?? Math.ceil(count / 33));
   return Array.from({ length: count }, (_, index) => {
     const owner = teamName(index % teamCount);
     const kubernetesVersion = weighted(random, VERSIONS);
     const phase = weighted(random, PHASES);
-    const olderVersions = VERSIONS.map(([v]) => v).filter(v => v < kubernetesVersion);
+    const olderVersions = VERSIONS.map(([v]) => v).filter(
+      v => v < kubernetesVersion,
+    );
     const poolCount = 1 + Math.floor(random() * 3);
     return {
       namespace: teamNamespace(owner),
@@ -93,7 +104,9 @@ export function planTenants({ count, teams, seed = 1 }: PlanOptions): TenantPlan
       owner,
       kubernetesVersion,
       previousVersion:
-        phase === 'Updating' && olderVersions.length > 0 ? olderVersions[0] : undefined,
+        phase === 'Updating' && olderVersions.length > 0
+          ? olderVersions[0]
+          : undefined,
       phase,
       highlyAvailable: random() < 0.3,
       pools: Array.from({ length: poolCount }, (__, p) => ({

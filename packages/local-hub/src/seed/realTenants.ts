@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { ServerSideApplier } from '@hostplane/plugin-hostplane-node';
+import { renderControlPlane } from '../controlplane';
 import { TenantProcesses } from '../TenantProcesses';
 import { TenantPlan } from './plan';
 
@@ -11,7 +12,8 @@ export function adminKubeconfigSecretName(cluster: string): string {
 
 /**
  * Gives seeded tenants real control planes: starts each tenant's processes, registers its pools'
- * nodes in it, stores its admin kubeconfig in the Secret HyperShift would, and points the
+ * nodes in it, creates its control-plane namespace in the hub (whose pods stand for those
+ * processes), stores its admin kubeconfig in the Secret HyperShift would, and points the
  * HostedCluster's status (controlPlaneEndpoint, kubeconfig) at them.
  */
 export async function startRealTenants(
@@ -41,8 +43,21 @@ export async function startRealTenants(
     await tenant.up();
     tenants.push(tenant);
     for (const pool of plan.pools) {
-      await tenant.registerPoolNodes(pool.name, plan.phase === 'Hibernated' ? 0 : pool.replicas);
+      await tenant.registerPoolNodes(
+        pool.name,
+        plan.phase === 'Hibernated' ? 0 : pool.replicas,
+      );
     }
+    const adminKubeconfig = fs.readFileSync(tenant.kubeconfigPath, 'utf8');
+    await applier.apply(
+      renderControlPlane({
+        namespace: plan.namespace,
+        name: plan.name,
+        highlyAvailable: plan.highlyAvailable,
+        rootCa: fs.readFileSync(tenant.rootCaPath, 'utf8'),
+        adminKubeconfig,
+      }),
+    );
     const secretName = adminKubeconfigSecretName(plan.name);
     await applier.apply([
       {
@@ -50,7 +65,7 @@ export async function startRealTenants(
         kind: 'Secret',
         metadata: { namespace: plan.namespace, name: secretName },
         type: 'Opaque',
-        data: { kubeconfig: fs.readFileSync(tenant.kubeconfigPath).toString('base64') },
+        data: { kubeconfig: Buffer.from(adminKubeconfig).toString('base64') },
       } as never,
     ]);
     const endpoint = new URL(tenant.server);
@@ -70,7 +85,9 @@ export async function startRealTenants(
         { op: 'add', path: '/status/kubeconfig', value: { name: secretName } },
       ],
     });
-    log(`tenant ${plan.namespace}/${plan.name} runs real processes at ${tenant.server}`);
+    log(
+      `tenant ${plan.namespace}/${plan.name} runs real processes at ${tenant.server}`,
+    );
   }
   return tenants;
 }

@@ -10,7 +10,10 @@ import {
   hostedClusterConditions,
   nodePoolConditions,
 } from '../upstream/hypershiftConditions';
-import { kubevirtHostedClusterSpec, kubevirtNodePoolSpec } from '../upstream/hypershiftSpecs';
+import {
+  kubevirtHostedClusterSpec,
+  kubevirtNodePoolSpec,
+} from '../upstream/hypershiftSpecs';
 import { TenantPlan } from './plan';
 
 /** Marks tenants that get status only: no control-plane pods, no processes. */
@@ -22,13 +25,21 @@ export function releaseImageFor(kubernetesVersion: string): string {
 }
 
 export interface RenderedObject {
-  manifest: { apiVersion: string; kind: string; metadata: { namespace: string; name: string } } & Record<string, unknown>;
+  manifest: {
+    apiVersion: string;
+    kind: string;
+    metadata: { namespace: string; name: string };
+  } & Record<string, unknown>;
   /** The status the operators would have written, applied to the status subresource. */
   status: Record<string, unknown>;
 }
 
 function withTimes(list: UpstreamCondition[], time: string, generation = 1) {
-  return list.map(c => ({ ...c, lastTransitionTime: time, observedGeneration: generation }));
+  return list.map(c => ({
+    ...c,
+    lastTransitionTime: time,
+    observedGeneration: generation,
+  }));
 }
 
 /**
@@ -55,10 +66,10 @@ export function renderTenant(plan: TenantPlan, now: Date): RenderedObject[] {
     plan.phase === 'Provisioning'
       ? 'Provisioning'
       : plan.phase === 'Updating'
-        ? 'Updating'
-        : plan.phase === 'Degraded'
-          ? 'Degraded'
-          : 'Available';
+      ? 'Updating'
+      : plan.phase === 'Degraded'
+      ? 'Degraded'
+      : 'Available';
   const completed = {
     state: 'Completed',
     version: plan.kubernetesVersion,
@@ -71,11 +82,15 @@ export function renderTenant(plan: TenantPlan, now: Date): RenderedObject[] {
     plan.phase === 'Provisioning'
       ? [{ ...completed, state: 'Partial', completionTime: null }]
       : plan.phase === 'Updating' && plan.previousVersion
-        ? [
-            { ...completed, state: 'Partial', completionTime: null },
-            { ...completed, version: plan.previousVersion, image: releaseImageFor(plan.previousVersion) },
-          ]
-        : [completed];
+      ? [
+          { ...completed, state: 'Partial', completionTime: null },
+          {
+            ...completed,
+            version: plan.previousVersion,
+            image: releaseImageFor(plan.previousVersion),
+          },
+        ]
+      : [completed];
 
   const hostedCluster: RenderedObject = {
     manifest: {
@@ -88,7 +103,12 @@ export function renderTenant(plan: TenantPlan, now: Date): RenderedObject[] {
       conditions: withTimes(hostedClusterConditions(state), time),
       ...(state === 'Provisioning'
         ? {}
-        : { controlPlaneEndpoint: { host: `api.${plan.name}.${plan.namespace}.hub.local`, port: 6443 } }),
+        : {
+            controlPlaneEndpoint: {
+              host: `api.${plan.name}.${plan.namespace}.hub.local`,
+              port: 6443,
+            },
+          }),
       version: {
         desired: { image, version: plan.kubernetesVersion },
         observedGeneration: 1,
@@ -100,7 +120,8 @@ export function renderTenant(plan: TenantPlan, now: Date): RenderedObject[] {
 
   const nodePools = plan.pools.map<RenderedObject>(pool => {
     const hibernated = plan.phase === 'Hibernated';
-    const replicas = hibernated || plan.phase === 'Provisioning' ? 0 : pool.replicas;
+    const replicas =
+      hibernated || plan.phase === 'Provisioning' ? 0 : pool.replicas;
     const poolVersion = plan.previousVersion ?? plan.kubernetesVersion;
     return {
       manifest: {
@@ -108,15 +129,24 @@ export function renderTenant(plan: TenantPlan, now: Date): RenderedObject[] {
         kind: 'NodePool',
         metadata: metadata(
           `${plan.name}-${pool.name}`,
-          hibernated ? { [HIBERNATED_REPLICAS_ANNOTATION]: String(pool.replicas) } : {},
+          hibernated
+            ? { [HIBERNATED_REPLICAS_ANNOTATION]: String(pool.replicas) }
+            : {},
         ),
-        spec: kubevirtNodePoolSpec(plan.name, hibernated ? 0 : pool.replicas, releaseImageFor(poolVersion)),
+        spec: kubevirtNodePoolSpec(
+          plan.name,
+          hibernated ? 0 : pool.replicas,
+          releaseImageFor(poolVersion),
+        ),
       },
       status: {
         replicas,
         version: poolVersion,
         conditions: withTimes(
-          nodePoolConditions(releaseImageFor(poolVersion), plan.phase !== 'Provisioning'),
+          nodePoolConditions(
+            releaseImageFor(poolVersion),
+            plan.phase !== 'Provisioning',
+          ),
           time,
         ),
       },

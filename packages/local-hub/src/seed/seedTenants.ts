@@ -11,7 +11,10 @@ export interface SeedOptions {
   now?: Date;
 }
 
-const PLURALS: Record<string, string> = { HostedCluster: 'hostedclusters', NodePool: 'nodepools' };
+const PLURALS: Record<string, string> = {
+  HostedCluster: 'hostedclusters',
+  NodePool: 'nodepools',
+};
 
 /**
  * Creates status-only tenants on a hub: namespaces, then each HostedCluster and NodePool by
@@ -20,12 +23,21 @@ const PLURALS: Record<string, string> = { HostedCluster: 'hostedclusters', NodeP
 export async function seedTenants(
   kubeConfig: KubeConfig,
   plans: TenantPlan[],
-  { fieldManager, concurrency = 16, log = () => {}, now = new Date() }: SeedOptions,
+  {
+    fieldManager,
+    concurrency = 16,
+    log = () => {},
+    now = new Date(),
+  }: SeedOptions,
 ): Promise<void> {
   const applier = new ServerSideApplier(kubeConfig, fieldManager);
   const namespaces = [...new Set(plans.map(p => p.namespace))];
   await applier.apply(
-    namespaces.map(name => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),
+    namespaces.map(name => ({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name },
+    })),
   );
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const started = Date.now();
@@ -56,9 +68,15 @@ export async function seedTenants(
       done += 1;
       if (done % 500 === 0 || done === plans.length) {
         const seconds = (Date.now() - started) / 1000;
-        log(`seeded ${done}/${plans.length} tenants (${Math.round(done / seconds)}/s)`);
+        log(
+          `seeded ${done}/${plans.length} tenants (${Math.round(
+            done / seconds,
+          )}/s)`,
+        );
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, plans.length) }, worker));
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, plans.length) }, worker),
+  );
 }

@@ -13,7 +13,11 @@ export function nodeStages(timings: StageTimings): KwokStage[] {
       kind: 'Node',
       when: [
         jq(`.metadata.annotations["${FAKE_NODE_ANNOTATION}"]`, 'In', ['fake']),
-        jq('.status.conditions.[] | select( .type == "Ready" ) | .status', 'NotIn', ['True']),
+        jq(
+          '.status.conditions.[] | select( .type == "Ready" ) | .status',
+          'NotIn',
+          ['True'],
+        ),
       ],
       delayMs: timings.nodeReadyMs,
       steps: [

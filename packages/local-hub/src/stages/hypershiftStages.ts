@@ -73,7 +73,11 @@ ${versionStatus('Partial')}
       name: 'hostedcluster-available',
       apiGroup: API_GROUP,
       kind: 'HostedCluster',
-      when: [notDeleting, notStandin, hasCondition('Available', 'False', 'WaitingForAvailable')],
+      when: [
+        notDeleting,
+        notStandin,
+        hasCondition('Available', 'False', 'WaitingForAvailable'),
+      ],
       delayMs: timings.controlPlaneAvailableMs,
       steps: [
         replaceStatus(`{{ $now := Now }}
@@ -93,7 +97,9 @@ ${versionStatus('Completed')}
       kind: 'HostedCluster',
       when: [deleting, notStandin],
       delayMs: timings.deletionMs,
-      steps: [{ finalizers: { remove: [{ value: HOSTED_CLUSTER_FINALIZER }] } }],
+      steps: [
+        { finalizers: { remove: [{ value: HOSTED_CLUSTER_FINALIZER }] } },
+      ],
     }),
   ];
 }
@@ -103,8 +109,7 @@ ${versionStatus('Completed')}
  * with the Ready and AllMachinesReady conditions of the upstream API.
  */
 export function nodePoolStages(timings: StageTimings): KwokStage[] {
-  const desiredReplicas =
-    `(has(self.spec.replicas) ? self.spec.replicas : (has(self.spec.autoScaling) ? self.spec.autoScaling.min : 0))`;
+  const desiredReplicas = `(has(self.spec.replicas) ? self.spec.replicas : (has(self.spec.autoScaling) ? self.spec.autoScaling.min : 0))`;
   return [
     stage({
       name: 'nodepool-ready',

@@ -1,6 +1,9 @@
 import { nodeStages, podStages } from './coreStages';
 import { hostedClusterStages, nodePoolStages } from './hypershiftStages';
-import { virtualMachineInstanceStages, virtualMachineStages } from './kubevirtStages';
+import {
+  virtualMachineInstanceStages,
+  virtualMachineStages,
+} from './kubevirtStages';
 import { KwokStage, StageTimings } from './types';
 
 export { FAKE_NODE_ANNOTATION } from './coreStages';

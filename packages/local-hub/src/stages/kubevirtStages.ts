@@ -3,17 +3,24 @@ import { KwokStage, StageTimings } from './types';
 
 const API_GROUP = 'kubevirt.io/v1';
 
-const runs =
-  `(has(self.spec.runStrategy) && self.spec.runStrategy in ['Always', 'RerunOnFailure', 'Once']) || (has(self.spec.running) && self.spec.running)`;
+const runs = `(has(self.spec.runStrategy) && self.spec.runStrategy in ['Always', 'RerunOnFailure', 'Once']) || (has(self.spec.running) && self.spec.running)`;
 const printableStatusIn = (...states: string[]) =>
-  `has(self.status) && has(self.status.printableStatus) && self.status.printableStatus in [${states.map(s => `'${s}'`).join(', ')}]`;
+  `has(self.status) && has(self.status.printableStatus) && self.status.printableStatus in [${states
+    .map(s => `'${s}'`)
+    .join(', ')}]`;
 
 /** A KubeVirt VirtualMachineCondition as a Go-template YAML list item; `$now` must be bound. */
-function vmCondition(status: 'True' | 'False', reason: string, message: string): string {
+function vmCondition(
+  status: 'True' | 'False',
+  reason: string,
+  message: string,
+): string {
   return [
     `- type: Ready`,
     `  status: "${status}"`,
-    ...(reason ? [`  reason: ${reason}`, `  message: ${JSON.stringify(message)}`] : []),
+    ...(reason
+      ? [`  reason: ${reason}`, `  message: ${JSON.stringify(message)}`]
+      : []),
     `  lastProbeTime: null`,
     `  lastTransitionTime: {{ $now | Quote }}`,
   ].join('\n');
@@ -29,7 +36,11 @@ export function virtualMachineStages(timings: StageTimings): KwokStage[] {
       name: 'virtualmachine-starting',
       apiGroup: API_GROUP,
       kind: 'VirtualMachine',
-      when: [notDeleting, runs, `!(${printableStatusIn('Starting', 'Running')})`],
+      when: [
+        notDeleting,
+        runs,
+        `!(${printableStatusIn('Starting', 'Running')})`,
+      ],
       delayMs: 0,
       steps: [
         replaceStatus(`{{ $now := Now }}
@@ -37,7 +48,11 @@ printableStatus: Starting
 created: true
 ready: false
 conditions:
-${vmCondition('False', 'GuestNotRunning', 'Guest VM is not reported as running')}
+${vmCondition(
+  'False',
+  'GuestNotRunning',
+  'Guest VM is not reported as running',
+)}
 `),
       ],
     }),
@@ -77,7 +92,9 @@ ${vmCondition('False', 'VMINotExists', 'VMI does not exist')}
 }
 
 /** VirtualMachineInstance: Scheduled, then Running with a Ready condition once the guest boots. */
-export function virtualMachineInstanceStages(timings: StageTimings): KwokStage[] {
+export function virtualMachineInstanceStages(
+  timings: StageTimings,
+): KwokStage[] {
   return [
     stage({
       name: 'virtualmachineinstance-running',

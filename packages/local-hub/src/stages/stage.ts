@@ -42,7 +42,9 @@ export function stage(input: StageInput): KwokStage {
 
 /** A merge patch of the status subresource, rendered by KWOK from a Go template. */
 export function statusPatch(template: string): KwokStageStep {
-  return { patch: { root: 'status', subresource: 'status', type: 'merge', template } };
+  return {
+    patch: { root: 'status', subresource: 'status', type: 'merge', template },
+  };
 }
 
 /**
@@ -64,8 +66,15 @@ export function replaceStatus(template: string): KwokStageStep {
 }
 
 /** A JQ selector: the value of `key` is (or is not) one of `values`. */
-export function jq(key: string, operator: 'In' | 'NotIn', values: string[]): StageSelectorExpression;
-export function jq(key: string, operator: 'Exists' | 'DoesNotExist'): StageSelectorExpression;
+export function jq(
+  key: string,
+  operator: 'In' | 'NotIn',
+  values: string[],
+): StageSelectorExpression;
+export function jq(
+  key: string,
+  operator: 'Exists' | 'DoesNotExist',
+): StageSelectorExpression;
 export function jq(
   key: string,
   operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist',
@@ -83,7 +92,11 @@ export function lacksCondition(type: string): string {
 }
 
 /** CEL: the condition of this type has this status (and, if given, this reason). */
-export function hasCondition(type: string, status: 'True' | 'False', reason?: string): string {
+export function hasCondition(
+  type: string,
+  status: 'True' | 'False',
+  reason?: string,
+): string {
   const reasonClause = reason ? ` && c.reason == '${reason}'` : '';
   return `has(self.status) && has(self.status.conditions) && self.status.conditions.exists(c, c.type == '${type}' && c.status == '${status}'${reasonClause})`;
 }

@@ -14,7 +14,10 @@ export interface KwokStage {
       matchAnnotations?: Record<string, string>;
       matchExpressions?: StageSelectorExpression[];
     };
-    delay?: { durationMilliseconds: number; jitterDurationMilliseconds: number };
+    delay?: {
+      durationMilliseconds: number;
+      jitterDurationMilliseconds: number;
+    };
     steps: KwokStageStep[];
   };
 }
@@ -25,11 +28,30 @@ export interface KwokStage {
  */
 export type StageSelectorExpression =
   | { cel: { expression: string } }
-  | { jq: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] } };
+  | {
+      jq: {
+        key: string;
+        operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+        values?: string[];
+      };
+    };
 
 export type KwokStageStep =
-  | { patch: { root?: string; subresource?: string; type: 'merge' | 'json'; template: string } }
-  | { finalizers: { add?: Array<{ value: string }>; remove?: Array<{ value: string }>; empty?: boolean } }
+  | {
+      patch: {
+        root?: string;
+        subresource?: string;
+        type: 'merge' | 'json';
+        template: string;
+      };
+    }
+  | {
+      finalizers: {
+        add?: Array<{ value: string }>;
+        remove?: Array<{ value: string }>;
+        empty?: boolean;
+      };
+    }
   | { delete: true }
   | { event: { type: 'Normal' | 'Warning'; reason: string; message: string } };
 

@@ -1,6 +1,9 @@
 import { KubernetesObject } from '@kubernetes/client-node';
 import { FAKE_NODE_ANNOTATION } from '../stages';
-import { kubevirtHostedClusterSpec, kubevirtNodePoolSpec } from '../upstream/hypershiftSpecs';
+import {
+  kubevirtHostedClusterSpec,
+  kubevirtNodePoolSpec,
+} from '../upstream/hypershiftSpecs';
 
 /** A HostedCluster on the KubeVirt platform, left to the local hub's KWOK Stages. */
 export function minimalHostedCluster(
@@ -23,7 +26,10 @@ export function fakeNode(name: string): KubernetesObject {
     kind: 'Node',
     metadata: {
       name,
-      annotations: { [FAKE_NODE_ANNOTATION]: 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+      annotations: {
+        [FAKE_NODE_ANNOTATION]: 'fake',
+        'node.alpha.kubernetes.io/ttl': '0',
+      },
       labels: { type: 'kwok', 'kubernetes.io/hostname': name },
     },
   };
@@ -46,7 +52,10 @@ export function minimalNodePool(
 }
 
 /** A minimal KubeVirt VirtualMachine that is asked to run. */
-export function minimalVirtualMachine(namespace: string, name: string): KubernetesObject {
+export function minimalVirtualMachine(
+  namespace: string,
+  name: string,
+): KubernetesObject {
   return {
     apiVersion: 'kubevirt.io/v1',
     kind: 'VirtualMachine',

@@ -10,8 +10,14 @@ import { LocalHub } from '../LocalHub';
 export function useTestHub(name: string): { hub: LocalHub; workdir: string } {
   const context = {} as { hub: LocalHub; workdir: string };
   beforeAll(async () => {
-    context.workdir = fs.mkdtempSync(path.join(os.tmpdir(), `hostplane-${name}-`));
-    context.hub = await LocalHub.start({ name, workdir: context.workdir, fresh: true });
+    context.workdir = fs.mkdtempSync(
+      path.join(os.tmpdir(), `hostplane-${name}-`),
+    );
+    context.hub = await LocalHub.start({
+      name,
+      workdir: context.workdir,
+      fresh: true,
+    });
   }, 300_000);
   afterAll(async () => {
     if (context.hub?.exists()) {

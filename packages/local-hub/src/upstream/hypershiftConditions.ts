@@ -11,59 +11,175 @@ export interface UpstreamCondition {
   message: string;
 }
 
-export type HostedClusterState = 'Provisioning' | 'Available' | 'Updating' | 'Degraded';
+export type HostedClusterState =
+  | 'Provisioning'
+  | 'Available'
+  | 'Updating'
+  | 'Degraded';
 
 const accepted: UpstreamCondition[] = [
-  { type: 'ValidConfiguration', status: 'True', reason: 'AsExpected', message: 'Configuration passes validation' },
-  { type: 'SupportedHostedCluster', status: 'True', reason: 'AsExpected', message: 'HostedCluster is supported by operator configuration' },
-  { type: 'ValidReleaseImage', status: 'True', reason: 'AsExpected', message: 'Release image is valid' },
-  { type: 'ReconciliationActive', status: 'True', reason: 'AsExpected', message: 'Reconciliation active on resource' },
-  { type: 'ReconciliationSucceeded', status: 'True', reason: 'ReconciliatonSucceeded', message: 'Reconciliation completed successfully' },
+  {
+    type: 'ValidConfiguration',
+    status: 'True',
+    reason: 'AsExpected',
+    message: 'Configuration passes validation',
+  },
+  {
+    type: 'SupportedHostedCluster',
+    status: 'True',
+    reason: 'AsExpected',
+    message: 'HostedCluster is supported by operator configuration',
+  },
+  {
+    type: 'ValidReleaseImage',
+    status: 'True',
+    reason: 'AsExpected',
+    message: 'Release image is valid',
+  },
+  {
+    type: 'ReconciliationActive',
+    status: 'True',
+    reason: 'AsExpected',
+    message: 'Reconciliation active on resource',
+  },
+  {
+    type: 'ReconciliationSucceeded',
+    status: 'True',
+    reason: 'ReconciliatonSucceeded',
+    message: 'Reconciliation completed successfully',
+  },
 ];
 
 const healthyControlPlane: UpstreamCondition[] = [
-  { type: 'EtcdAvailable', status: 'True', reason: 'QuorumAvailable', message: 'Etcd has quorum' },
-  { type: 'KubeAPIServerAvailable', status: 'True', reason: 'AsExpected', message: 'Kube APIServer deployment is available' },
-  { type: 'InfrastructureReady', status: 'True', reason: 'AsExpected', message: 'All is well' },
-  { type: 'Available', status: 'True', reason: 'AsExpected', message: 'The hosted control plane is available' },
+  {
+    type: 'EtcdAvailable',
+    status: 'True',
+    reason: 'QuorumAvailable',
+    message: 'Etcd has quorum',
+  },
+  {
+    type: 'KubeAPIServerAvailable',
+    status: 'True',
+    reason: 'AsExpected',
+    message: 'Kube APIServer deployment is available',
+  },
+  {
+    type: 'InfrastructureReady',
+    status: 'True',
+    reason: 'AsExpected',
+    message: 'All is well',
+  },
+  {
+    type: 'Available',
+    status: 'True',
+    reason: 'AsExpected',
+    message: 'The hosted control plane is available',
+  },
 ];
 
-const notDegraded: UpstreamCondition = { type: 'Degraded', status: 'False', reason: 'AsExpected', message: 'The hosted cluster is not degraded' };
+const notDegraded: UpstreamCondition = {
+  type: 'Degraded',
+  status: 'False',
+  reason: 'AsExpected',
+  message: 'The hosted cluster is not degraded',
+};
 
-export function hostedClusterConditions(state: HostedClusterState): UpstreamCondition[] {
+export function hostedClusterConditions(
+  state: HostedClusterState,
+): UpstreamCondition[] {
   switch (state) {
     case 'Provisioning':
       return [
         ...accepted,
-        { type: 'EtcdAvailable', status: 'False', reason: 'EtcdWaitingForQuorum', message: 'Waiting for etcd to reach quorum' },
-        { type: 'KubeAPIServerAvailable', status: 'False', reason: 'WaitingForAvailable', message: 'Waiting for Kube APIServer deployment to become available' },
-        { type: 'Available', status: 'False', reason: 'WaitingForAvailable', message: 'Waiting for hosted control plane to be healthy' },
-        { type: 'Progressing', status: 'True', reason: 'WaitingForAvailable', message: 'HostedCluster is deploying, upgrading, or reconfiguring' },
+        {
+          type: 'EtcdAvailable',
+          status: 'False',
+          reason: 'EtcdWaitingForQuorum',
+          message: 'Waiting for etcd to reach quorum',
+        },
+        {
+          type: 'KubeAPIServerAvailable',
+          status: 'False',
+          reason: 'WaitingForAvailable',
+          message: 'Waiting for Kube APIServer deployment to become available',
+        },
+        {
+          type: 'Available',
+          status: 'False',
+          reason: 'WaitingForAvailable',
+          message: 'Waiting for hosted control plane to be healthy',
+        },
+        {
+          type: 'Progressing',
+          status: 'True',
+          reason: 'WaitingForAvailable',
+          message: 'HostedCluster is deploying, upgrading, or reconfiguring',
+        },
         notDegraded,
       ];
     case 'Available':
       return [
         ...accepted,
         ...healthyControlPlane,
-        { type: 'Progressing', status: 'False', reason: 'AsExpected', message: 'HostedCluster is at expected version' },
+        {
+          type: 'Progressing',
+          status: 'False',
+          reason: 'AsExpected',
+          message: 'HostedCluster is at expected version',
+        },
         notDegraded,
       ];
     case 'Updating':
       return [
         ...accepted,
         ...healthyControlPlane,
-        { type: 'Progressing', status: 'True', reason: 'AsExpected', message: 'HostedCluster is deploying, upgrading, or reconfiguring' },
+        {
+          type: 'Progressing',
+          status: 'True',
+          reason: 'AsExpected',
+          message: 'HostedCluster is deploying, upgrading, or reconfiguring',
+        },
         notDegraded,
       ];
     case 'Degraded':
       return [
         ...accepted,
-        { type: 'EtcdAvailable', status: 'True', reason: 'QuorumAvailable', message: 'Etcd has quorum' },
-        { type: 'KubeAPIServerAvailable', status: 'False', reason: 'WaitingForAvailable', message: 'Waiting for Kube APIServer deployment to become available' },
-        { type: 'InfrastructureReady', status: 'True', reason: 'AsExpected', message: 'All is well' },
-        { type: 'Available', status: 'False', reason: 'WaitingForAvailable', message: 'Waiting for hosted control plane to be healthy' },
-        { type: 'Progressing', status: 'False', reason: 'AsExpected', message: 'HostedCluster is at expected version' },
-        { type: 'Degraded', status: 'True', reason: 'UnavailableReplicas', message: 'kube-apiserver deployment has 1 unavailable replicas' },
+        {
+          type: 'EtcdAvailable',
+          status: 'True',
+          reason: 'QuorumAvailable',
+          message: 'Etcd has quorum',
+        },
+        {
+          type: 'KubeAPIServerAvailable',
+          status: 'False',
+          reason: 'WaitingForAvailable',
+          message: 'Waiting for Kube APIServer deployment to become available',
+        },
+        {
+          type: 'InfrastructureReady',
+          status: 'True',
+          reason: 'AsExpected',
+          message: 'All is well',
+        },
+        {
+          type: 'Available',
+          status: 'False',
+          reason: 'WaitingForAvailable',
+          message: 'Waiting for hosted control plane to be healthy',
+        },
+        {
+          type: 'Progressing',
+          status: 'False',
+          reason: 'AsExpected',
+          message: 'HostedCluster is at expected version',
+        },
+        {
+          type: 'Degraded',
+          status: 'True',
+          reason: 'UnavailableReplicas',
+          message: 'kube-apiserver deployment has 1 unavailable replicas',
+        },
       ];
   }
 }
@@ -72,20 +188,64 @@ export function hostedClusterConditions(state: HostedClusterState): UpstreamCond
  * A NodePool's conditions; a pool whose machines are still coming up reports Ready from its
  * Cluster API MachineDeployment, with CAPI's reason.
  */
-export function nodePoolConditions(releaseImage: string, machinesAvailable = true): UpstreamCondition[] {
+export function nodePoolConditions(
+  releaseImage: string,
+  machinesAvailable = true,
+): UpstreamCondition[] {
   if (!machinesAvailable) {
     return [
-      { type: 'ValidReleaseImage', status: 'True', reason: 'AsExpected', message: `Using release image: ${releaseImage}` },
-      { type: 'AllMachinesReady', status: 'False', reason: 'WaitingForAvailableMachines', message: 'Machines are being provisioned' },
-      { type: 'Ready', status: 'False', reason: 'WaitingForAvailableMachines', message: 'Minimum availability requires machines that are not available yet' },
+      {
+        type: 'ValidReleaseImage',
+        status: 'True',
+        reason: 'AsExpected',
+        message: `Using release image: ${releaseImage}`,
+      },
+      {
+        type: 'AllMachinesReady',
+        status: 'False',
+        reason: 'WaitingForAvailableMachines',
+        message: 'Machines are being provisioned',
+      },
+      {
+        type: 'Ready',
+        status: 'False',
+        reason: 'WaitingForAvailableMachines',
+        message:
+          'Minimum availability requires machines that are not available yet',
+      },
     ];
   }
   return [
-    { type: 'ValidReleaseImage', status: 'True', reason: 'AsExpected', message: `Using release image: ${releaseImage}` },
-    { type: 'UpdatingVersion', status: 'False', reason: 'AsExpected', message: '' },
-    { type: 'UpdatingConfig', status: 'False', reason: 'AsExpected', message: '' },
-    { type: 'AllMachinesReady', status: 'True', reason: 'AsExpected', message: 'All is well' },
-    { type: 'AllNodesHealthy', status: 'True', reason: 'AsExpected', message: 'All is well' },
+    {
+      type: 'ValidReleaseImage',
+      status: 'True',
+      reason: 'AsExpected',
+      message: `Using release image: ${releaseImage}`,
+    },
+    {
+      type: 'UpdatingVersion',
+      status: 'False',
+      reason: 'AsExpected',
+      message: '',
+    },
+    {
+      type: 'UpdatingConfig',
+      status: 'False',
+      reason: 'AsExpected',
+      message: '',
+    },
+    {
+      type: 'AllMachinesReady',
+      status: 'True',
+      reason: 'AsExpected',
+      message: 'All is well',
+    },
+    {
+      type: 'AllNodesHealthy',
+      status: 'True',
+      reason: 'AsExpected',
+      message: 'All is well',
+    },
     { type: 'Ready', status: 'True', reason: 'AsExpected', message: '' },
   ];
 }

@@ -1,4 +1,7 @@
-import { HubStatus, REQUIRED_HUB_APIS } from '@hostplane/plugin-hostplane-common';
+import {
+  HubStatus,
+  REQUIRED_HUB_APIS,
+} from '@hostplane/plugin-hostplane-common';
 import { HubDefinition, getRaw } from '@hostplane/plugin-hostplane-node';
 
 /**

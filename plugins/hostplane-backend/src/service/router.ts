@@ -9,7 +9,10 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
 }
 
-export async function createRouter({ hubs, httpAuth }: RouterOptions): Promise<express.Router> {
+export async function createRouter({
+  hubs,
+  httpAuth,
+}: RouterOptions): Promise<express.Router> {
   const router = Router();
   router.use(express.json());
 

@@ -6,4 +6,6 @@ export interface HostplaneApi {
   listHubs(): Promise<HubListResponse>;
 }
 
-export const hostplaneApiRef = createApiRef<HostplaneApi>({ id: 'plugin.hostplane.api' });
+export const hostplaneApiRef = createApiRef<HostplaneApi>({
+  id: 'plugin.hostplane.api',
+});

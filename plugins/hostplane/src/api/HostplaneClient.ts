@@ -4,7 +4,9 @@ import { HubListResponse } from '@hostplane/plugin-hostplane-common';
 import { HostplaneApi } from './HostplaneApi';
 
 export class HostplaneClient implements HostplaneApi {
-  constructor(private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {}
+  constructor(
+    private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
+  ) {}
 
   async listHubs(): Promise<HubListResponse> {
     return this.get('/hubs');

@@ -16,17 +16,39 @@ describe('HubsPage', () => {
     await renderWith({
       listHubs: async () => ({
         items: [
-          { name: 'local', server: 'https://127.0.0.1:6443', reachable: true, kubernetesVersion: 'v1.37.2', missingApis: [] },
-          { name: 'eu-1', server: 'https://eu-1:6443', reachable: true, kubernetesVersion: 'v1.36.0', missingApis: ['nodepools.hypershift.openshift.io'] },
-          { name: 'down', server: 'https://down:6443', reachable: false, missingApis: [], error: 'connect ECONNREFUSED' },
+          {
+            name: 'local',
+            server: 'https://127.0.0.1:6443',
+            reachable: true,
+            kubernetesVersion: 'v1.37.2',
+            missingApis: [],
+          },
+          {
+            name: 'eu-1',
+            server: 'https://eu-1:6443',
+            reachable: true,
+            kubernetesVersion: 'v1.36.0',
+            missingApis: ['nodepools.hypershift.openshift.io'],
+          },
+          {
+            name: 'down',
+            server: 'https://down:6443',
+            reachable: false,
+            missingApis: [],
+            error: 'connect ECONNREFUSED',
+          },
         ],
       }),
     });
     expect(await screen.findByText('Hubs (3)')).toBeInTheDocument();
     expect(screen.getByText('v1.37.2')).toBeInTheDocument();
     expect(screen.getByText('Ready')).toBeInTheDocument();
-    expect(screen.getByText(/Missing APIs: nodepools.hypershift.openshift.io/)).toBeInTheDocument();
-    expect(screen.getByText(/Unreachable: connect ECONNREFUSED/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/Missing APIs: nodepools.hypershift.openshift.io/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/Unreachable: connect ECONNREFUSED/),
+    ).toBeInTheDocument();
   });
 
   it('shows an error panel when the backend fails', async () => {
@@ -35,6 +57,8 @@ describe('HubsPage', () => {
         throw new Error('backend is down');
       },
     });
-    expect((await screen.findAllByText(/backend is down/)).length).toBeGreaterThan(0);
+    expect(
+      (await screen.findAllByText(/backend is down/)).length,
+    ).toBeGreaterThan(0);
   });
 });

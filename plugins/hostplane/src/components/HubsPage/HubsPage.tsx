@@ -20,7 +20,9 @@ function HubHealth({ hub }: { hub: HubStatus }) {
     return <StatusError>Unreachable: {hub.error}</StatusError>;
   }
   if (hub.missingApis.length > 0) {
-    return <StatusWarning>Missing APIs: {hub.missingApis.join(', ')}</StatusWarning>;
+    return (
+      <StatusWarning>Missing APIs: {hub.missingApis.join(', ')}</StatusWarning>
+    );
   }
   return <StatusOK>Ready</StatusOK>;
 }
@@ -41,8 +43,8 @@ export function HubsPage() {
     <Content>
       <ContentHeader title="Hubs">
         <SupportButton>
-          Hub clusters host the control planes of tenant clusters. They are configured under
-          hostplane.hubs in app-config.yaml.
+          Hub clusters host the control planes of tenant clusters. They are
+          configured under hostplane.hubs in app-config.yaml.
         </SupportButton>
       </ContentHeader>
       {loading && <Progress />}

@@ -1,0 +1,2 @@
+export { controlPlaneNamespace, renderControlPlane } from './render';
+export type { ControlPlaneInput } from './render';

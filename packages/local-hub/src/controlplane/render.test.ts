@@ -1,0 +1,26 @@
+import path from 'node:path';
+import { expectToMatchGolden } from '../testing/golden';
+import { renderControlPlane } from './render';
+
+const input = {
+  namespace: 'tenants-team-a',
+  name: 'payments-prod',
+  rootCa:
+    '-----BEGIN CERTIFICATE-----\nnot a real certificate\n-----END CERTIFICATE-----\n',
+  adminKubeconfig: 'apiVersion: v1\nkind: Config\n',
+};
+
+describe('renderControlPlane', () => {
+  it.each([
+    ['single-replica', false],
+    ['highly-available', true],
+  ])(
+    'renders a %s control plane as in the golden file',
+    (name, highlyAvailable) => {
+      expectToMatchGolden(
+        renderControlPlane({ ...input, highlyAvailable }),
+        path.join(__dirname, '__testdata__', `control-plane-${name}.yaml`),
+      );
+    },
+  );
+});
