@@ -9,7 +9,7 @@ import {
   loadKubeConfigFromFile,
   waitFor,
 } from '@hostplane/plugin-hostplane-node';
-import { stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { HubBinaries, versions } from './paths';
 import { isAlive } from './processes';
 
@@ -106,6 +106,30 @@ export class KwokctlCluster {
         Number(fs.readFileSync(path.join(pidsDir, file), 'utf8').trim()),
       )
       .filter(pid => Number.isInteger(pid) && pid > 0);
+  }
+
+  /** The loopback port etcd serves clients on (plain HTTP, as kwokctl runs it). */
+  etcdPort(): number {
+    const documents = parseAllDocuments(fs.readFileSync(path.join(this.clusterDir, 'kwok.yaml'), 'utf8'));
+    const config = documents.map(d => d.toJS()).find(d => d?.kind === 'KwokctlConfiguration');
+    return config.options.etcdPort;
+  }
+
+  /** Whether etcd and the API server answer their health checks right now. */
+  async health(): Promise<{ etcd: boolean; kubeAPIServer: boolean }> {
+    const etcd = await fetch(`http://127.0.0.1:${this.etcdPort()}/health`, { signal: AbortSignal.timeout(2_000) })
+      .then(async r => r.ok && (await r.json()).health === 'true')
+      .catch(() => false);
+    const kubeAPIServer = await getRaw(this.kubeConfig(), '/readyz')
+      .then(r => r.status === 200)
+      .catch(() => false);
+    return { etcd, kubeAPIServer };
+  }
+
+  /** Failure injection: kills one component's process (as a crash would). */
+  killComponent(component: 'etcd' | 'kube-apiserver'): void {
+    const pidFile = path.join(this.clusterDir, 'pids', `${component}.pid`);
+    process.kill(Number(fs.readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
   }
 
   /** Creates the cluster, or starts it again if it exists, and waits until it answers /readyz. */

@@ -60,18 +60,18 @@ describe('TenantProcesses', () => {
   });
 
   it('registers a pool of nodes that become Ready, and follows its size up and down', async () => {
-    await tenant.registerPoolNodes('workers', 2);
+    await tenant.syncPoolNodes({ workers: 2 });
     await waitFor('2 Ready nodes', async () =>
       readyNodes().length === 2 ? true : undefined,
     );
     expect(readyNodes()).toEqual(['workers-0', 'workers-1']);
 
-    await tenant.registerPoolNodes('workers', 3);
+    await tenant.syncPoolNodes({ workers: 3 });
     await waitFor('3 Ready nodes', async () =>
       readyNodes().length === 3 ? true : undefined,
     );
 
-    await tenant.registerPoolNodes('workers', 1);
+    await tenant.syncPoolNodes({ workers: 1 });
     await waitFor('1 Ready node', async () =>
       readyNodes().length === 1 ? true : undefined,
     );

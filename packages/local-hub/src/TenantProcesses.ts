@@ -49,15 +49,16 @@ export class TenantProcesses extends KwokctlCluster {
   }
 
   /**
-   * Makes the tenant's nodes of one pool match its size: Nodes `<pool>-<n>` for n < replicas are
-   * registered (the tenant's KWOK controller makes them Ready); higher-numbered ones are removed.
+   * Makes the tenant's nodes match its pools: Nodes `<pool>-<n>` for n < the pool's replicas are
+   * registered (the tenant's KWOK controller makes them Ready); every other pool node is removed.
    */
-  async registerPoolNodes(pool: string, replicas: number): Promise<void> {
+  async syncPoolNodes(pools: Record<string, number>): Promise<void> {
     const kubeConfig = this.kubeConfig();
-    const applier = new ServerSideApplier(kubeConfig, FIELD_MANAGER);
-    const wanted = Array.from({ length: replicas }, (_, i) => `${pool}-${i}`);
-    await applier.apply(
-      wanted.map(name => ({
+    const wanted = Object.entries(pools).flatMap(([pool, replicas]) =>
+      Array.from({ length: replicas }, (_, i) => ({ pool, name: `${pool}-${i}` })),
+    );
+    await new ServerSideApplier(kubeConfig, FIELD_MANAGER).apply(
+      wanted.map(({ pool, name }) => ({
         apiVersion: 'v1',
         kind: 'Node',
         metadata: {
@@ -68,11 +69,10 @@ export class TenantProcesses extends KwokctlCluster {
       })),
     );
     const core = kubeConfig.makeApiClient(CoreV1Api);
-    const existing = await core.listNode({
-      labelSelector: `${NODE_POOL_LABEL}=${pool}`,
-    });
+    const existing = await core.listNode({ labelSelector: NODE_POOL_LABEL });
+    const names = new Set(wanted.map(w => w.name));
     for (const node of existing.items) {
-      if (!wanted.includes(node.metadata!.name!)) {
+      if (!names.has(node.metadata!.name!)) {
         await core.deleteNode({ name: node.metadata!.name! });
       }
     }

@@ -3,11 +3,13 @@ import { LOCAL_HUB_FIELD_MANAGER, LocalHub } from './LocalHub';
 import { TenantProcesses } from './TenantProcesses';
 import {
   REAL_DEMO_TENANTS,
+  TenantPlan,
+  applyRealTenants,
   demoTenants,
   planTenants,
   seedTenants,
-  startRealTenants,
 } from './seed';
+import { StandinOperator } from './standin';
 import { DEMO_TIMINGS, FAST_TIMINGS } from './stages';
 
 const USAGE = `Usage: yarn hub [start|seed|delete] [--name NAME] [--fast] [--count N] [--seed S]
@@ -36,19 +38,19 @@ async function main(argv: string[]) {
       timings: argv.includes('--fast') ? FAST_TIMINGS : DEMO_TIMINGS,
       log,
     });
+    // The stand-in for HyperShift's and KubeVirt's operators runs the real demo tenants.
+    const operator = new StandinOperator({ hubKubeConfig: hub.kubeConfig(), log });
+    await operator.start();
     const demo = demoTenants();
-    await seedTenants(hub.kubeConfig(), demo, {
+    const isReal = (t: TenantPlan) => REAL_DEMO_TENANTS.includes(t.name);
+    await seedTenants(hub.kubeConfig(), demo.filter(t => !isReal(t)), {
       fieldManager: LOCAL_HUB_FIELD_MANAGER,
     });
+    await applyRealTenants(hub.kubeConfig(), demo.filter(isReal), LOCAL_HUB_FIELD_MANAGER);
     log(
       `demo tenants: ${demo
-        .map(t => `${t.namespace}/${t.name} (${t.phase})`)
+        .map(t => `${t.namespace}/${t.name} (${isReal(t) ? 'real' : t.phase})`)
         .join(', ')}`,
-    );
-    const realTenants = await startRealTenants(
-      hub.kubeConfig(),
-      demo.filter(t => REAL_DEMO_TENANTS.includes(t.name)),
-      { fieldManager: LOCAL_HUB_FIELD_MANAGER, log },
     );
     process.stdout.write(`${hub.kubeconfigPath}\n`);
     log(`try: kubectl --kubeconfig ${hub.kubeconfigPath} get crds`);
@@ -67,9 +69,7 @@ async function main(argv: string[]) {
     });
     clearInterval(healthCheck);
     log('stopping');
-    for (const tenant of realTenants) {
-      await tenant.stop();
-    }
+    await operator.stop();
     await hub.stop();
   } else if (command === 'seed') {
     const hub = await LocalHub.open({ name, log });

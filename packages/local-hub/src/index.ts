@@ -11,3 +11,4 @@ export * from './stages';
 export * from './seed';
 export { useTestHub } from './testing/useTestHub';
 export * from './controlplane';
+export * from './standin';

@@ -1,2 +1,3 @@
+export { adminKubeconfigSecretName, publishControlPlane } from './publish';
 export { controlPlaneNamespace, renderControlPlane } from './render';
 export type { ControlPlaneInput } from './render';

@@ -2,5 +2,4 @@ export { REAL_DEMO_TENANTS, demoTenants } from './demo';
 export { planTenants, teamName, teamNamespace } from './plan';
 export type { PlanOptions, TenantPhase, TenantPlan } from './plan';
 export { STATUS_ONLY, releaseImageFor, renderTenant } from './render';
-export { seedTenants } from './seedTenants';
-export { adminKubeconfigSecretName, startRealTenants } from './realTenants';
+export { applyRealTenants, seedTenants } from './seedTenants';

@@ -43,16 +43,21 @@ function withTimes(list: UpstreamCondition[], time: string, generation = 1) {
 }
 
 /**
- * A status-only tenant as HyperShift would leave it: the HostedCluster and its NodePools with the
- * spec a Hostplane cluster has and the status its state implies.
+ * A tenant as HyperShift would leave it: the HostedCluster and its NodePools with the spec a
+ * Hostplane cluster has and the status its state implies. A tenant that is not status-only is
+ * left unmarked, for the stand-in operator to run and report on; its rendered status is unused.
  */
-export function renderTenant(plan: TenantPlan, now: Date): RenderedObject[] {
+export function renderTenant(
+  plan: TenantPlan,
+  now: Date,
+  { statusOnly = true }: { statusOnly?: boolean } = {},
+): RenderedObject[] {
   const time = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const image = releaseImageFor(plan.kubernetesVersion);
   const labels = {
     [CLUSTER_LABEL]: plan.name,
     [OWNER_LABEL]: plan.owner,
-    [STANDIN_LABEL]: STATUS_ONLY,
+    ...(statusOnly ? { [STANDIN_LABEL]: STATUS_ONLY } : {}),
   };
   const annotations = { [OWNER_REF_ANNOTATION]: `group:default/${plan.owner}` };
   const metadata = (name: string, extra: Record<string, string> = {}) => ({

@@ -17,6 +17,30 @@ const PLURALS: Record<string, string> = {
 };
 
 /**
+ * Creates tenants for the stand-in operator to run as real ones: their namespaces, HostedClusters
+ * and NodePools, without a status (the operator writes it).
+ */
+export async function applyRealTenants(
+  kubeConfig: KubeConfig,
+  plans: TenantPlan[],
+  fieldManager: string,
+): Promise<void> {
+  const applier = new ServerSideApplier(kubeConfig, fieldManager);
+  await applier.apply(namespacesOf(plans));
+  await applier.apply(
+    plans.flatMap(plan => renderTenant(plan, new Date(), { statusOnly: false }).map(o => o.manifest)),
+  );
+}
+
+function namespacesOf(plans: TenantPlan[]) {
+  return [...new Set(plans.map(p => p.namespace))].map(name => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name },
+  }));
+}
+
+/**
  * Creates status-only tenants on a hub: namespaces, then each HostedCluster and NodePool by
  * server-side apply, then the status the operators would have written. Safe to repeat.
  */

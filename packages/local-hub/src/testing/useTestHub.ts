@@ -2,10 +2,27 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LocalHub } from '../LocalHub';
+import { isAlive } from '../processes';
+
+/** Pids of every kwokctl cluster (hub or tenant) whose state lives under this folder. */
+function clusterPids(folder: string): number[] {
+  const found: number[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.pid') && path.basename(dir) === 'pids') {
+        found.push(Number(fs.readFileSync(full, 'utf8').trim()));
+      }
+    }
+  };
+  if (fs.existsSync(folder)) walk(folder);
+  return found.filter(pid => Number.isInteger(pid) && pid > 0);
+}
 
 /**
- * For Jest suites: a fresh local hub under a temporary folder for the suite, deleted (with its
- * processes) after it. Read `hub` and `workdir` inside tests, once `beforeAll` has run.
+ * For Jest suites: a fresh local hub under a temporary folder for the suite, deleted after it
+ * together with every process started under that folder. Read `hub` and `workdir` inside tests, once `beforeAll` has run.
  */
 export function useTestHub(name: string): { hub: LocalHub; workdir: string } {
   const context = {} as { hub: LocalHub; workdir: string };
@@ -22,6 +39,10 @@ export function useTestHub(name: string): { hub: LocalHub; workdir: string } {
   afterAll(async () => {
     if (context.hub?.exists()) {
       await context.hub.delete();
+    }
+    // Whatever else a suite started under its folder (tenants) must not outlive it.
+    for (const pid of clusterPids(context.workdir).filter(isAlive)) {
+      process.kill(pid, 'SIGKILL');
     }
     fs.rmSync(context.workdir, { recursive: true, force: true });
   }, 120_000);

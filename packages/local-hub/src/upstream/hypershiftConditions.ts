@@ -188,6 +188,31 @@ export function hostedClusterConditions(
  * A NodePool's conditions; a pool whose machines are still coming up reports Ready from its
  * Cluster API MachineDeployment, with CAPI's reason.
  */
+/**
+ * What HyperShift reports for a control plane whose health was just probed: Available when etcd
+ * and the API server both answer; otherwise Degraded, with the failing part's condition False.
+ */
+export function probedHostedClusterConditions(health: {
+  etcd: boolean;
+  kubeAPIServer: boolean;
+}): UpstreamCondition[] {
+  if (health.etcd && health.kubeAPIServer) {
+    return hostedClusterConditions('Available');
+  }
+  return hostedClusterConditions('Degraded').map(c => {
+    if (c.type === 'EtcdAvailable' && !health.etcd) {
+      return { ...c, status: 'False', reason: 'EtcdWaitingForQuorum', message: 'Waiting for etcd to reach quorum' };
+    }
+    if (c.type === 'KubeAPIServerAvailable' && health.kubeAPIServer) {
+      return { ...c, status: 'True', reason: 'AsExpected', message: 'Kube APIServer deployment is available' };
+    }
+    if (c.type === 'Degraded' && !health.etcd) {
+      return { ...c, reason: 'EtcdUnavailable', message: 'etcd statefulset has 1 unavailable replicas' };
+    }
+    return c;
+  });
+}
+
 export function nodePoolConditions(
   releaseImage: string,
   machinesAvailable = true,

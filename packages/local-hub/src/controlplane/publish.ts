@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import { ServerSideApplier } from '@hostplane/plugin-hostplane-node';
+import { TenantProcesses } from '../TenantProcesses';
+import { renderControlPlane } from './render';
+
+/** The Secret HyperShift keeps a HostedCluster's admin kubeconfig in, beside the HostedCluster. */
+export function adminKubeconfigSecretName(cluster: string): string {
+  return `${cluster}-admin-kubeconfig`;
+}
+
+/**
+ * Publishes a running tenant in the hub the way HyperShift does: its control-plane namespace
+ * (pods that stand for the tenant's processes, its root CA) and the admin kubeconfig Secret
+ * beside the HostedCluster. Returns that Secret's name.
+ */
+export async function publishControlPlane(
+  applier: ServerSideApplier,
+  cluster: { namespace: string; name: string; highlyAvailable: boolean },
+  tenant: TenantProcesses,
+): Promise<string> {
+  const adminKubeconfig = fs.readFileSync(tenant.kubeconfigPath, 'utf8');
+  await applier.apply(
+    renderControlPlane({
+      ...cluster,
+      rootCa: fs.readFileSync(tenant.rootCaPath, 'utf8'),
+      adminKubeconfig,
+    }),
+  );
+  const secretName = adminKubeconfigSecretName(cluster.name);
+  await applier.apply([
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { namespace: cluster.namespace, name: secretName },
+      type: 'Opaque',
+      data: { kubeconfig: Buffer.from(adminKubeconfig).toString('base64') },
+    } as never,
+  ]);
+  return secretName;
+}

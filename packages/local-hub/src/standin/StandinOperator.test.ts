@@ -1,0 +1,158 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { CoreV1Api, CustomObjectsApi, KubernetesObjectApi } from '@kubernetes/client-node';
+import { waitFor } from '@hostplane/plugin-hostplane-node';
+import { controlPlaneNamespace } from '../controlplane';
+import { hubBinaries } from '../paths';
+import { isAlive } from '../processes';
+import { minimalHostedCluster, minimalNodePool } from '../testing/fixtures';
+import { useTestHub } from '../testing/useTestHub';
+import { StandinOperator } from './StandinOperator';
+
+jest.setTimeout(300_000);
+
+const RELEASE = 'registry.hostplane.local/kubernetes-release:v1.37.2';
+
+describe('StandinOperator', () => {
+  let operator: StandinOperator;
+  // Declared before the hub's own teardown, so the operator stops watching before the hub goes.
+  afterAll(async () => {
+    await operator?.stop();
+  });
+  const context = useTestHub('standin-test');
+
+  beforeAll(async () => {
+    operator = new StandinOperator({
+      hubKubeConfig: context.hub.kubeConfig(),
+      maxRealTenants: 1,
+      tenantsWorkdir: path.join(context.workdir, 'tenants'),
+      probeIntervalMs: 500,
+    });
+    await operator.start();
+    await context.hub
+      .kubeConfig()
+      .makeApiClient(CoreV1Api)
+      .createNamespace({ body: { metadata: { name: 'clusters' } } });
+  });
+
+  const custom = () => context.hub.kubeConfig().makeApiClient(CustomObjectsApi);
+  const readCluster = (name: string) =>
+    custom()
+      .getNamespacedCustomObject({
+        group: 'hypershift.openshift.io',
+        version: 'v1beta1',
+        namespace: 'clusters',
+        plural: 'hostedclusters',
+        name,
+      })
+      .catch(() => undefined);
+  const condition = (hc: any, type: string) =>
+    hc?.status?.conditions?.find((c: { type: string }) => c.type === type);
+  const tenantKubeconfig = path.join(require('node:os').tmpdir(), `standin-${process.pid}.kubeconfig`);
+  const readyTenantNodes = () =>
+    execFileSync(hubBinaries().kubectl, ['--kubeconfig', tenantKubeconfig, 'get', 'nodes', '--no-headers'])
+      .toString()
+      .split('\n')
+      .filter(line => / Ready /.test(line))
+      .map(line => line.split(/\s+/)[0])
+      .sort();
+  const scalePool = (replicas: number) =>
+    custom().patchNamespacedCustomObject({
+      group: 'hypershift.openshift.io',
+      version: 'v1beta1',
+      namespace: 'clusters',
+      plural: 'nodepools',
+      name: 'workers',
+      body: [{ op: 'replace', path: '/spec/replicas', value: replicas }],
+    });
+
+  it('runs a HostedCluster with a pool of 2 as a real tenant: control plane, Available, 2 Ready nodes', async () => {
+    const client = KubernetesObjectApi.makeApiClient(context.hub.kubeConfig());
+    await client.create(minimalHostedCluster('clusters', 'alpha', RELEASE));
+    await client.create(minimalNodePool('clusters', 'alpha', 'workers', 2, RELEASE));
+
+    const hc = await waitFor('alpha to be Available', async () => {
+      const current = await readCluster('alpha');
+      return condition(current, 'Available')?.status === 'True' && current.status.kubeconfig ? current : undefined;
+    });
+    expect(hc.metadata.labels['hostplane.io/standin']).toBe('real');
+    expect(hc.status.version.history[0]).toMatchObject({ state: 'Completed', version: 'v1.37.2' });
+    const tenant = operator.tenant('clusters', 'alpha')!;
+    expect(`https://${hc.status.controlPlaneEndpoint.host}:${hc.status.controlPlaneEndpoint.port}`).toBe(tenant.server);
+
+    const core = context.hub.kubeConfig().makeApiClient(CoreV1Api);
+    await waitFor('control-plane pods Running', async () => {
+      const pods = await core.listNamespacedPod({ namespace: controlPlaneNamespace('clusters', 'alpha') });
+      const running = pods.items.filter(p => p.status?.phase === 'Running').map(p => p.metadata!.labels!.app);
+      return running.sort().join(',') === 'etcd,kube-apiserver,kube-controller-manager,kube-scheduler'
+        ? true
+        : undefined;
+    });
+
+    const secret = await core.readNamespacedSecret({ namespace: 'clusters', name: hc.status.kubeconfig.name });
+    fs.writeFileSync(tenantKubeconfig, Buffer.from(secret.data!.kubeconfig, 'base64'));
+    await waitFor('2 Ready tenant nodes', async () => (readyTenantNodes().length === 2 ? true : undefined));
+  });
+
+  it('follows the NodePool to 3 and then 1 node in the tenant', async () => {
+    await scalePool(3);
+    await waitFor('3 Ready tenant nodes', async () => (readyTenantNodes().length === 3 ? true : undefined));
+    await scalePool(1);
+    await waitFor('1 Ready tenant node', async () => (readyTenantNodes().length === 1 ? true : undefined));
+    expect(readyTenantNodes()).toEqual(['workers-0']);
+  });
+
+  it('reports KubeAPIServerAvailable False when the API server dies, and True once it is back', async () => {
+    const tenant = operator.tenant('clusters', 'alpha')!;
+    tenant.killComponent('kube-apiserver');
+    const down = await waitFor('KubeAPIServerAvailable False', async () => {
+      const hc = await readCluster('alpha');
+      return condition(hc, 'KubeAPIServerAvailable')?.status === 'False' ? hc : undefined;
+    });
+    expect(condition(down, 'KubeAPIServerAvailable').reason).toBe('WaitingForAvailable');
+    expect(condition(down, 'Available').status).toBe('False');
+    expect(condition(down, 'Degraded')).toMatchObject({ status: 'True', reason: 'UnavailableReplicas' });
+
+    await tenant.stop();
+    await tenant.up();
+    await waitFor('KubeAPIServerAvailable True again', async () =>
+      condition(await readCluster('alpha'), 'KubeAPIServerAvailable')?.status === 'True' ? true : undefined,
+    );
+  });
+
+  it('leaves HostedClusters beyond its limit of real tenants to the KWOK Stages', async () => {
+    const client = KubernetesObjectApi.makeApiClient(context.hub.kubeConfig());
+    await client.create(minimalHostedCluster('clusters', 'beta', RELEASE));
+    const beta = await waitFor('beta to be Available through the Stages', async () => {
+      const current = await readCluster('beta');
+      return condition(current, 'Available')?.status === 'True' ? current : undefined;
+    });
+    expect(beta.metadata.labels?.['hostplane.io/standin']).toBeUndefined();
+    expect(operator.tenant('clusters', 'beta')).toBeUndefined();
+  });
+
+  it('deletes a HostedCluster with nothing left behind: processes, control-plane namespace, Secret', async () => {
+    const tenant = operator.tenant('clusters', 'alpha')!;
+    const pids = tenant.processIds();
+    const server = tenant.server;
+    await custom().deleteNamespacedCustomObject({
+      group: 'hypershift.openshift.io',
+      version: 'v1beta1',
+      namespace: 'clusters',
+      plural: 'hostedclusters',
+      name: 'alpha',
+    });
+    await waitFor('alpha to be gone', async () => ((await readCluster('alpha')) ? undefined : true));
+    expect(pids.filter(isAlive)).toEqual([]);
+    expect(tenant.exists()).toBe(false);
+    const core = context.hub.kubeConfig().makeApiClient(CoreV1Api);
+    await waitFor('the control-plane namespace to be gone', async () =>
+      (await core.readNamespace({ name: controlPlaneNamespace('clusters', 'alpha') }).catch(() => undefined))
+        ? undefined
+        : true,
+    );
+    await expect(core.readNamespacedSecret({ namespace: 'clusters', name: 'alpha-admin-kubeconfig' })).rejects.toThrow();
+    await expect(fetch(`${server}/readyz`)).rejects.toThrow();
+  });
+});

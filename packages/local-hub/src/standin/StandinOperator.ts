@@ -1,0 +1,315 @@
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  KubernetesObject,
+  makeInformer,
+} from '@kubernetes/client-node';
+import { ServerSideApplier } from '@hostplane/plugin-hostplane-node';
+import {
+  adminKubeconfigSecretName,
+  controlPlaneNamespace,
+  publishControlPlane,
+} from '../controlplane';
+import { STATUS_ONLY } from '../seed/render';
+import { HOSTED_CLUSTER_FINALIZER, STANDIN_LABEL } from '../stages';
+import { TenantProcesses } from '../TenantProcesses';
+import { hostedClusterStatus } from './status';
+
+/** The field manager of everything the stand-in writes, as HyperShift's operator has its own. */
+export const STANDIN_FIELD_MANAGER = 'hostplane-standin';
+/** The stand-in's mark on a HostedCluster it runs real processes for. */
+export const REAL = 'real';
+
+const GROUP = 'hypershift.openshift.io';
+const VERSION = 'v1beta1';
+
+type Object = KubernetesObject & { spec?: any; status?: any };
+
+export interface StandinOptions {
+  hubKubeConfig: KubeConfig;
+  /** How many HostedClusters get real processes at once; others are left to the KWOK Stages. */
+  maxRealTenants?: number;
+  /** Where the tenants' processes keep their state; the cache's `tenants` folder by default. */
+  tenantsWorkdir?: string;
+  /** How often real tenants are probed for health. */
+  probeIntervalMs?: number;
+  log?: (message: string) => void;
+}
+
+/**
+ * The local hub's stand-in for HyperShift's operators (which cannot run here: no container
+ * runtime, no release payloads). It watches HostedClusters and NodePools and, for up to
+ * `maxRealTenants` of them, does what the operators do at the level the portal observes: runs the
+ * tenant's control plane (as real local processes), publishes its control-plane namespace and
+ * admin kubeconfig in the hub, keeps the tenant's nodes in step with its NodePools, probes its
+ * health and writes the HostedCluster status HyperShift would. Deleting a HostedCluster stops
+ * its processes and removes what was published before the finalizer is released.
+ */
+export class StandinOperator {
+  private readonly applier: ServerSideApplier;
+  private readonly custom: CustomObjectsApi;
+  private readonly core: CoreV1Api;
+  private readonly tenants = new Map<string, TenantProcesses>();
+  private readonly queue = new Map<string, Promise<void>>();
+  private readonly clusters;
+  private readonly pools;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(private readonly options: StandinOptions) {
+    const kubeConfig = options.hubKubeConfig;
+    this.applier = new ServerSideApplier(kubeConfig, STANDIN_FIELD_MANAGER);
+    this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
+    this.core = kubeConfig.makeApiClient(CoreV1Api);
+    const list = (plural: string) => () =>
+      this.custom.listCustomObjectForAllNamespaces({ group: GROUP, version: VERSION, plural }) as any;
+    this.clusters = makeInformer<Object>(
+      kubeConfig,
+      `/apis/${GROUP}/${VERSION}/hostedclusters`,
+      list('hostedclusters'),
+    );
+    this.pools = makeInformer<Object>(kubeConfig, `/apis/${GROUP}/${VERSION}/nodepools`, list('nodepools'));
+  }
+
+  private get log() {
+    return this.options.log ?? (() => {});
+  }
+
+  async start(): Promise<void> {
+    const onCluster = (hc: Object) => this.enqueue(`${hc.metadata!.namespace}/${hc.metadata!.name}`);
+    const onPool = (np: Object) => this.enqueue(`${np.metadata!.namespace}/${np.spec?.clusterName}`);
+    for (const [informer, handler] of [
+      [this.clusters, onCluster],
+      [this.pools, onPool],
+    ] as const) {
+      informer.on('add', handler);
+      informer.on('update', handler);
+      informer.on('delete', handler);
+      // The client's informer stops on an error; a watch that breaks is started again.
+      const restart = () => {
+        if (this.stopped) return;
+        Promise.resolve()
+          .then(() => informer.start())
+          .catch(error => {
+            this.log(`watch restart failed: ${error}`);
+            this.timers.add(setTimeout(restart, 1_000));
+          });
+      };
+      informer.on('error', error => {
+        this.log(`watch failed, restarting: ${error}`);
+        this.timers.add(setTimeout(restart, 1_000));
+      });
+      await informer.start();
+    }
+    this.timers.add(
+      setInterval(() => {
+        for (const key of this.tenants.keys()) this.enqueue(key);
+      }, this.options.probeIntervalMs ?? 2_000),
+    );
+  }
+
+  /** Stops watching and stops the tenants' processes, keeping their state for the next start. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    await this.clusters.stop();
+    await this.pools.stop();
+    await Promise.all(this.queue.values());
+    for (const tenant of this.tenants.values()) {
+      await tenant.stop();
+    }
+  }
+
+  /** Waits until every reconcile queued so far has run. */
+  async idle(): Promise<void> {
+    while (this.queue.size > 0) {
+      await Promise.all(this.queue.values());
+    }
+  }
+
+  tenant(namespace: string, name: string): TenantProcesses | undefined {
+    return this.tenants.get(`${namespace}/${name}`);
+  }
+
+  /** Reconciles of one HostedCluster run one at a time, in order; failures are logged and retried. */
+  private enqueue(key: string): void {
+    const previous = this.queue.get(key) ?? Promise.resolve();
+    const next = previous
+      .then(() => (this.stopped ? undefined : this.reconcile(key)))
+      .catch(error => {
+        this.log(`reconcile ${key} failed: ${error.message}`);
+        this.timers.add(setTimeout(() => !this.stopped && this.enqueue(key), 2_000));
+      })
+      .finally(() => {
+        if (this.queue.get(key) === next) this.queue.delete(key);
+      });
+    this.queue.set(key, next);
+  }
+
+  private async reconcile(key: string): Promise<void> {
+    const [namespace, name] = key.split('/');
+    const hc = this.clusters.get(name, namespace);
+    if (!hc) {
+      await this.teardown(namespace, name);
+      return;
+    }
+    const labels = hc.metadata!.labels ?? {};
+    if (labels[STANDIN_LABEL] === STATUS_ONLY) {
+      return;
+    }
+    if (hc.metadata!.deletionTimestamp) {
+      await this.teardown(namespace, name);
+      await this.releaseFinalizer(hc);
+      return;
+    }
+    const owned = labels[STANDIN_LABEL] === REAL;
+    if (!owned && this.tenants.size >= (this.options.maxRealTenants ?? 3)) {
+      return;
+    }
+    if (!owned) {
+      // Marked first, so the KWOK Stages stop writing this HostedCluster's status.
+      await this.applier.apply([
+        {
+          apiVersion: `${GROUP}/${VERSION}`,
+          kind: 'HostedCluster',
+          metadata: {
+            namespace,
+            name,
+            labels: { [STANDIN_LABEL]: REAL },
+            finalizers: [HOSTED_CLUSTER_FINALIZER],
+          },
+        },
+      ]);
+    }
+
+    let tenant = this.tenants.get(key);
+    if (!tenant) {
+      tenant = await TenantProcesses.open({
+        namespace,
+        name,
+        workdir: this.options.tenantsWorkdir,
+        log: this.log,
+      });
+      await tenant.up();
+      this.tenants.set(key, tenant);
+    }
+    const kubeconfigSecret = await publishControlPlane(
+      this.applier,
+      {
+        namespace,
+        name,
+        highlyAvailable: hc.spec?.controllerAvailabilityPolicy === 'HighlyAvailable',
+      },
+      tenant,
+    );
+    const health = await tenant.health();
+    if (health.kubeAPIServer) {
+      const pools = this.pools
+        .list(namespace)
+        .filter(np => np.spec?.clusterName === name && !np.metadata!.deletionTimestamp);
+      await tenant.syncPoolNodes(
+        Object.fromEntries(pools.map(np => [np.metadata!.name!, np.spec?.replicas ?? 0])),
+      );
+    }
+    await this.writeStatus(hc, tenant, health, kubeconfigSecret);
+  }
+
+  private async writeStatus(
+    hc: Object,
+    tenant: TenantProcesses,
+    health: { etcd: boolean; kubeAPIServer: boolean },
+    kubeconfigSecret: string,
+  ): Promise<void> {
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const endpoint = new URL(tenant.server);
+    const current = hc.status ?? {};
+    const history = current.version?.history?.[0];
+    const status = hostedClusterStatus(
+      {
+        releaseImage: hc.spec.release.image,
+        generation: hc.metadata!.generation ?? 1,
+        health,
+        endpoint: { host: endpoint.hostname, port: Number(endpoint.port) },
+        kubeconfigSecret,
+        startedAt: history?.image === hc.spec.release.image ? history.startedTime : now,
+        completedAt:
+          history?.image === hc.spec.release.image ? history.completionTime ?? undefined : undefined,
+      },
+      now,
+    );
+    // Conditions keep their transition time unless their status changed, as the operators do.
+    status.conditions = status.conditions.map(c => {
+      const before = (current.conditions ?? []).find((b: any) => b.type === c.type);
+      return before && before.status === c.status && before.reason === c.reason
+        ? { ...c, lastTransitionTime: before.lastTransitionTime }
+        : c;
+    });
+    if (canonical(status) === canonical(pick(current, Object.keys(status)))) {
+      return;
+    }
+    await this.custom.patchNamespacedCustomObjectStatus({
+      group: GROUP,
+      version: VERSION,
+      namespace: hc.metadata!.namespace!,
+      plural: 'hostedclusters',
+      name: hc.metadata!.name!,
+      fieldManager: STANDIN_FIELD_MANAGER,
+      // A JSON patch: the schema requires some fields present as null, which apply would drop.
+      body: [{ op: 'add', path: '/status', value: { ...current, ...status } }],
+    });
+  }
+
+  /** Stops and removes the tenant's processes and what was published for it in the hub. */
+  private async teardown(namespace: string, name: string): Promise<void> {
+    const key = `${namespace}/${name}`;
+    const tenant =
+      this.tenants.get(key) ??
+      (await TenantProcesses.open({ namespace, name, workdir: this.options.tenantsWorkdir }));
+    if (tenant.exists()) {
+      this.log(`deleting the processes of ${key}`);
+      await tenant.delete();
+    }
+    this.tenants.delete(key);
+    await this.core
+      .deleteNamespace({ name: controlPlaneNamespace(namespace, name) })
+      .catch(ignoreNotFound);
+    await this.core
+      .deleteNamespacedSecret({ namespace, name: adminKubeconfigSecretName(name) })
+      .catch(ignoreNotFound);
+  }
+
+  private async releaseFinalizer(hc: Object): Promise<void> {
+    const finalizers = hc.metadata!.finalizers ?? [];
+    const index = finalizers.indexOf(HOSTED_CLUSTER_FINALIZER);
+    if (index < 0) return;
+    await this.custom.patchNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: hc.metadata!.namespace!,
+      plural: 'hostedclusters',
+      name: hc.metadata!.name!,
+      body: [
+        { op: 'test', path: `/metadata/finalizers/${index}`, value: HOSTED_CLUSTER_FINALIZER },
+        { op: 'remove', path: `/metadata/finalizers/${index}` },
+      ],
+    });
+  }
+}
+
+function pick(object: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter(k => k in object).map(k => [k, object[k]]));
+}
+
+/** JSON with sorted keys: the API server does not keep the key order it was sent. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.keys(v).sort().map(k => [k, v[k]]))
+      : v,
+  );
+}
+
+function ignoreNotFound(error: { code?: number }) {
+  if (error.code !== 404) throw error;
+}
