@@ -6,10 +6,10 @@ import { ensureHubBinaries } from './binaries';
 import { KwokctlCluster } from './KwokctlCluster';
 import { cacheDir } from './paths';
 import { FAKE_NODE_ANNOTATION } from './stages';
+import { STANDIN_FIELD_MANAGER } from './standin/fieldManager';
 
 /** The label that groups a tenant's nodes by the NodePool they belong to. */
 export const NODE_POOL_LABEL = 'hypershift.openshift.io/nodePool';
-const FIELD_MANAGER = 'hostplane-standin';
 
 /**
  * The real control plane of one tenant cluster: its own etcd, kube-apiserver (own PKI, audit log
@@ -57,7 +57,7 @@ export class TenantProcesses extends KwokctlCluster {
     const wanted = Object.entries(pools).flatMap(([pool, replicas]) =>
       Array.from({ length: replicas }, (_, i) => ({ pool, name: `${pool}-${i}` })),
     );
-    await new ServerSideApplier(kubeConfig, FIELD_MANAGER).apply(
+    await new ServerSideApplier(kubeConfig, STANDIN_FIELD_MANAGER).apply(
       wanted.map(({ pool, name }) => ({
         apiVersion: 'v1',
         kind: 'Node',

@@ -31,7 +31,8 @@ export function demoTenants(): TenantPlan[] {
         { name: 'batch', replicas: 2 },
       ],
     }),
-    demoTenant('team-a', 'payments-staging', 'Updating', {
+    demoTenant('team-a', 'payments-staging', 'Ready'),
+    demoTenant('team-a', 'payments-canary', 'Updating', {
       previousVersion: 'v1.36.4',
     }),
     demoTenant('team-a', 'payments-sandbox', 'Hibernated'),

@@ -14,10 +14,9 @@ import {
 import { STATUS_ONLY } from '../seed/render';
 import { HOSTED_CLUSTER_FINALIZER, STANDIN_LABEL } from '../stages';
 import { TenantProcesses } from '../TenantProcesses';
+import { STANDIN_FIELD_MANAGER } from './fieldManager';
 import { hostedClusterStatus } from './status';
 
-/** The field manager of everything the stand-in writes, as HyperShift's operator has its own. */
-export const STANDIN_FIELD_MANAGER = 'hostplane-standin';
 /** The stand-in's mark on a HostedCluster it runs real processes for. */
 export const REAL = 'real';
 

@@ -1,3 +1,4 @@
-export { REAL, STANDIN_FIELD_MANAGER, StandinOperator } from './StandinOperator';
+export { STANDIN_FIELD_MANAGER } from './fieldManager';
+export { REAL, StandinOperator } from './StandinOperator';
 export type { StandinOptions } from './StandinOperator';
 export { hostedClusterStatus, releaseVersion } from './status';
