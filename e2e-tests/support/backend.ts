@@ -12,12 +12,11 @@ export type Database = 'sqlite' | 'postgres';
 
 export interface RunningBackend {
   baseUrl: string;
-  /** Where the backend's output goes; attached to failures. */
-  logFile: string;
   /** The database prefix the backend used on PostgreSQL. */
   postgresPrefix?: string;
   guestToken(): Promise<string>;
-  stop(): Promise<void>;
+  /** Stops the backend and removes its folder; returns what it logged. */
+  stop(): Promise<string>;
 }
 
 async function freePort(): Promise<number> {
@@ -113,10 +112,10 @@ export async function startBackend(options: {
     if (ready) break;
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
+      const output = fs.readFileSync(logFile, 'utf8');
+      fs.rmSync(workdir, { recursive: true, force: true });
       throw new Error(
-        `backend on ${options.database} did not become ready:\n${fs
-          .readFileSync(logFile, 'utf8')
-          .slice(-4000)}`,
+        `backend on ${options.database} did not become ready:\n${output.slice(-4000)}`,
       );
     }
     await new Promise(resolve => setTimeout(resolve, 500));
@@ -124,7 +123,6 @@ export async function startBackend(options: {
 
   return {
     baseUrl,
-    logFile,
     postgresPrefix,
     async guestToken() {
       const response = await fetch(
@@ -146,6 +144,9 @@ export async function startBackend(options: {
       await exited;
       clearTimeout(timer);
       fs.closeSync(log);
+      const output = fs.readFileSync(logFile, 'utf8');
+      fs.rmSync(workdir, { recursive: true, force: true });
+      return output;
     },
   };
 }

@@ -12,8 +12,8 @@ for (const database of ['sqlite', 'postgres'] as Database[]) {
 
     test.afterEach(async ({}, testInfo) => {
       if (!backend) return;
-      await backend.stop();
-      await testInfo.attach('backend.log', { path: backend.logFile });
+      const log = await backend.stop();
+      await testInfo.attach('backend.log', { body: log, contentType: 'text/plain' });
       if (backend.postgresPrefix) {
         await dropDatabasesWithPrefix(backend.postgresPrefix);
       }
