@@ -110,14 +110,20 @@ export class KwokctlCluster {
 
   /** The loopback port etcd serves clients on (plain HTTP, as kwokctl runs it). */
   etcdPort(): number {
-    const documents = parseAllDocuments(fs.readFileSync(path.join(this.clusterDir, 'kwok.yaml'), 'utf8'));
-    const config = documents.map(d => d.toJS()).find(d => d?.kind === 'KwokctlConfiguration');
+    const documents = parseAllDocuments(
+      fs.readFileSync(path.join(this.clusterDir, 'kwok.yaml'), 'utf8'),
+    );
+    const config = documents
+      .map(d => d.toJS())
+      .find(d => d?.kind === 'KwokctlConfiguration');
     return config.options.etcdPort;
   }
 
   /** Whether etcd and the API server answer their health checks right now. */
   async health(): Promise<{ etcd: boolean; kubeAPIServer: boolean }> {
-    const etcd = await fetch(`http://127.0.0.1:${this.etcdPort()}/health`, { signal: AbortSignal.timeout(2_000) })
+    const etcd = await fetch(`http://127.0.0.1:${this.etcdPort()}/health`, {
+      signal: AbortSignal.timeout(2_000),
+    })
       .then(async r => r.ok && (await r.json()).health === 'true')
       .catch(() => false);
     const kubeAPIServer = await getRaw(this.kubeConfig(), '/readyz')
@@ -249,6 +255,11 @@ export class KwokctlCluster {
       const { stdout } = await execFileAsync(this.binaries.kwokctl, args, {
         env: {
           ...process.env,
+          // The components inherit this PATH: commands that KWOK's Exec runs "in" a pod (etcdctl
+          // in a tenant's etcd pod) are looked up on it.
+          PATH: `${path.dirname(this.binaries.etcdctl)}:${
+            process.env.PATH ?? '/usr/bin:/bin'
+          }`,
           KWOK_WORKDIR: this.workdir,
           KWOK_KUBE_VERSION: versions.kubernetes,
         },

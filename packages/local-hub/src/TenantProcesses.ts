@@ -48,6 +48,43 @@ export class TenantProcesses extends KwokctlCluster {
       .map(name => new TenantProcesses(name, workdir, binaries, log));
   }
 
+  private readonly logOffsets = new Map<string, number>();
+
+  /** Where `kubectl logs` of a component's pods reads from (see {@link mirrorLogs}). */
+  criLogPath(component: string): string {
+    return path.join(this.clusterDir, 'logs', `${component}.cri.log`);
+  }
+
+  /**
+   * KWOK serves pod logs in the container runtime's log format (`<time> <stream> F <line>`), but
+   * the processes write plain lines: copies what each component logged since the last call into a
+   * CRI-format file beside it. Lines get the time they were copied.
+   */
+  mirrorLogs(components: string[]): void {
+    for (const component of components) {
+      const source = path.join(this.clusterDir, 'logs', `${component}.log`);
+      if (!fs.existsSync(source)) continue;
+      const offset = this.logOffsets.get(component) ?? 0;
+      const size = fs.statSync(source).size;
+      if (size <= offset) continue;
+      const fd = fs.openSync(source, 'r');
+      const buffer = Buffer.alloc(size - offset);
+      fs.readSync(fd, buffer, 0, buffer.length, offset);
+      fs.closeSync(fd);
+      const text = buffer.toString('utf8');
+      const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+      if (!complete) continue;
+      const now = new Date().toISOString();
+      const lines = complete
+        .split('\n')
+        .filter(line => line.length > 0)
+        .map(line => `${now} stderr F ${line}\n`)
+        .join('');
+      fs.appendFileSync(this.criLogPath(component), lines);
+      this.logOffsets.set(component, offset + Buffer.byteLength(complete));
+    }
+  }
+
   /**
    * Makes the tenant's nodes match its pools: Nodes `<pool>-<n>` for n < the pool's replicas are
    * registered (the tenant's KWOK controller makes them Ready); every other pool node is removed.
@@ -55,7 +92,10 @@ export class TenantProcesses extends KwokctlCluster {
   async syncPoolNodes(pools: Record<string, number>): Promise<void> {
     const kubeConfig = this.kubeConfig();
     const wanted = Object.entries(pools).flatMap(([pool, replicas]) =>
-      Array.from({ length: replicas }, (_, i) => ({ pool, name: `${pool}-${i}` })),
+      Array.from({ length: replicas }, (_, i) => ({
+        pool,
+        name: `${pool}-${i}`,
+      })),
     );
     await new ServerSideApplier(kubeConfig, STANDIN_FIELD_MANAGER).apply(
       wanted.map(({ pool, name }) => ({

@@ -39,14 +39,25 @@ async function main(argv: string[]) {
       log,
     });
     // The stand-in for HyperShift's and KubeVirt's operators runs the real demo tenants.
-    const operator = new StandinOperator({ hubKubeConfig: hub.kubeConfig(), log });
+    const operator = new StandinOperator({
+      hubKubeConfig: hub.kubeConfig(),
+      log,
+    });
     await operator.start();
     const demo = demoTenants();
     const isReal = (t: TenantPlan) => REAL_DEMO_TENANTS.includes(t.name);
-    await seedTenants(hub.kubeConfig(), demo.filter(t => !isReal(t)), {
-      fieldManager: LOCAL_HUB_FIELD_MANAGER,
-    });
-    await applyRealTenants(hub.kubeConfig(), demo.filter(isReal), LOCAL_HUB_FIELD_MANAGER);
+    await seedTenants(
+      hub.kubeConfig(),
+      demo.filter(t => !isReal(t)),
+      {
+        fieldManager: LOCAL_HUB_FIELD_MANAGER,
+      },
+    );
+    await applyRealTenants(
+      hub.kubeConfig(),
+      demo.filter(isReal),
+      LOCAL_HUB_FIELD_MANAGER,
+    );
     log(
       `demo tenants: ${demo
         .map(t => `${t.namespace}/${t.name} (${isReal(t) ? 'real' : t.phase})`)

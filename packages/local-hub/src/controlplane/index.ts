@@ -1,3 +1,5 @@
 export { adminKubeconfigSecretName, publishControlPlane } from './publish';
 export { controlPlaneNamespace, renderControlPlane } from './render';
 export type { ControlPlaneInput } from './render';
+export { CONTROL_PLANE_COMPONENTS, renderProcessWiring } from './wiring';
+export type { ProcessWiringInput } from './wiring';

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { ServerSideApplier } from '@hostplane/plugin-hostplane-node';
 import { TenantProcesses } from '../TenantProcesses';
-import { renderControlPlane } from './render';
+import { controlPlaneNamespace, renderControlPlane } from './render';
+import { renderProcessWiring } from './wiring';
 
 /** The Secret HyperShift keeps a HostedCluster's admin kubeconfig in, beside the HostedCluster. */
 export function adminKubeconfigSecretName(cluster: string): string {
@@ -11,7 +12,8 @@ export function adminKubeconfigSecretName(cluster: string): string {
 /**
  * Publishes a running tenant in the hub the way HyperShift does: its control-plane namespace
  * (pods that stand for the tenant's processes, its root CA) and the admin kubeconfig Secret
- * beside the HostedCluster. Returns that Secret's name.
+ * beside the HostedCluster; and wires those pods' logs, exec and port-forward to the processes.
+ * Returns the Secret's name.
  */
 export async function publishControlPlane(
   applier: ServerSideApplier,
@@ -24,6 +26,14 @@ export async function publishControlPlane(
       ...cluster,
       rootCa: fs.readFileSync(tenant.rootCaPath, 'utf8'),
       adminKubeconfig,
+    }),
+  );
+  await applier.apply(
+    renderProcessWiring({
+      namespace: controlPlaneNamespace(cluster.namespace, cluster.name),
+      logFile: component => tenant.criLogPath(component),
+      etcdPort: tenant.etcdPort(),
+      kubeApiserverPort: Number(new URL(tenant.server).port),
     }),
   );
   const secretName = adminKubeconfigSecretName(cluster.name);

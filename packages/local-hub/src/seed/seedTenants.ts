@@ -28,7 +28,11 @@ export async function applyRealTenants(
   const applier = new ServerSideApplier(kubeConfig, fieldManager);
   await applier.apply(namespacesOf(plans));
   await applier.apply(
-    plans.flatMap(plan => renderTenant(plan, new Date(), { statusOnly: false }).map(o => o.manifest)),
+    plans.flatMap(plan =>
+      renderTenant(plan, new Date(), { statusOnly: false }).map(
+        o => o.manifest,
+      ),
+    ),
   );
 }
 

@@ -45,6 +45,9 @@ allocatable:
 {{ with .status.allocatable }}{{ YAML . 1 }}{{ else }}  cpu: "32"
   memory: 128Gi
   pods: "110"{{ end }}
+daemonEndpoints:
+  kubeletEndpoint:
+    Port: {{ NodePort }}
 nodeInfo:
   architecture: amd64
   operatingSystem: linux

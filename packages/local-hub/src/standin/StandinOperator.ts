@@ -7,6 +7,7 @@ import {
 } from '@kubernetes/client-node';
 import { ServerSideApplier } from '@hostplane/plugin-hostplane-node';
 import {
+  CONTROL_PLANE_COMPONENTS,
   adminKubeconfigSecretName,
   controlPlaneNamespace,
   publishControlPlane,
@@ -62,13 +63,21 @@ export class StandinOperator {
     this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     const list = (plural: string) => () =>
-      this.custom.listCustomObjectForAllNamespaces({ group: GROUP, version: VERSION, plural }) as any;
+      this.custom.listCustomObjectForAllNamespaces({
+        group: GROUP,
+        version: VERSION,
+        plural,
+      }) as any;
     this.clusters = makeInformer<Object>(
       kubeConfig,
       `/apis/${GROUP}/${VERSION}/hostedclusters`,
       list('hostedclusters'),
     );
-    this.pools = makeInformer<Object>(kubeConfig, `/apis/${GROUP}/${VERSION}/nodepools`, list('nodepools'));
+    this.pools = makeInformer<Object>(
+      kubeConfig,
+      `/apis/${GROUP}/${VERSION}/nodepools`,
+      list('nodepools'),
+    );
   }
 
   private get log() {
@@ -76,8 +85,10 @@ export class StandinOperator {
   }
 
   async start(): Promise<void> {
-    const onCluster = (hc: Object) => this.enqueue(`${hc.metadata!.namespace}/${hc.metadata!.name}`);
-    const onPool = (np: Object) => this.enqueue(`${np.metadata!.namespace}/${np.spec?.clusterName}`);
+    const onCluster = (hc: Object) =>
+      this.enqueue(`${hc.metadata!.namespace}/${hc.metadata!.name}`);
+    const onPool = (np: Object) =>
+      this.enqueue(`${np.metadata!.namespace}/${np.spec?.clusterName}`);
     for (const [informer, handler] of [
       [this.clusters, onCluster],
       [this.pools, onPool],
@@ -138,7 +149,9 @@ export class StandinOperator {
       .then(() => (this.stopped ? undefined : this.reconcile(key)))
       .catch(error => {
         this.log(`reconcile ${key} failed: ${error.message}`);
-        this.timers.add(setTimeout(() => !this.stopped && this.enqueue(key), 2_000));
+        this.timers.add(
+          setTimeout(() => !this.stopped && this.enqueue(key), 2_000),
+        );
       })
       .finally(() => {
         if (this.queue.get(key) === next) this.queue.delete(key);
@@ -198,17 +211,24 @@ export class StandinOperator {
       {
         namespace,
         name,
-        highlyAvailable: hc.spec?.controllerAvailabilityPolicy === 'HighlyAvailable',
+        highlyAvailable:
+          hc.spec?.controllerAvailabilityPolicy === 'HighlyAvailable',
       },
       tenant,
     );
+    tenant.mirrorLogs(CONTROL_PLANE_COMPONENTS);
     const health = await tenant.health();
     if (health.kubeAPIServer) {
       const pools = this.pools
         .list(namespace)
-        .filter(np => np.spec?.clusterName === name && !np.metadata!.deletionTimestamp);
+        .filter(
+          np =>
+            np.spec?.clusterName === name && !np.metadata!.deletionTimestamp,
+        );
       await tenant.syncPoolNodes(
-        Object.fromEntries(pools.map(np => [np.metadata!.name!, np.spec?.replicas ?? 0])),
+        Object.fromEntries(
+          pools.map(np => [np.metadata!.name!, np.spec?.replicas ?? 0]),
+        ),
       );
     }
     await this.writeStatus(hc, tenant, health, kubeconfigSecret);
@@ -231,15 +251,20 @@ export class StandinOperator {
         health,
         endpoint: { host: endpoint.hostname, port: Number(endpoint.port) },
         kubeconfigSecret,
-        startedAt: history?.image === hc.spec.release.image ? history.startedTime : now,
+        startedAt:
+          history?.image === hc.spec.release.image ? history.startedTime : now,
         completedAt:
-          history?.image === hc.spec.release.image ? history.completionTime ?? undefined : undefined,
+          history?.image === hc.spec.release.image
+            ? history.completionTime ?? undefined
+            : undefined,
       },
       now,
     );
     // Conditions keep their transition time unless their status changed, as the operators do.
     status.conditions = status.conditions.map(c => {
-      const before = (current.conditions ?? []).find((b: any) => b.type === c.type);
+      const before = (current.conditions ?? []).find(
+        (b: any) => b.type === c.type,
+      );
       return before && before.status === c.status && before.reason === c.reason
         ? { ...c, lastTransitionTime: before.lastTransitionTime }
         : c;
@@ -264,7 +289,11 @@ export class StandinOperator {
     const key = `${namespace}/${name}`;
     const tenant =
       this.tenants.get(key) ??
-      (await TenantProcesses.open({ namespace, name, workdir: this.options.tenantsWorkdir }));
+      (await TenantProcesses.open({
+        namespace,
+        name,
+        workdir: this.options.tenantsWorkdir,
+      }));
     if (tenant.exists()) {
       this.log(`deleting the processes of ${key}`);
       await tenant.delete();
@@ -274,8 +303,25 @@ export class StandinOperator {
       .deleteNamespace({ name: controlPlaneNamespace(namespace, name) })
       .catch(ignoreNotFound);
     await this.core
-      .deleteNamespacedSecret({ namespace, name: adminKubeconfigSecretName(name) })
+      .deleteNamespacedSecret({
+        namespace,
+        name: adminKubeconfigSecretName(name),
+      })
       .catch(ignoreNotFound);
+    for (const plural of [
+      'clusterlogs',
+      'clusterexecs',
+      'clusterportforwards',
+    ]) {
+      await this.custom
+        .deleteClusterCustomObject({
+          group: 'kwok.x-k8s.io',
+          version: 'v1alpha1',
+          plural,
+          name: controlPlaneNamespace(namespace, name),
+        })
+        .catch(ignoreNotFound);
+    }
   }
 
   private async releaseFinalizer(hc: Object): Promise<void> {
@@ -289,22 +335,35 @@ export class StandinOperator {
       plural: 'hostedclusters',
       name: hc.metadata!.name!,
       body: [
-        { op: 'test', path: `/metadata/finalizers/${index}`, value: HOSTED_CLUSTER_FINALIZER },
+        {
+          op: 'test',
+          path: `/metadata/finalizers/${index}`,
+          value: HOSTED_CLUSTER_FINALIZER,
+        },
         { op: 'remove', path: `/metadata/finalizers/${index}` },
       ],
     });
   }
 }
 
-function pick(object: Record<string, unknown>, keys: string[]): Record<string, unknown> {
-  return Object.fromEntries(keys.filter(k => k in object).map(k => [k, object[k]]));
+function pick(
+  object: Record<string, unknown>,
+  keys: string[],
+): Record<string, unknown> {
+  return Object.fromEntries(
+    keys.filter(k => k in object).map(k => [k, object[k]]),
+  );
 }
 
 /** JSON with sorted keys: the API server does not keep the key order it was sent. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_, v) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.keys(v).sort().map(k => [k, v[k]]))
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map(k => [k, v[k]]),
+        )
       : v,
   );
 }

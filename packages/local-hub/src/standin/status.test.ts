@@ -9,8 +9,10 @@ const probe = {
   startedAt: '2026-11-01T12:00:00Z',
 };
 const now = '2026-11-01T12:05:00Z';
-const condition = (status: ReturnType<typeof hostedClusterStatus>, type: string) =>
-  status.conditions.find(c => c.type === type)!;
+const condition = (
+  status: ReturnType<typeof hostedClusterStatus>,
+  type: string,
+) => status.conditions.find(c => c.type === type)!;
 
 describe('hostedClusterStatus', () => {
   it.each([
@@ -23,33 +25,67 @@ describe('hostedClusterStatus', () => {
 
   it('reports a healthy control plane Available, with its endpoint, kubeconfig and a completed release', () => {
     const status = hostedClusterStatus(probe, now);
-    expect(condition(status, 'Available')).toMatchObject({ status: 'True', reason: 'AsExpected' });
+    expect(condition(status, 'Available')).toMatchObject({
+      status: 'True',
+      reason: 'AsExpected',
+    });
     expect(condition(status, 'Degraded').status).toBe('False');
-    expect(status.controlPlaneEndpoint).toEqual({ host: '127.0.0.1', port: 40123 });
+    expect(status.controlPlaneEndpoint).toEqual({
+      host: '127.0.0.1',
+      port: 40123,
+    });
     expect(status.kubeconfig).toEqual({ name: 'demo-admin-kubeconfig' });
     expect(status.version.history).toEqual([
-      expect.objectContaining({ state: 'Completed', version: 'v1.37.2', completionTime: now }),
+      expect.objectContaining({
+        state: 'Completed',
+        version: 'v1.37.2',
+        completionTime: now,
+      }),
     ]);
     expect(status.conditions.every(c => c.observedGeneration === 2)).toBe(true);
   });
 
   it('turns KubeAPIServerAvailable False with a reason when the API server does not answer', () => {
-    const status = hostedClusterStatus({ ...probe, health: { etcd: true, kubeAPIServer: false } }, now);
-    expect(condition(status, 'KubeAPIServerAvailable')).toMatchObject({ status: 'False', reason: 'WaitingForAvailable' });
+    const status = hostedClusterStatus(
+      { ...probe, health: { etcd: true, kubeAPIServer: false } },
+      now,
+    );
+    expect(condition(status, 'KubeAPIServerAvailable')).toMatchObject({
+      status: 'False',
+      reason: 'WaitingForAvailable',
+    });
     expect(condition(status, 'Available').status).toBe('False');
-    expect(condition(status, 'Degraded')).toMatchObject({ status: 'True', reason: 'UnavailableReplicas' });
+    expect(condition(status, 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'UnavailableReplicas',
+    });
     expect(condition(status, 'EtcdAvailable').status).toBe('True');
   });
 
   it('turns EtcdAvailable False when etcd does not answer, keeping the API server condition', () => {
-    const status = hostedClusterStatus({ ...probe, health: { etcd: false, kubeAPIServer: true } }, now);
-    expect(condition(status, 'EtcdAvailable')).toMatchObject({ status: 'False', reason: 'EtcdWaitingForQuorum' });
+    const status = hostedClusterStatus(
+      { ...probe, health: { etcd: false, kubeAPIServer: true } },
+      now,
+    );
+    expect(condition(status, 'EtcdAvailable')).toMatchObject({
+      status: 'False',
+      reason: 'EtcdWaitingForQuorum',
+    });
     expect(condition(status, 'KubeAPIServerAvailable').status).toBe('True');
-    expect(condition(status, 'Degraded')).toMatchObject({ status: 'True', reason: 'EtcdUnavailable' });
+    expect(condition(status, 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'EtcdUnavailable',
+    });
   });
 
   it('keeps the release Partial until the control plane has first been available', () => {
-    const status = hostedClusterStatus({ ...probe, health: { etcd: true, kubeAPIServer: false } }, now);
-    expect(status.version.history[0]).toMatchObject({ state: 'Partial', completionTime: null });
+    const status = hostedClusterStatus(
+      { ...probe, health: { etcd: true, kubeAPIServer: false } },
+      now,
+    );
+    expect(status.version.history[0]).toMatchObject({
+      state: 'Partial',
+      completionTime: null,
+    });
   });
 });

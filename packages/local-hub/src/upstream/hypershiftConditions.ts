@@ -201,13 +201,27 @@ export function probedHostedClusterConditions(health: {
   }
   return hostedClusterConditions('Degraded').map(c => {
     if (c.type === 'EtcdAvailable' && !health.etcd) {
-      return { ...c, status: 'False', reason: 'EtcdWaitingForQuorum', message: 'Waiting for etcd to reach quorum' };
+      return {
+        ...c,
+        status: 'False',
+        reason: 'EtcdWaitingForQuorum',
+        message: 'Waiting for etcd to reach quorum',
+      };
     }
     if (c.type === 'KubeAPIServerAvailable' && health.kubeAPIServer) {
-      return { ...c, status: 'True', reason: 'AsExpected', message: 'Kube APIServer deployment is available' };
+      return {
+        ...c,
+        status: 'True',
+        reason: 'AsExpected',
+        message: 'Kube APIServer deployment is available',
+      };
     }
     if (c.type === 'Degraded' && !health.etcd) {
-      return { ...c, reason: 'EtcdUnavailable', message: 'etcd statefulset has 1 unavailable replicas' };
+      return {
+        ...c,
+        reason: 'EtcdUnavailable',
+        message: 'etcd statefulset has 1 unavailable replicas',
+      };
     }
     return c;
   });
