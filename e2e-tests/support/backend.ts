@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { ephemeralPort } from '@hostplane/local-hub';
 import { stringify } from 'yaml';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -19,17 +19,6 @@ export interface RunningBackend {
   stop(): Promise<string>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * Starts the real backend (packages/backend, every plugin it has) as a child process, with the
  * repository's own app-config files and only the differences a test needs layered on top: a free
@@ -40,7 +29,7 @@ export async function startBackend(options: {
   database: Database;
   hubKubeconfig: string;
 }): Promise<RunningBackend> {
-  const port = await freePort();
+  const port = await ephemeralPort();
   const baseUrl = `http://localhost:${port}`;
   const workdir = fs.mkdtempSync(
     path.join(os.tmpdir(), 'hostplane-e2e-backend-'),
@@ -115,7 +104,9 @@ export async function startBackend(options: {
       const output = fs.readFileSync(logFile, 'utf8');
       fs.rmSync(workdir, { recursive: true, force: true });
       throw new Error(
-        `backend on ${options.database} did not become ready:\n${output.slice(-4000)}`,
+        `backend on ${options.database} did not become ready:\n${output.slice(
+          -4000,
+        )}`,
       );
     }
     await new Promise(resolve => setTimeout(resolve, 500));

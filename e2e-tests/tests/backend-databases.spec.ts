@@ -13,7 +13,10 @@ for (const database of ['sqlite', 'postgres'] as Database[]) {
     test.afterEach(async ({}, testInfo) => {
       if (!backend) return;
       const log = await backend.stop();
-      await testInfo.attach('backend.log', { body: log, contentType: 'text/plain' });
+      await testInfo.attach('backend.log', {
+        body: log,
+        contentType: 'text/plain',
+      });
       if (backend.postgresPrefix) {
         await dropDatabasesWithPrefix(backend.postgresPrefix);
       }

@@ -16,7 +16,7 @@ import { isAlive } from './processes';
 const execFileAsync = promisify(execFile);
 
 /** A port the kernel has just handed out on loopback, so it is free and unpredictable. */
-function ephemeralPort(): Promise<number> {
+export function ephemeralPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

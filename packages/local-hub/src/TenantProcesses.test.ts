@@ -30,6 +30,11 @@ describe('TenantProcesses', () => {
     fs.rmSync(workdir, { recursive: true, force: true });
   });
 
+  const pool = (replicas: number) =>
+    Array.from({ length: replicas }, (_, i) => ({
+      pool: 'workers',
+      name: `workers-${i}`,
+    }));
   const readyNodes = () => {
     const out = execFileSync(hubBinaries().kubectl, [
       '--kubeconfig',
@@ -60,18 +65,18 @@ describe('TenantProcesses', () => {
   });
 
   it('registers a pool of nodes that become Ready, and follows its size up and down', async () => {
-    await tenant.syncPoolNodes({ workers: 2 });
+    await tenant.syncPoolNodes(pool(2));
     await waitFor('2 Ready nodes', async () =>
       readyNodes().length === 2 ? true : undefined,
     );
     expect(readyNodes()).toEqual(['workers-0', 'workers-1']);
 
-    await tenant.syncPoolNodes({ workers: 3 });
+    await tenant.syncPoolNodes(pool(3));
     await waitFor('3 Ready nodes', async () =>
       readyNodes().length === 3 ? true : undefined,
     );
 
-    await tenant.syncPoolNodes({ workers: 1 });
+    await tenant.syncPoolNodes(pool(1));
     await waitFor('1 Ready node', async () =>
       readyNodes().length === 1 ? true : undefined,
     );

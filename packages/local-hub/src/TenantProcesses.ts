@@ -86,17 +86,13 @@ export class TenantProcesses extends KwokctlCluster {
   }
 
   /**
-   * Makes the tenant's nodes match its pools: Nodes `<pool>-<n>` for n < the pool's replicas are
-   * registered (the tenant's KWOK controller makes them Ready); every other pool node is removed.
+   * Makes the tenant's pool nodes exactly these: each is registered (the tenant's KWOK controller
+   * makes it Ready) and every other pool node is removed.
    */
-  async syncPoolNodes(pools: Record<string, number>): Promise<void> {
+  async syncPoolNodes(
+    wanted: Array<{ pool: string; name: string }>,
+  ): Promise<void> {
     const kubeConfig = this.kubeConfig();
-    const wanted = Object.entries(pools).flatMap(([pool, replicas]) =>
-      Array.from({ length: replicas }, (_, i) => ({
-        pool,
-        name: `${pool}-${i}`,
-      })),
-    );
     await new ServerSideApplier(kubeConfig, STANDIN_FIELD_MANAGER).apply(
       wanted.map(({ pool, name }) => ({
         apiVersion: 'v1',

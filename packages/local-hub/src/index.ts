@@ -1,4 +1,4 @@
-export { KwokctlCluster } from './KwokctlCluster';
+export { KwokctlCluster, ephemeralPort } from './KwokctlCluster';
 export type { KwokctlClusterConfig } from './KwokctlCluster';
 export { LocalHub, LOCAL_HUB_FIELD_MANAGER } from './LocalHub';
 export { NODE_POOL_LABEL, TenantProcesses } from './TenantProcesses';

@@ -106,11 +106,14 @@ export function virtualMachineInstanceStages(
       ],
       delayMs: timings.vmBootMs,
       steps: [
-        replaceStatus(`{{ $now := Now }}
+        replaceStatus(
+          `{{ $now := Now }}
 phase: Running
 conditions:
 ${vmCondition('True', '', '')}
-`),
+`,
+          { subresource: false },
+        ),
       ],
     }),
   ];

@@ -51,14 +51,18 @@ export function statusPatch(template: string): KwokStageStep {
  * Replaces the whole status with the rendered template. A JSON patch, because the upstream
  * schemas require some fields to be present as null (a merge patch would delete them).
  */
-export function replaceStatus(template: string): KwokStageStep {
+export function replaceStatus(
+  template: string,
+  /** False for kinds whose CRD has no status subresource (KubeVirt's VirtualMachineInstance). */
+  { subresource = true }: { subresource?: boolean } = {},
+): KwokStageStep {
   const indented = template
     .split('\n')
     .map(line => (line ? `    ${line}` : line))
     .join('\n');
   return {
     patch: {
-      subresource: 'status',
+      ...(subresource ? { subresource: 'status' } : {}),
       type: 'json',
       template: `- op: add\n  path: /status\n  value:\n${indented}`,
     },

@@ -70,6 +70,22 @@ describe('StandinOperator', () => {
       .filter(line => / Ready /.test(line))
       .map(line => line.split(/\s+/)[0])
       .sort();
+  const machines = async (
+    plural: 'virtualmachines' | 'virtualmachineinstances',
+  ) =>
+    (
+      (await custom().listNamespacedCustomObject({
+        group: 'kubevirt.io',
+        version: 'v1',
+        namespace: controlPlaneNamespace('clusters', 'alpha'),
+        plural,
+      })) as { items: any[] }
+    ).items;
+  const runningVms = async () =>
+    (await machines('virtualmachines'))
+      .filter(vm => vm.status?.printableStatus === 'Running')
+      .map(vm => vm.metadata.name)
+      .sort();
   const scalePool = (replicas: number) =>
     custom().patchNamespacedCustomObject({
       group: 'hypershift.openshift.io',
@@ -108,6 +124,7 @@ describe('StandinOperator', () => {
     await waitFor('control-plane pods Running', async () => {
       const pods = await core.listNamespacedPod({
         namespace: controlPlaneNamespace('clusters', 'alpha'),
+        labelSelector: 'app',
       });
       const running = pods.items
         .filter(p => p.status?.phase === 'Running')
@@ -129,6 +146,24 @@ describe('StandinOperator', () => {
     await waitFor('2 Ready tenant nodes', async () =>
       readyTenantNodes().length === 2 ? true : undefined,
     );
+
+    // KubeVirt's side in the hub: a VM, its VMI and its virt-launcher pod per replica.
+    expect(await runningVms()).toEqual(['workers-0', 'workers-1']);
+    await waitFor('2 VMIs Running', async () =>
+      (
+        await machines('virtualmachineinstances')
+      ).filter(vmi => vmi.status?.phase === 'Running').length === 2
+        ? true
+        : undefined,
+    );
+    const launchers = await core.listNamespacedPod({
+      namespace: controlPlaneNamespace('clusters', 'alpha'),
+      labelSelector: 'kubevirt.io=virt-launcher',
+    });
+    expect(launchers.items.map(p => p.metadata!.name).sort()).toEqual([
+      'virt-launcher-workers-0',
+      'virt-launcher-workers-1',
+    ]);
   });
 
   it('wires the control-plane pods to the processes: logs, exec into etcd, port-forward to etcd', async () => {
@@ -207,7 +242,7 @@ describe('StandinOperator', () => {
     }
   });
 
-  it('follows the NodePool to 3 and then 1 node in the tenant', async () => {
+  it('follows the NodePool to 3 and then 1: VMs in the hub and nodes in the tenant', async () => {
     await scalePool(3);
     await waitFor('3 Ready tenant nodes', async () =>
       readyTenantNodes().length === 3 ? true : undefined,
@@ -217,6 +252,10 @@ describe('StandinOperator', () => {
       readyTenantNodes().length === 1 ? true : undefined,
     );
     expect(readyTenantNodes()).toEqual(['workers-0']);
+    await waitFor('1 VM left', async () =>
+      (await machines('virtualmachines')).length === 1 ? true : undefined,
+    );
+    expect(await runningVms()).toEqual(['workers-0']);
   });
 
   it('reports KubeAPIServerAvailable False when the API server dies, and True once it is back', async () => {

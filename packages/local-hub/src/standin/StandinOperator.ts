@@ -10,11 +10,13 @@ import {
   CONTROL_PLANE_COMPONENTS,
   adminKubeconfigSecretName,
   controlPlaneNamespace,
+  machineName,
   publishControlPlane,
+  renderMachine,
 } from '../controlplane';
 import { STATUS_ONLY } from '../seed/render';
 import { HOSTED_CLUSTER_FINALIZER, STANDIN_LABEL } from '../stages';
-import { TenantProcesses } from '../TenantProcesses';
+import { NODE_POOL_LABEL, TenantProcesses } from '../TenantProcesses';
 import { STANDIN_FIELD_MANAGER } from './fieldManager';
 import { hostedClusterStatus } from './status';
 
@@ -218,20 +220,84 @@ export class StandinOperator {
     );
     tenant.mirrorLogs(CONTROL_PLANE_COMPONENTS);
     const health = await tenant.health();
+    const runningMachines = await this.reconcileMachines(namespace, name);
     if (health.kubeAPIServer) {
-      const pools = this.pools
-        .list(namespace)
-        .filter(
-          np =>
-            np.spec?.clusterName === name && !np.metadata!.deletionTimestamp,
-        );
-      await tenant.syncPoolNodes(
-        Object.fromEntries(
-          pools.map(np => [np.metadata!.name!, np.spec?.replicas ?? 0]),
-        ),
-      );
+      await tenant.syncPoolNodes(runningMachines);
     }
     await this.writeStatus(hc, tenant, health, kubeconfigSecret);
+  }
+
+  /**
+   * Keeps one VirtualMachine (with its VMI and virt-launcher pod) per NodePool replica in the
+   * control-plane namespace, as HyperShift's KubeVirt platform does, and returns the machines
+   * whose VM is Running: those join the tenant as nodes.
+   */
+  private async reconcileMachines(
+    namespace: string,
+    name: string,
+  ): Promise<Array<{ pool: string; name: string }>> {
+    const machinesNamespace = controlPlaneNamespace(namespace, name);
+    const pools = this.pools
+      .list(namespace)
+      .filter(
+        np => np.spec?.clusterName === name && !np.metadata!.deletionTimestamp,
+      );
+    const wanted = pools.flatMap(np =>
+      Array.from({ length: np.spec?.replicas ?? 0 }, (_, index) => ({
+        pool: np.metadata!.name!,
+        index,
+        compute: np.spec?.platform?.kubevirt?.compute ?? {},
+      })),
+    );
+    await this.applier.apply(
+      wanted.flatMap(m =>
+        renderMachine({
+          namespace: machinesNamespace,
+          pool: m.pool,
+          index: m.index,
+          cores: m.compute.cores ?? 2,
+          memory: String(m.compute.memory ?? '8Gi'),
+        }),
+      ),
+    );
+    const wantedNames = new Set(wanted.map(m => machineName(m.pool, m.index)));
+    const vms = (await this.custom.listNamespacedCustomObject({
+      group: 'kubevirt.io',
+      version: 'v1',
+      namespace: machinesNamespace,
+      plural: 'virtualmachines',
+      labelSelector: NODE_POOL_LABEL,
+    })) as { items: Object[] };
+    const running: Array<{ pool: string; name: string }> = [];
+    for (const vm of vms.items) {
+      const vmName = vm.metadata!.name!;
+      if (!wantedNames.has(vmName)) {
+        await this.deleteMachine(machinesNamespace, vmName);
+      } else if (vm.status?.printableStatus === 'Running') {
+        running.push({
+          pool: vm.metadata!.labels![NODE_POOL_LABEL],
+          name: vmName,
+        });
+      }
+    }
+    return running;
+  }
+
+  private async deleteMachine(namespace: string, name: string): Promise<void> {
+    for (const plural of ['virtualmachines', 'virtualmachineinstances']) {
+      await this.custom
+        .deleteNamespacedCustomObject({
+          group: 'kubevirt.io',
+          version: 'v1',
+          namespace,
+          plural,
+          name,
+        })
+        .catch(ignoreNotFound);
+    }
+    await this.core
+      .deleteNamespacedPod({ namespace, name: `virt-launcher-${name}` })
+      .catch(ignoreNotFound);
   }
 
   private async writeStatus(
