@@ -53,14 +53,13 @@ describe('StandinOperator', () => {
       .catch(() => undefined);
   const condition = (hc: any, type: string) =>
     hc?.status?.conditions?.find((c: { type: string }) => c.type === type);
-  const tenantKubeconfig = path.join(
-    require('node:os').tmpdir(),
-    `standin-${process.pid}.kubeconfig`,
-  );
+  // Under the suite's folder, which the hub's teardown removes.
+  const tenantKubeconfig = () =>
+    path.join(context.workdir, 'tenant.kubeconfig');
   const readyTenantNodes = () =>
     execFileSync(hubBinaries().kubectl, [
       '--kubeconfig',
-      tenantKubeconfig,
+      tenantKubeconfig(),
       'get',
       'nodes',
       '--no-headers',
@@ -140,7 +139,7 @@ describe('StandinOperator', () => {
       name: hc.status.kubeconfig.name,
     });
     fs.writeFileSync(
-      tenantKubeconfig,
+      tenantKubeconfig(),
       Buffer.from(secret.data!.kubeconfig, 'base64'),
     );
     await waitFor('2 Ready tenant nodes', async () =>
