@@ -108,15 +108,24 @@ export class KwokctlCluster {
       .filter(pid => Number.isInteger(pid) && pid > 0);
   }
 
-  /** The loopback port etcd serves clients on (plain HTTP, as kwokctl runs it). */
+  private knownEtcdPort?: number;
+
+  /**
+   * The loopback port etcd serves clients on (plain HTTP, as kwokctl runs it). Read once from
+   * kwokctl's state: it is probed every few seconds and does not change while the cluster exists.
+   */
   etcdPort(): number {
+    if (this.knownEtcdPort !== undefined) {
+      return this.knownEtcdPort;
+    }
     const documents = parseAllDocuments(
       fs.readFileSync(path.join(this.clusterDir, 'kwok.yaml'), 'utf8'),
     );
     const config = documents
       .map(d => d.toJS())
       .find(d => d?.kind === 'KwokctlConfiguration');
-    return config.options.etcdPort;
+    this.knownEtcdPort = config.options.etcdPort as number;
+    return this.knownEtcdPort;
   }
 
   /** Whether etcd and the API server answer their health checks right now. */
@@ -174,6 +183,7 @@ export class KwokctlCluster {
   /** Stops every process and removes the state; no process or port is left behind. */
   async delete(): Promise<void> {
     const pids = this.processIds();
+    this.knownEtcdPort = undefined;
     await this.kwokctl(['delete', 'cluster', '--name', this.name]);
     // kwokctl signals the processes but does not wait for them to exit.
     const deadline = Date.now() + 15_000;

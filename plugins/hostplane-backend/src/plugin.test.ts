@@ -14,25 +14,23 @@ describe('hostplane backend against the local hub', () => {
     ({ hub, workdir } = context);
   });
 
+  const startWithHubs = async (
+    hubs: Array<{ name: string; kubeconfig: string }>,
+  ) =>
+    (
+      await startTestBackend({
+        features: [
+          hostplanePlugin,
+          mockServices.rootConfig.factory({ data: { hostplane: { hubs } } }),
+        ],
+      })
+    ).server;
+
   it('reports each configured hub: reachable with its version and APIs, or why not', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        hostplanePlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            hostplane: {
-              hubs: [
-                { name: 'local', kubeconfig: hub.kubeconfigPath },
-                {
-                  name: 'gone',
-                  kubeconfig: path.join(workdir, 'missing.yaml'),
-                },
-              ],
-            },
-          },
-        }),
-      ],
-    });
+    const server = await startWithHubs([
+      { name: 'local', kubeconfig: hub.kubeconfigPath },
+      { name: 'gone', kubeconfig: path.join(workdir, 'missing.yaml') },
+    ]);
 
     const response = await request(server).get('/api/hostplane/hubs');
 
@@ -59,18 +57,9 @@ describe('hostplane backend against the local hub', () => {
   });
 
   it('refuses unauthenticated requests', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        hostplanePlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            hostplane: {
-              hubs: [{ name: 'local', kubeconfig: hub.kubeconfigPath }],
-            },
-          },
-        }),
-      ],
-    });
+    const server = await startWithHubs([
+      { name: 'local', kubeconfig: hub.kubeconfigPath },
+    ]);
     const response = await request(server)
       .get('/api/hostplane/hubs')
       .set('Authorization', 'Bearer not-a-valid-token');

@@ -53,6 +53,10 @@ export class StandinOperator {
   private readonly custom: CustomObjectsApi;
   private readonly core: CoreV1Api;
   private readonly tenants = new Map<string, TenantProcesses>();
+  private readonly published = new Map<
+    string,
+    { highlyAvailable: boolean; secret: string }
+  >();
   private readonly queue = new Map<string, Promise<void>>();
   private readonly clusters;
   private readonly pools;
@@ -208,16 +212,21 @@ export class StandinOperator {
       await tenant.up();
       this.tenants.set(key, tenant);
     }
-    const kubeconfigSecret = await publishControlPlane(
-      this.applier,
-      {
-        namespace,
-        name,
-        highlyAvailable:
-          hc.spec?.controllerAvailabilityPolicy === 'HighlyAvailable',
-      },
-      tenant,
-    );
+    const highlyAvailable =
+      hc.spec?.controllerAvailabilityPolicy === 'HighlyAvailable';
+    let published = this.published.get(key);
+    // Published when the tenant is first run and when its availability policy changes, not on
+    // every health probe.
+    if (published?.highlyAvailable !== highlyAvailable) {
+      const secret = await publishControlPlane(
+        this.applier,
+        { namespace, name, highlyAvailable },
+        tenant,
+      );
+      published = { highlyAvailable, secret };
+      this.published.set(key, published);
+    }
+    const kubeconfigSecret = published.secret;
     tenant.mirrorLogs(CONTROL_PLANE_COMPONENTS);
     const health = await tenant.health();
     const runningMachines = await this.reconcileMachines(namespace, name);
@@ -365,6 +374,7 @@ export class StandinOperator {
       await tenant.delete();
     }
     this.tenants.delete(key);
+    this.published.delete(key);
     await this.core
       .deleteNamespace({ name: controlPlaneNamespace(namespace, name) })
       .catch(ignoreNotFound);
