@@ -17,6 +17,18 @@ export interface Config {
       context?: string;
       /** Use the in-cluster service account instead of a kubeconfig file. */
       inCluster?: boolean;
+      /** The hosted-control-plane provider of this hub; `hypershift-kubevirt` by default. */
+      provider?: string;
+      /**
+       * The Kubernetes releases this hub offers for new clusters and upgrades. The local hub's
+       * (v1.35.6, v1.36.4, v1.37.2) when absent.
+       */
+      releases?: Array<{
+        /** Such as `v1.37.2`. */
+        version: string;
+        /** The release image the hosted control plane runs for this version. */
+        image: string;
+      }>;
     }>;
   };
 }

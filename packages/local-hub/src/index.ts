@@ -10,5 +10,6 @@ export type { HubBinaries } from './paths';
 export * from './stages';
 export * from './seed';
 export { useTestHub } from './testing/useTestHub';
+export { expectToMatchGolden } from './testing/golden';
 export * from './controlplane';
 export * from './standin';

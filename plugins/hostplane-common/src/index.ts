@@ -5,3 +5,6 @@
  */
 export * from './hubs';
 export * from './labels';
+export * from './clusterSpec';
+export * from './clusters';
+export * from './permissions';

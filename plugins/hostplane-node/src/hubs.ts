@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Config } from '@backstage/config';
 import { KubeConfig } from '@kubernetes/client-node';
+import { OfferedRelease } from './provider';
 
 /** A hub as configured: a name and how to reach its API server. */
 export interface HubDefinition {
@@ -11,7 +12,25 @@ export interface HubDefinition {
    * hub before it first starts) is reported as unreachable instead of stopping the backend.
    */
   kubeConfig(): KubeConfig;
+  /** The hosted-control-plane provider that runs this hub's clusters. */
+  provider: string;
+  /** Releases offered for new clusters and upgrades, oldest first. */
+  releases: OfferedRelease[];
 }
+
+export const DEFAULT_PROVIDER = 'hypershift-kubevirt';
+
+/** What the local hub offers: its stand-in runs any of these; the registry name is nominal. */
+export const LOCAL_HUB_RELEASES: OfferedRelease[] = [
+  'v1.35.6',
+  'v1.36.4',
+  'v1.37.2',
+].map(version => ({
+  version,
+  image: `registry.hostplane.local/kubernetes-release:${version}`,
+}));
+
+const VERSION = /^v\d+\.\d+\.\d+$/;
 
 const HUB_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
@@ -33,6 +52,8 @@ export function readHubDefinitions(config: Config): HubDefinition[] {
         kubeConfig: once(() =>
           loadKubeConfigFile(localHubKubeconfigPath(), undefined, 'local'),
         ),
+        provider: DEFAULT_PROVIDER,
+        releases: LOCAL_HUB_RELEASES,
       },
     ];
   }
@@ -48,9 +69,13 @@ export function readHubDefinitions(config: Config): HubDefinition[] {
       throw new Error(`hostplane.hubs: the hub name '${name}' is used twice`);
     }
     seen.add(name);
+    const provider = hub.getOptionalString('provider') ?? DEFAULT_PROVIDER;
+    const releases = readReleases(hub, name);
     if (hub.getOptionalBoolean('inCluster')) {
       return {
         name,
+        provider,
+        releases,
         kubeConfig: once(() => {
           const kubeConfig = new KubeConfig();
           kubeConfig.loadFromCluster();
@@ -67,9 +92,40 @@ export function readHubDefinitions(config: Config): HubDefinition[] {
     const context = hub.getOptionalString('context');
     return {
       name,
+      provider,
+      releases,
       kubeConfig: once(() => loadKubeConfigFile(file, context, name)),
     };
   });
+}
+
+function readReleases(hub: Config, hubName: string): OfferedRelease[] {
+  const entries = hub.getOptionalConfigArray('releases');
+  if (!entries) {
+    return LOCAL_HUB_RELEASES;
+  }
+  const releases = entries.map(entry => ({
+    version: entry.getString('version'),
+    image: entry.getString('image'),
+  }));
+  for (const { version } of releases) {
+    if (!VERSION.test(version)) {
+      throw new Error(
+        `hostplane.hubs: hub '${hubName}' offers '${version}', which is not a version like v1.37.2`,
+      );
+    }
+  }
+  return releases.sort((a, b) => compareVersions(a.version, b.version));
+}
+
+/** Orders `vMAJOR.MINOR.PATCH` versions numerically. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.slice(1).split('.').map(Number);
+  const pb = b.slice(1).split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    if (pa[i] !== pb[i]) return pa[i] - pb[i];
+  }
+  return 0;
 }
 
 function loadKubeConfigFile(

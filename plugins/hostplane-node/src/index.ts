@@ -5,3 +5,4 @@
  */
 export * from './hubs';
 export * from './kube';
+export * from './provider';

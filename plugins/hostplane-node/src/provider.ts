@@ -1,0 +1,90 @@
+import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import {
+  ClusterSpec,
+  ClusterStatus,
+} from '@hostplane/plugin-hostplane-common';
+import { KubernetesObject } from '@kubernetes/client-node';
+
+/** A kind of hub object the engine's cache watches for a provider. */
+export interface WatchedKind {
+  apiVersion: string;
+  kind: string;
+  /** The resource name in the API path, such as `hostedclusters`. */
+  plural: string;
+}
+
+/** The release a version maps to on a hub. */
+export interface OfferedRelease {
+  version: string;
+  /** The release image a hosted control plane runs for this version. */
+  image: string;
+}
+
+/** Where a cluster's objects are on its hub. */
+export interface ClusterLocation {
+  hub: string;
+  namespace: string;
+  name: string;
+}
+
+/**
+ * A Secret the provider needs whose content is generated once (keys, pull secrets) and kept: the
+ * engine creates it only when it is missing, so repeating a step never replaces a key.
+ */
+export interface GeneratedSecret {
+  namespace: string;
+  name: string;
+  /** Labels and annotations that tie the Secret to the cluster. */
+  metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
+  type?: string;
+  /** Called only when the Secret does not exist yet. */
+  generate(): Record<string, string>;
+}
+
+/** Where the tenant's credentials are on the hub (read by the backend only, never served). */
+export interface TenantCredentialRefs {
+  /** The admin kubeconfig Secret and the key in it. */
+  adminKubeconfig: { namespace: string; name: string; key: string };
+  /** The tenant's root CA Secret: certificate and key, which sign user certificates. */
+  rootCa: { namespace: string; name: string; certKey: string; keyKey: string };
+}
+
+/**
+ * A hosted-control-plane implementation (HyperShift on KubeVirt; Kamaji later). The engine
+ * renders, applies, waits and derives status through it and knows no provider's kinds.
+ *
+ * Rendering is pure: the same spec and release give the same manifests.
+ */
+export interface HostedControlPlaneProvider {
+  readonly id: string;
+  /** Kinds whose objects (labelled with the cluster label) make up a cluster's state. */
+  readonly watchedKinds: WatchedKind[];
+  /** The hub namespace a cluster's objects go to. */
+  namespaceFor(spec: ClusterSpec): string;
+  /** Generated-once Secrets for the cluster. */
+  secretsFor(spec: ClusterSpec): GeneratedSecret[];
+  /**
+   * The cluster's objects, apart from generated Secrets, as they should be. `releases` gives the
+   * control plane's and each pool's release: during an upgrade the control plane moves first.
+   */
+  render(
+    spec: ClusterSpec,
+    releases: { controlPlane: OfferedRelease; nodePools: Record<string, OfferedRelease> },
+  ): KubernetesObject[];
+  /**
+   * The status of one cluster from its watched objects (all carry the same cluster label and
+   * namespace). Undefined when the objects do not make a cluster (a pool without its cluster).
+   */
+  status(hub: string, objects: KubernetesObject[]): ClusterStatus | undefined;
+  credentialRefs(location: ClusterLocation): TenantCredentialRefs;
+}
+
+export interface HostplaneProvidersExtensionPoint {
+  addProvider(provider: HostedControlPlaneProvider): void;
+}
+
+/** Lets a backend module plug a hosted-control-plane provider into the Hostplane backend. */
+export const hostplaneProvidersExtensionPoint =
+  createExtensionPoint<HostplaneProvidersExtensionPoint>({
+    id: 'hostplane.providers',
+  });
