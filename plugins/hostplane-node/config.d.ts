@@ -1,5 +1,9 @@
 export interface Config {
   hostplane?: {
+    operations?: {
+      /** How long a step of an operation waits for the hub to converge before failing (30 min). */
+      waitTimeoutSeconds?: number;
+    };
     /**
      * The hub clusters that host tenant control planes. When absent, one hub named `local` is
      * used: the local hub that `yarn hub` (packages/local-hub) starts, whose kubeconfig is at

@@ -9,3 +9,7 @@ export const OWNER_REF_ANNOTATION = 'hostplane.io/owner-ref';
 /** On a NodePool scaled to zero by hibernation: the replicas to restore on resume. */
 export const HIBERNATED_REPLICAS_ANNOTATION =
   'hostplane.io/hibernated-replicas';
+/** On a cluster's per-pool objects (NodePools): the pool's name in the cluster spec. */
+export const NODE_POOL_LABEL = 'hostplane.io/node-pool';
+/** On a cluster's HostedCluster: the spec Hostplane applied, as JSON (it holds no secrets). */
+export const SPEC_ANNOTATION = 'hostplane.io/spec';

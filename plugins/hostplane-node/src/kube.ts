@@ -24,7 +24,15 @@ export function loadKubeConfigFromFile(file: string): KubeConfig {
 export class ServerSideApplier {
   private readonly client: KubernetesObjectApi;
 
-  constructor(kubeConfig: KubeConfig, private readonly fieldManager: string) {
+  /**
+   * `force` takes over fields another manager owns; without it such a conflict is an error that
+   * names the other manager, which is what a writer sharing objects with others should see.
+   */
+  constructor(
+    kubeConfig: KubeConfig,
+    private readonly fieldManager: string,
+    private readonly options: { force: boolean } = { force: true },
+  ) {
     this.client = KubernetesObjectApi.makeApiClient(kubeConfig);
   }
 
@@ -35,7 +43,7 @@ export class ServerSideApplier {
         undefined,
         undefined,
         this.fieldManager,
-        true,
+        this.options.force,
         PatchStrategy.ServerSideApply,
       );
     }

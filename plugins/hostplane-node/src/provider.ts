@@ -49,6 +49,15 @@ export interface TenantCredentialRefs {
   rootCa: { namespace: string; name: string; certKey: string; keyKey: string };
 }
 
+/** What a cluster's objects say beyond its spec. */
+export interface RenderState {
+  /**
+   * Hibernated: every pool at zero machines, with its size kept on the pool for resuming (the
+   * spec keeps the sizes too).
+   */
+  hibernated?: boolean;
+}
+
 /**
  * A hosted-control-plane implementation (HyperShift on KubeVirt; Kamaji later). The engine
  * renders, applies, waits and derives status through it and knows no provider's kinds.
@@ -70,6 +79,7 @@ export interface HostedControlPlaneProvider {
   render(
     spec: ClusterSpec,
     releases: { controlPlane: OfferedRelease; nodePools: Record<string, OfferedRelease> },
+    state?: RenderState,
   ): KubernetesObject[];
   /**
    * The status of one cluster from its watched objects (all carry the same cluster label and

@@ -1,20 +1,138 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { HubListResponse } from '@hostplane/plugin-hostplane-common';
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  HttpAuthService,
+  PermissionsRegistryService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  BasicPermission,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
+import {
+  CLUSTER_RESOURCE_TYPE,
+  ClusterStatus,
+  HubListResponse,
+  HubVersionsResponse,
+  ListClustersResponse,
+  ListOperationsResponse,
+  clusterCreatePermission,
+  clusterDeletePermission,
+  clusterReadPermission,
+  clusterUpdatePermission,
+  kubeconfigIssuePermission,
+  listClustersQuerySchema,
+} from '@hostplane/plugin-hostplane-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { z } from 'zod';
+import { KubeconfigService } from '../kubeconfig/KubeconfigService';
+import { clusterPermissionResourceRef } from '../permissions';
+import { ClusterService } from './ClusterService';
 import { HubStatusChecker } from './HubStatusChecker';
+import { openApiDocument } from './openapi';
+import { ValidationError } from './ValidationError';
 
 export interface RouterOptions {
   hubs: HubStatusChecker;
+  clusters: ClusterService;
+  kubeconfigs: KubeconfigService;
   httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  permissionsRegistry: PermissionsRegistryService;
+}
+
+const operationsQuerySchema = z.strictObject({
+  hub: z.string().max(63).optional(),
+  cluster: z.string().max(63).optional(),
+  offset: z.coerce.number().int().min(0, 'offset must be at least 0').default(0),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1, 'limit must be at least 1')
+    .max(200, 'limit must be at most 200')
+    .default(50),
+});
+
+function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw ValidationError.fromZod(result.error);
+  return result.data;
 }
 
 export async function createRouter({
   hubs,
+  clusters,
+  kubeconfigs,
   httpAuth,
+  permissions,
+  permissionsRegistry,
 }: RouterOptions): Promise<express.Router> {
   const router = Router();
-  router.use(express.json());
+  router.use(express.json({ limit: '256kb' }));
+
+  const isAllowed = createConditionAuthorizer(
+    permissionsRegistry.getPermissionRuleset(clusterPermissionResourceRef),
+  );
+
+  /** Whether the caller may do `permission` to each cluster; conditions are applied here. */
+  async function clusterFilter(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<typeof CLUSTER_RESOURCE_TYPE>,
+  ): Promise<(cluster: ClusterStatus) => boolean> {
+    const [decision] = await permissions.authorizeConditional(
+      [{ permission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.ALLOW) return () => true;
+    if (decision.result === AuthorizeResult.DENY) return () => false;
+    return cluster => isAllowed(decision, cluster);
+  }
+
+  async function authorizeCluster(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<typeof CLUSTER_RESOURCE_TYPE>,
+    cluster: ClusterStatus,
+  ): Promise<void> {
+    if (!(await clusterFilter(credentials, permission))(cluster)) {
+      throw new NotAllowedError(
+        `${userOf(credentials)} may not ${permission.attributes.action ?? permission.name} cluster '${cluster.name}'`,
+      );
+    }
+  }
+
+  async function authorizeBasic(
+    credentials: BackstageCredentials,
+    permission: BasicPermission,
+  ): Promise<void> {
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`${userOf(credentials)} may not ${permission.name}`);
+    }
+  }
+
+  /** Reads a cluster the caller may see; one they may not see is reported as missing. */
+  async function readableCluster(req: express.Request) {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const cluster = clusters.get(req.params.hub, req.params.name);
+    try {
+      await authorizeCluster(credentials, clusterReadPermission, cluster);
+    } catch {
+      throw new NotAllowedError(
+        `${userOf(credentials)} may not read cluster '${cluster.name}'`,
+      );
+    }
+    return { credentials, cluster };
+  }
+
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
 
   router.get('/hubs', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
@@ -22,5 +140,153 @@ export async function createRouter({
     res.json(body);
   });
 
+  router.get('/hubs/:hub/versions', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const hub = clusters.hub(req.params.hub);
+    const body: HubVersionsResponse = {
+      hub: hub.name,
+      versions: hub.releases.map(r => ({ version: r.version })),
+    };
+    res.json(body);
+  });
+
+  router.get('/clusters', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const query = parse(listClustersQuerySchema, req.query);
+    const allowed = await clusterFilter(credentials, clusterReadPermission);
+    const body: ListClustersResponse = clusters.cache.list(query, allowed);
+    res.json(body);
+  });
+
+  router.post('/clusters', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    await authorizeBasic(credentials, clusterCreatePermission);
+    const operation = await clusters.create(req.body, userOf(credentials));
+    res.status(202).json(operation);
+  });
+
+  router.get('/clusters/:hub/:name', async (req, res) => {
+    const { cluster } = await readableCluster(req);
+    res.json(cluster);
+  });
+
+  router.patch('/clusters/:hub/:name', async (req, res) => {
+    const { credentials, cluster } = await readableCluster(req);
+    await authorizeCluster(credentials, clusterUpdatePermission, cluster);
+    const operation = await clusters.change(cluster, req.body, userOf(credentials));
+    res.status(202).json(operation);
+  });
+
+  router.delete('/clusters/:hub/:name', async (req, res) => {
+    const { credentials, cluster } = await readableCluster(req);
+    await authorizeCluster(credentials, clusterDeletePermission, cluster);
+    const operation = await clusters.delete(cluster, userOf(credentials));
+    res.status(202).json(operation);
+  });
+
+  router.post('/clusters/:hub/:name/kubeconfig', async (req, res) => {
+    const { credentials, cluster } = await readableCluster(req);
+    await authorizeCluster(credentials, kubeconfigIssuePermission, cluster);
+    const issued = await kubeconfigs.issue(
+      cluster,
+      credentials as BackstageCredentials<BackstageUserPrincipal>,
+      req.body ?? {},
+    );
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(issued);
+  });
+
+  router.get('/clusters/:hub/:name/kubeconfig-issuances', async (req, res) => {
+    const { cluster } = await readableCluster(req);
+    res.json({ items: await kubeconfigs.issuances(cluster) });
+  });
+
+  router.get('/operations', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const query = parse(operationsQuerySchema, req.query);
+    if (query.hub && query.cluster) {
+      const cluster = clusters.get(query.hub, query.cluster);
+      await authorizeCluster(credentials, clusterReadPermission, cluster);
+    } else {
+      // Across clusters, operations are for those who may read every cluster.
+      if (!(await mayReadAll(credentials))) {
+        throw new NotAllowedError(
+          'Listing operations across clusters needs read access to all clusters; pass hub and cluster',
+        );
+      }
+    }
+    const body: ListOperationsResponse = await clusters.operations(query);
+    res.json(body);
+  });
+
+  async function mayReadAll(credentials: BackstageCredentials) {
+    const [decision] = await permissions.authorizeConditional(
+      [{ permission: clusterReadPermission }],
+      { credentials },
+    );
+    return decision.result === AuthorizeResult.ALLOW;
+  }
+
+  async function readableOperation(req: express.Request) {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const operation = await clusters.operation(req.params.id);
+    const cluster = clusters.cache.get(operation.hub, operation.cluster);
+    if (cluster) {
+      await authorizeCluster(credentials, clusterReadPermission, cluster);
+    } else if (!(await mayReadAll(credentials))) {
+      throw new NotAllowedError(
+        `${userOf(credentials)} may not read operations of cluster '${operation.cluster}', which is gone`,
+      );
+    }
+    return { credentials, operation, cluster };
+  }
+
+  router.get('/operations/:id', async (req, res) => {
+    const { operation } = await readableOperation(req);
+    res.json(operation);
+  });
+
+  router.post('/operations/:id/retry', async (req, res) => {
+    const { credentials, operation, cluster } = await readableOperation(req);
+    const permission =
+      operation.type === 'delete' ? clusterDeletePermission : clusterUpdatePermission;
+    if (cluster) {
+      await authorizeCluster(credentials, permission, cluster);
+    } else if (operation.type !== 'create' || !(await mayReadAll(credentials))) {
+      throw new NotAllowedError(`${userOf(credentials)} may not retry ${operation.id}`);
+    }
+    res.status(202).json(await clusters.retry(operation.id));
+  });
+
+  router.use(
+    (
+      error: Error,
+      _req: express.Request,
+      res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      if (error instanceof ValidationError) {
+        res.status(400).json({
+          error: { name: 'InputError', message: error.message },
+          issues: error.issues,
+        });
+        return;
+      }
+      if ((error as { type?: string }).type === 'entity.parse.failed') {
+        res.status(400).json({
+          error: { name: 'InputError', message: `The body is not valid JSON` },
+          issues: [{ path: [], message: 'the body is not valid JSON' }],
+        });
+        return;
+      }
+      next(error);
+    },
+  );
+
   return router;
+}
+
+function userOf(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
+  return principal.userEntityRef ?? `${principal.type}:${principal.subject ?? 'unknown'}`;
 }

@@ -1,0 +1,87 @@
+import { KubernetesObject } from '@kubernetes/client-node';
+import { ClusterSpec, ClusterStatus } from '@hostplane/plugin-hostplane-common';
+import {
+  ClusterLocation,
+  GeneratedSecret,
+  HostedControlPlaneProvider,
+  OfferedRelease,
+  RenderState,
+  TenantCredentialRefs,
+  WatchedKind,
+} from '@hostplane/plugin-hostplane-node';
+import { HYPERSHIFT_API_VERSION, renderHostedCluster } from './render/hostedCluster';
+import { renderNamespace, tenantNamespace } from './render/namespace';
+import { renderNodePool } from './render/nodePool';
+import { secretsFor } from './render/secrets';
+import { clusterStatus } from './status';
+
+/**
+ * Tenant clusters as HyperShift HostedClusters whose nodes are KubeVirt virtual machines on the
+ * hub.
+ */
+export class HypershiftKubevirtProvider implements HostedControlPlaneProvider {
+  readonly id = 'hypershift-kubevirt';
+
+  readonly watchedKinds: WatchedKind[] = [
+    {
+      apiVersion: HYPERSHIFT_API_VERSION,
+      kind: 'HostedCluster',
+      plural: 'hostedclusters',
+    },
+    { apiVersion: HYPERSHIFT_API_VERSION, kind: 'NodePool', plural: 'nodepools' },
+  ];
+
+  namespaceFor(spec: ClusterSpec): string {
+    return tenantNamespace(spec);
+  }
+
+  secretsFor(spec: ClusterSpec): GeneratedSecret[] {
+    return secretsFor(spec);
+  }
+
+  render(
+    spec: ClusterSpec,
+    releases: {
+      controlPlane: OfferedRelease;
+      nodePools: Record<string, OfferedRelease>;
+    },
+    state: RenderState = {},
+  ): KubernetesObject[] {
+    return [
+      renderNamespace(spec),
+      renderHostedCluster(spec, releases.controlPlane),
+      ...spec.nodePools.map(pool =>
+        renderNodePool(
+          spec,
+          pool,
+          releases.nodePools[pool.name] ?? releases.controlPlane,
+          state,
+        ),
+      ),
+    ];
+  }
+
+  status(hub: string, objects: KubernetesObject[]): ClusterStatus | undefined {
+    return clusterStatus(hub, objects);
+  }
+
+  /**
+   * Where HyperShift puts a tenant's credentials: the admin kubeconfig beside the HostedCluster,
+   * and the root CA in the control-plane namespace it creates (`<namespace>-<name>`).
+   */
+  credentialRefs(location: ClusterLocation): TenantCredentialRefs {
+    return {
+      adminKubeconfig: {
+        namespace: location.namespace,
+        name: `${location.name}-admin-kubeconfig`,
+        key: 'kubeconfig',
+      },
+      rootCa: {
+        namespace: `${location.namespace}-${location.name}`,
+        name: 'root-ca',
+        certKey: 'ca.crt',
+        keyKey: 'ca.key',
+      },
+    };
+  }
+}

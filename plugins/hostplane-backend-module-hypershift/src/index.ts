@@ -1,0 +1,7 @@
+/**
+ * Hostplane's hosted-control-plane provider for HyperShift on the KubeVirt platform.
+ *
+ * @packageDocumentation
+ */
+export { hostplaneModuleHypershift as default } from './module';
+export { HypershiftKubevirtProvider } from './HypershiftKubevirtProvider';

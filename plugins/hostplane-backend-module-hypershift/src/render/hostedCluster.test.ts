@@ -1,0 +1,46 @@
+import path from 'node:path';
+import { expectToMatchGolden } from '@hostplane/local-hub';
+import { clusterSpecSchema } from '@hostplane/plugin-hostplane-common';
+import {
+  highlyAvailable,
+  releases,
+  singleReplica,
+} from '../__fixtures__/clusters';
+import { SPEC_ANNOTATION, renderHostedCluster } from './hostedCluster';
+
+describe('renderHostedCluster', () => {
+  it.each([
+    ['single-replica', singleReplica],
+    ['highly-available', highlyAvailable],
+  ])('renders a %s cluster as in the golden file', (name, spec) => {
+    expectToMatchGolden(
+      renderHostedCluster(spec, releases['v1.37.2']),
+      path.join(__dirname, '__testdata__', `hosted-cluster-${name}.yaml`),
+    );
+  });
+
+  it('keeps the full spec in an annotation the schema reads back unchanged', () => {
+    const annotation = renderHostedCluster(
+      highlyAvailable,
+      releases['v1.37.2'],
+    ).metadata!.annotations![SPEC_ANNOTATION];
+    expect(clusterSpecSchema.parse(JSON.parse(annotation))).toEqual(
+      highlyAvailable,
+    );
+  });
+
+  it("does not let a user label replace Hostplane's labels", () => {
+    const labels = renderHostedCluster(
+      {
+        ...singleReplica,
+        labels: { 'hostplane.io/cluster': 'someone-else', team: 'a' },
+      },
+      releases['v1.37.2'],
+    ).metadata!.labels;
+    expect(labels).toEqual({
+      team: 'a',
+      'hostplane.io/cluster': 'payments-dev',
+      'hostplane.io/owner': 'team-a',
+    });
+  });
+});

@@ -1,0 +1,76 @@
+import { KubernetesObject } from '@kubernetes/client-node';
+import { ClusterSpec } from '@hostplane/plugin-hostplane-common';
+import { OfferedRelease } from '@hostplane/plugin-hostplane-node';
+import { clusterLabels, ownerAnnotations } from './metadata';
+import { tenantNamespace } from './namespace';
+import { secretNames } from './secrets';
+
+export const HYPERSHIFT_API_VERSION = 'hypershift.openshift.io/v1beta1';
+
+/**
+ * The ClusterSpec Hostplane applied, as JSON. The engine reads a cluster's spec back from it to
+ * plan changes; it holds no secrets (those are in the generated Secrets).
+ */
+export const SPEC_ANNOTATION = 'hostplane.io/spec';
+
+/**
+ * Every endpoint of the control plane published as a Route: the KubeVirt platform serves the
+ * tenant's API through the hub's ingress, so no load balancer or node port is needed.
+ */
+const PUBLISHED_SERVICES = [
+  'APIServer',
+  'OAuthServer',
+  'Konnectivity',
+  'Ignition',
+] as const;
+
+/** A HostedCluster on HyperShift's KubeVirt platform, in its owner's namespace. */
+export function renderHostedCluster(
+  spec: ClusterSpec,
+  release: OfferedRelease,
+): KubernetesObject {
+  const secrets = secretNames(spec.name);
+  return {
+    apiVersion: HYPERSHIFT_API_VERSION,
+    kind: 'HostedCluster',
+    metadata: {
+      namespace: tenantNamespace(spec),
+      name: spec.name,
+      // Hostplane's own labels last, so a user label cannot take their place.
+      labels: { ...spec.labels, ...clusterLabels(spec) },
+      annotations: {
+        ...ownerAnnotations(spec),
+        [SPEC_ANNOTATION]: JSON.stringify(spec),
+      },
+    },
+    spec: {
+      release: { image: release.image },
+      pullSecret: { name: secrets.pullSecret },
+      sshKey: { name: secrets.sshKey },
+      controllerAvailabilityPolicy: spec.availability,
+      networking: {
+        networkType: 'OVNKubernetes',
+        clusterNetwork: [{ cidr: spec.network.podCidr }],
+        serviceNetwork: [{ cidr: spec.network.serviceCidr }],
+      },
+      platform: { type: 'KubeVirt', kubevirt: {} },
+      services: PUBLISHED_SERVICES.map(service => ({
+        service,
+        servicePublishingStrategy: { type: 'Route' },
+      })),
+      etcd: {
+        managementType: 'Managed',
+        managed: {
+          storage: {
+            type: 'PersistentVolume',
+            persistentVolume: { size: `${spec.etcd.storageGiB}Gi` },
+          },
+        },
+      },
+      secretEncryption: {
+        type: 'aescbc',
+        aescbc: { activeKey: { name: secrets.etcdEncryptionKey } },
+      },
+    },
+  } as KubernetesObject;
+}

@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import {
+  Operation,
+  OperationState,
+  OperationStep,
+  OperationType,
+} from '@hostplane/plugin-hostplane-common';
+import { Knex } from 'knex';
+import { OperationPlan, STEP_TITLES, StepName } from '../operations/plan';
+
+const OPERATIONS = 'hostplane_operations';
+const LOCKS = 'hostplane_cluster_locks';
+
+interface OperationRow {
+  id: string;
+  hub: string;
+  cluster: string;
+  type: string;
+  state: string;
+  input: string;
+  plan: string;
+  steps: string;
+  error: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+/** An operation as the runner needs it: the public view plus what it converges to. */
+export interface StoredOperation extends Operation {
+  input: unknown;
+  plan: OperationPlan;
+}
+
+export interface NewOperation {
+  hub: string;
+  cluster: string;
+  type: OperationType;
+  input: unknown;
+  plan: OperationPlan;
+  steps: StepName[];
+  createdBy: string;
+}
+
+const now = () => new Date().toISOString();
+
+/**
+ * Operations and their steps, persisted as they progress, and the per-cluster lock: a row keyed
+ * by hub and cluster that exists while an operation runs, so a second one is refused even from
+ * another backend instance.
+ */
+export class OperationStore {
+  constructor(private readonly db: Knex) {}
+
+  /** Records a new running operation and takes the cluster's lock, or names the one holding it. */
+  async start(operation: NewOperation): Promise<StoredOperation> {
+    const id = randomUUID();
+    const time = now();
+    const steps: OperationStep[] = operation.steps.map(name => ({
+      name,
+      title: STEP_TITLES[name],
+      state: 'pending',
+      attempts: 0,
+    }));
+    try {
+      await this.db.transaction(async tx => {
+        await tx(LOCKS).insert({
+          hub: operation.hub,
+          cluster: operation.cluster,
+          operation_id: id,
+        });
+        await tx(OPERATIONS).insert({
+          id,
+          hub: operation.hub,
+          cluster: operation.cluster,
+          type: operation.type,
+          state: 'running',
+          input: JSON.stringify(operation.input),
+          plan: JSON.stringify(operation.plan),
+          steps: JSON.stringify(steps),
+          created_by: operation.createdBy,
+          created_at: time,
+          updated_at: time,
+        });
+      });
+    } catch (error) {
+      const holder = await this.db(LOCKS)
+        .where({ hub: operation.hub, cluster: operation.cluster })
+        .first();
+      if (!holder) throw error;
+      const running = await this.get(holder.operation_id);
+      throw new ConflictError(
+        `Cluster '${operation.cluster}' already has an operation running: ${running.type} ${running.id}, started by ${running.createdBy} at ${running.createdAt}`,
+      );
+    }
+    return this.get(id);
+  }
+
+  /** Takes the lock again for a failed operation and marks it running from its failed step. */
+  async retry(id: string): Promise<StoredOperation> {
+    const operation = await this.get(id);
+    if (operation.state !== 'failed') {
+      throw new ConflictError(
+        `Operation ${id} is ${operation.state}; only a failed operation can be retried`,
+      );
+    }
+    try {
+      await this.db.transaction(async tx => {
+        await tx(LOCKS).insert({
+          hub: operation.hub,
+          cluster: operation.cluster,
+          operation_id: id,
+        });
+        const steps = operation.steps.map(step =>
+          step.state === 'failed' ? { ...step, state: 'pending' as const } : step,
+        );
+        await tx(OPERATIONS)
+          .where({ id })
+          .update({
+            state: 'running',
+            error: null,
+            finished_at: null,
+            steps: JSON.stringify(steps),
+            updated_at: now(),
+          });
+      });
+    } catch (error) {
+      const holder = await this.db(LOCKS)
+        .where({ hub: operation.hub, cluster: operation.cluster })
+        .first();
+      if (!holder) throw error;
+      throw new ConflictError(
+        `Cluster '${operation.cluster}' already has an operation running: ${holder.operation_id}`,
+      );
+    }
+    return this.get(id);
+  }
+
+  async updateSteps(id: string, steps: OperationStep[]): Promise<void> {
+    await this.db(OPERATIONS)
+      .where({ id })
+      .update({ steps: JSON.stringify(steps), updated_at: now() });
+  }
+
+  /** Ends an operation and releases its cluster's lock in one transaction. */
+  async finish(
+    id: string,
+    state: Exclude<OperationState, 'running'>,
+    steps: OperationStep[],
+    error?: string,
+  ): Promise<void> {
+    await this.db.transaction(async tx => {
+      const time = now();
+      await tx(OPERATIONS)
+        .where({ id })
+        .update({
+          state,
+          steps: JSON.stringify(steps),
+          error: error ?? null,
+          updated_at: time,
+          finished_at: time,
+        });
+      await tx(LOCKS).where({ operation_id: id }).delete();
+    });
+  }
+
+  async get(id: string): Promise<StoredOperation> {
+    const row = await this.db<OperationRow>(OPERATIONS).where({ id }).first();
+    if (!row) {
+      throw new NotFoundError(`There is no operation ${id}`);
+    }
+    return fromRow(row);
+  }
+
+  /** Operations that were running when the engine last stopped, oldest first. */
+  async running(): Promise<StoredOperation[]> {
+    const rows = await this.db<OperationRow>(OPERATIONS)
+      .where({ state: 'running' })
+      .orderBy('created_at', 'asc');
+    return rows.map(fromRow);
+  }
+
+  async list(filter: {
+    hub?: string;
+    cluster?: string;
+    offset: number;
+    limit: number;
+  }): Promise<{ items: StoredOperation[]; totalCount: number }> {
+    const where = (query: Knex.QueryBuilder) => {
+      if (filter.hub) query.where('hub', filter.hub);
+      if (filter.cluster) query.where('cluster', filter.cluster);
+      return query;
+    };
+    const [{ count }] = await where(this.db(OPERATIONS).count({ count: '*' }));
+    const rows = await where(this.db<OperationRow>(OPERATIONS).select())
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'asc')
+      .offset(filter.offset)
+      .limit(filter.limit);
+    return { items: rows.map(fromRow), totalCount: Number(count) };
+  }
+}
+
+function fromRow(row: OperationRow): StoredOperation {
+  const steps: OperationStep[] = JSON.parse(row.steps);
+  const done = steps.filter(step => step.state === 'succeeded').length;
+  return {
+    id: row.id,
+    hub: row.hub,
+    cluster: row.cluster,
+    type: row.type as OperationType,
+    state: row.state as OperationState,
+    steps,
+    progress: steps.length ? done / steps.length : 1,
+    ...(row.error ? { error: row.error } : {}),
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    ...(row.finished_at ? { finishedAt: row.finished_at } : {}),
+    input: JSON.parse(row.input),
+    plan: JSON.parse(row.plan),
+  };
+}

@@ -1,0 +1,139 @@
+import {
+  AuditorService,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { ConflictError } from '@backstage/errors';
+import {
+  ClusterStatus,
+  KubeconfigIssuance,
+  KubeconfigResponse,
+  kubeconfigRequestSchema,
+} from '@hostplane/plugin-hostplane-common';
+import {
+  HostedControlPlaneProvider,
+  HubDefinition,
+  ServerSideApplier,
+} from '@hostplane/plugin-hostplane-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { IssuanceStore } from '../database/IssuanceStore';
+import { FIELD_MANAGER } from '../operations/OperationRunner';
+import { ValidationError } from '../service/ValidationError';
+import { signClientCertificate } from './clientCertificate';
+import { ownerAccessBinding } from './tenantAccess';
+import { renderUserKubeconfig } from './userKubeconfig';
+
+/**
+ * The one way a tenant credential reaches a user: a client certificate for the caller, signed by
+ * the tenant's CA, valid for hours, recorded and audited. The tenant's admin kubeconfig is read
+ * here and used only to grant the owning group access inside the tenant; it is never returned.
+ */
+export class KubeconfigService {
+  /** Tenants whose owner binding has been applied by this instance (`hub/name/owner`). */
+  private readonly bound = new Set<string>();
+
+  constructor(
+    private readonly hubs: HubDefinition[],
+    private readonly providers: Map<string, HostedControlPlaneProvider>,
+    private readonly store: IssuanceStore,
+    private readonly userInfo: UserInfoService,
+    private readonly auditor: AuditorService,
+  ) {}
+
+  async issue(
+    cluster: ClusterStatus,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+    body: unknown,
+  ): Promise<KubeconfigResponse> {
+    const parsed = kubeconfigRequestSchema.safeParse(body);
+    if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+    if (credentials.principal.type !== 'user') {
+      throw new ConflictError('Kubeconfigs are issued to users only');
+    }
+    if (!cluster.endpoint) {
+      throw new ConflictError(
+        `Cluster '${cluster.name}' has no API endpoint yet (phase ${cluster.phase}); try again when it is Ready`,
+      );
+    }
+    const auditEvent = await this.auditor.createEvent({
+      eventId: 'kubeconfig-issue',
+      severityLevel: 'medium',
+      meta: { hub: cluster.hub, cluster: cluster.name, ttlHours: parsed.data.ttlHours },
+    });
+    try {
+      const hub = this.hubs.find(h => h.name === cluster.hub)!;
+      const provider = this.providers.get(hub.provider)!;
+      const refs = provider.credentialRefs(cluster);
+      const core = hub.kubeConfig().makeApiClient(CoreV1Api);
+      const [caSecret, adminSecret] = await Promise.all([
+        core.readNamespacedSecret({ namespace: refs.rootCa.namespace, name: refs.rootCa.name }),
+        core.readNamespacedSecret({
+          namespace: refs.adminKubeconfig.namespace,
+          name: refs.adminKubeconfig.name,
+        }),
+      ]);
+      const decode = (data: Record<string, string> | undefined, key: string, what: string) => {
+        const value = data?.[key];
+        if (!value) {
+          throw new ConflictError(`Cluster '${cluster.name}': the ${what} is not published yet`);
+        }
+        return Buffer.from(value, 'base64').toString('utf8');
+      };
+      const caKeyPem = decode(caSecret.data, refs.rootCa.keyKey, 'root CA key');
+      const caCertPem = decode(caSecret.data, refs.rootCa.certKey, 'root CA');
+      const admin = new KubeConfig();
+      admin.loadFromString(
+        decode(adminSecret.data, refs.adminKubeconfig.key, 'admin kubeconfig'),
+      );
+      await this.grantOwner(cluster, admin);
+
+      const user = credentials.principal.userEntityRef;
+      const { ownershipEntityRefs } = await this.userInfo.getUserInfo(credentials);
+      const groups = ownershipEntityRefs.filter(ref => ref !== user);
+      const ttlMs = parsed.data.ttlHours * 3_600_000;
+      const certificate = signClientCertificate({ caCertPem, caKeyPem, user, groups, ttlMs });
+      const serverCa = admin.getCurrentCluster()?.caData
+        ? Buffer.from(admin.getCurrentCluster()!.caData!, 'base64').toString('utf8')
+        : caCertPem;
+      const kubeconfig = renderUserKubeconfig({
+        clusterName: `${cluster.hub}-${cluster.name}`,
+        server: cluster.endpoint,
+        caCertPem: serverCa,
+        user,
+        certPem: certificate.certPem,
+        keyPem: certificate.keyPem,
+      });
+      const issuance = await this.store.record({
+        hub: cluster.hub,
+        cluster: cluster.name,
+        user,
+        groups,
+        serial: certificate.serial,
+        issuedAt: new Date().toISOString(),
+        expiresAt: certificate.notAfter.toISOString(),
+      });
+      await auditEvent.success({
+        meta: { serial: issuance.serial, expiresAt: issuance.expiresAt, groups },
+      });
+      return { kubeconfig, expiresAt: issuance.expiresAt, issuance };
+    } catch (error) {
+      await auditEvent.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  async issuances(cluster: ClusterStatus): Promise<KubeconfigIssuance[]> {
+    return this.store.list(cluster.hub, cluster.name);
+  }
+
+  /** Lets the owning group in: a ClusterRoleBinding in the tenant, applied with its admin credential. */
+  private async grantOwner(cluster: ClusterStatus, admin: KubeConfig): Promise<void> {
+    const key = `${cluster.hub}/${cluster.name}/${cluster.owner}`;
+    if (this.bound.has(key)) return;
+    await new ServerSideApplier(admin, FIELD_MANAGER, { force: false }).apply([
+      ownerAccessBinding(cluster.owner),
+    ]);
+    this.bound.add(key);
+  }
+}

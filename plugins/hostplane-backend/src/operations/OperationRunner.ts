@@ -1,0 +1,187 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { OperationStep } from '@hostplane/plugin-hostplane-common';
+import {
+  HostedControlPlaneProvider,
+  HubDefinition,
+  ServerSideApplier,
+} from '@hostplane/plugin-hostplane-node';
+import { KubernetesObjectApi } from '@kubernetes/client-node';
+import { ClusterCache } from '../cache/ClusterCache';
+import {
+  NewOperation,
+  OperationStore,
+  StoredOperation,
+} from '../database/OperationStore';
+import { StepName } from './plan';
+import { STEPS } from './steps';
+
+/** The field manager of every write Hostplane makes to a hub. */
+export const FIELD_MANAGER = 'hostplane';
+
+export interface OperationRunnerOptions {
+  store: OperationStore;
+  cache: ClusterCache;
+  hubs: HubDefinition[];
+  providers: Map<string, HostedControlPlaneProvider>;
+  logger: LoggerService;
+  /** How long a step waits for the hub to converge before it fails. */
+  waitTimeoutMs?: number;
+}
+
+/**
+ * Runs operations step by step, persisting each step's state before and after it, so that an
+ * engine killed at any point resumes, on start, from the step that was under way (steps are
+ * idempotent, so running one again is safe).
+ */
+export class OperationRunner {
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly abort = new AbortController();
+  private readonly clients = new Map<
+    string,
+    { applier: ServerSideApplier; objects: KubernetesObjectApi }
+  >();
+
+  constructor(private readonly options: OperationRunnerOptions) {}
+
+  async submit(operation: NewOperation): Promise<StoredOperation> {
+    const stored = await this.options.store.start(operation);
+    this.launch(stored);
+    return stored;
+  }
+
+  async retry(id: string): Promise<StoredOperation> {
+    const stored = await this.options.store.retry(id);
+    this.launch(stored);
+    return stored;
+  }
+
+  /** Picks up what was running when the engine last stopped. */
+  async resume(): Promise<number> {
+    const running = await this.options.store.running();
+    for (const operation of running) {
+      this.options.logger.info(
+        `Resuming ${operation.type} of ${operation.hub}/${operation.cluster} (${operation.id})`,
+      );
+      this.launch(operation);
+    }
+    return running.length;
+  }
+
+  /** Resolves when the operation has finished here (or was never running here). */
+  async settled(id: string): Promise<void> {
+    await this.inFlight.get(id);
+  }
+
+  /** Stops running steps without marking them failed: they resume on the next start. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await Promise.allSettled(this.inFlight.values());
+  }
+
+  private launch(operation: StoredOperation): void {
+    if (this.inFlight.has(operation.id)) return;
+    const run = this.run(operation)
+      .catch(error =>
+        this.options.logger.error(
+          `Operation ${operation.id} stopped unexpectedly: ${(error as Error).message}`,
+        ),
+      )
+      .finally(() => this.inFlight.delete(operation.id));
+    this.inFlight.set(operation.id, run);
+  }
+
+  private clientsFor(hub: HubDefinition) {
+    let clients = this.clients.get(hub.name);
+    if (!clients) {
+      const kubeConfig = hub.kubeConfig();
+      clients = {
+        applier: new ServerSideApplier(kubeConfig, FIELD_MANAGER, { force: false }),
+        objects: KubernetesObjectApi.makeApiClient(kubeConfig),
+      };
+      this.clients.set(hub.name, clients);
+    }
+    return clients;
+  }
+
+  private async run(operation: StoredOperation): Promise<void> {
+    const { store, cache, logger } = this.options;
+    const steps: OperationStep[] = operation.steps.map(step => ({ ...step }));
+    const signal = this.abort.signal;
+    const hub = this.options.hubs.find(h => h.name === operation.hub);
+    if (!hub) {
+      await store.finish(
+        operation.id,
+        'failed',
+        steps,
+        `Hub '${operation.hub}' is no longer configured`,
+      );
+      return;
+    }
+    const provider = this.options.providers.get(hub.provider)!;
+    await cache.hub(hub.name).whenSynced();
+
+    for (const step of steps) {
+      if (step.state === 'succeeded') continue;
+      if (signal.aborted) return;
+      step.state = 'running';
+      step.attempts += 1;
+      step.startedAt = new Date().toISOString();
+      delete step.finishedAt;
+      delete step.message;
+      await store.updateSteps(operation.id, steps);
+      try {
+        const { applier, objects } = this.clientsFor(hub);
+        await STEPS[step.name as StepName]({
+          plan: operation.plan,
+          hub,
+          provider,
+          cache: cache.hub(hub.name),
+          applier,
+          objects,
+          signal,
+          waitTimeoutMs: this.options.waitTimeoutMs ?? 30 * 60_000,
+          progress: async message => {
+            step.message = message;
+            await store.updateSteps(operation.id, steps);
+          },
+        });
+      } catch (error) {
+        if (signal.aborted) return;
+        const message = describeError(error);
+        step.state = 'failed';
+        step.message = message;
+        step.finishedAt = new Date().toISOString();
+        logger.warn(
+          `${operation.type} of ${operation.hub}/${operation.cluster}: step ${step.name} failed: ${message}`,
+        );
+        await store.finish(operation.id, 'failed', steps, `${step.title}: ${message}`);
+        return;
+      }
+      step.state = 'succeeded';
+      step.finishedAt = new Date().toISOString();
+      delete step.message;
+      await store.updateSteps(operation.id, steps);
+    }
+    await store.finish(operation.id, 'succeeded', steps);
+    logger.info(
+      `${operation.type} of ${operation.hub}/${operation.cluster} succeeded (${operation.id})`,
+    );
+  }
+}
+
+/** The API server's own message where there is one (a conflict names the other field manager). */
+function describeError(error: unknown): string {
+  const body = (error as { body?: unknown }).body;
+  if (typeof body === 'string') {
+    try {
+      const status = JSON.parse(body);
+      if (status?.message) return status.message;
+    } catch {
+      return body.slice(0, 500);
+    }
+  }
+  if (body && typeof body === 'object' && 'message' in body) {
+    return String((body as { message: unknown }).message);
+  }
+  return (error as Error).message ?? String(error);
+}

@@ -1,0 +1,316 @@
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  ClusterChange,
+  ClusterSpec,
+  ClusterStatus,
+  MAX_NODE_POOLS,
+  OperationType,
+  clusterSpecSchema,
+} from '@hostplane/plugin-hostplane-common';
+import { OfferedRelease, compareVersions } from '@hostplane/plugin-hostplane-node';
+import { ValidationError } from '../service/ValidationError';
+
+export const STEP_TITLES = {
+  ensureNamespace: 'Create the namespace',
+  ensureSecrets: 'Create the pull secret, SSH key and etcd encryption key',
+  applyControlPlane: 'Apply the hosted control plane',
+  waitControlPlane: 'Wait for the control plane',
+  applyNodePools: 'Apply the node pools',
+  pruneNodePools: 'Remove node pools no longer in the spec',
+  waitNodePools: 'Wait for the node pools',
+  deleteNodePools: 'Delete the node pools and wait for their machines to go',
+  deleteControlPlane: 'Delete the hosted control plane and wait for its finalizers',
+  deleteSecrets: 'Delete the generated secrets',
+} as const;
+export type StepName = keyof typeof STEP_TITLES;
+
+/** What an operation converges the cluster to; persisted with it so a resumed run aims at the same. */
+export interface OperationPlan {
+  namespace: string;
+  spec: ClusterSpec;
+  hibernated: boolean;
+  /** During an upgrade: the version the pools stay at until the control plane has moved. */
+  poolVersion?: string;
+}
+
+export interface PlannedOperation {
+  type: OperationType;
+  plan: OperationPlan;
+  steps: StepName[];
+}
+
+const STEPS: Record<OperationType, StepName[]> = {
+  create: [
+    'ensureNamespace',
+    'ensureSecrets',
+    'applyControlPlane',
+    'applyNodePools',
+    'waitControlPlane',
+    'waitNodePools',
+  ],
+  scale: ['applyControlPlane', 'applyNodePools', 'waitNodePools'],
+  autoscale: ['applyControlPlane', 'applyNodePools', 'waitNodePools'],
+  addPool: ['applyControlPlane', 'applyNodePools', 'waitNodePools'],
+  removePool: ['applyControlPlane', 'pruneNodePools'],
+  upgrade: [
+    'applyControlPlane',
+    'waitControlPlane',
+    'applyNodePools',
+    'waitNodePools',
+  ],
+  hibernate: ['applyNodePools', 'waitNodePools'],
+  resume: ['applyNodePools', 'waitNodePools'],
+  protect: ['applyControlPlane'],
+  delete: ['deleteNodePools', 'deleteControlPlane', 'deleteSecrets'],
+};
+
+/** How far kubelets may lag the API server, in minor versions (Kubernetes' skew policy). */
+export const MAX_KUBELET_SKEW = 3;
+
+/** Plans creating a cluster; refuses a name in use or a version the hub does not offer. */
+export function planCreate(
+  spec: ClusterSpec,
+  namespace: string,
+  existing: ClusterStatus | undefined,
+  releases: OfferedRelease[],
+): PlannedOperation {
+  if (existing) {
+    throw new ConflictError(
+      `A cluster named '${spec.name}' already exists on hub '${spec.hub}' (owner ${existing.owner})`,
+    );
+  }
+  requireOffered(spec.version, releases, ['version']);
+  return {
+    type: 'create',
+    plan: { namespace, spec, hibernated: false },
+    steps: STEPS.create,
+  };
+}
+
+/** Plans deleting a cluster; refused while deletion protection is on. */
+export function planDelete(current: ClusterStatus): PlannedOperation {
+  const spec = managedSpec(current);
+  if (spec.deletionProtection) {
+    throw new ConflictError(
+      `Cluster '${current.name}' has deletion protection on; turn it off before deleting`,
+    );
+  }
+  return {
+    type: 'delete',
+    plan: {
+      namespace: current.namespace,
+      spec,
+      hibernated: current.phase === 'Hibernated',
+    },
+    steps: STEPS.delete,
+  };
+}
+
+/** Plans one change to an existing cluster: the spec it leads to and the steps that get there. */
+export function planChange(
+  current: ClusterStatus,
+  change: ClusterChange,
+  releases: OfferedRelease[],
+): PlannedOperation {
+  const spec = managedSpec(current);
+  const hibernated = current.phase === 'Hibernated';
+  if (current.phase === 'Deleting') {
+    throw new ConflictError(`Cluster '${current.name}' is being deleted`);
+  }
+  if (hibernated && change.action !== 'resume' && change.action !== 'protect') {
+    throw new ConflictError(
+      `Cluster '${current.name}' is hibernated; resume it before '${change.action}'`,
+    );
+  }
+  const planned = (next: ClusterSpec, extra: Partial<OperationPlan> = {}) => ({
+    type: change.action,
+    plan: {
+      namespace: current.namespace,
+      spec: validated(next),
+      hibernated: false,
+      ...extra,
+    },
+    steps: STEPS[change.action],
+  });
+
+  switch (change.action) {
+    case 'scale':
+      requirePool(spec, change.pool);
+      return planned(
+        withPool(spec, change.pool, pool => ({
+          ...pool,
+          replicas: change.replicas,
+          autoscaling: undefined,
+        })),
+      );
+    case 'autoscale':
+      requirePool(spec, change.pool);
+      return planned(
+        withPool(spec, change.pool, pool => ({
+          ...pool,
+          replicas: undefined,
+          autoscaling: change.autoscaling,
+        })),
+      );
+    case 'addPool':
+      if (spec.nodePools.some(p => p.name === change.nodePool.name)) {
+        throw new ValidationError([
+          {
+            path: ['nodePool', 'name'],
+            message: `node pool '${change.nodePool.name}' already exists`,
+          },
+        ]);
+      }
+      if (spec.nodePools.length >= MAX_NODE_POOLS) {
+        throw new ValidationError([
+          {
+            path: ['nodePool'],
+            message: `a cluster has at most ${MAX_NODE_POOLS} node pools`,
+          },
+        ]);
+      }
+      return planned({ ...spec, nodePools: [...spec.nodePools, change.nodePool] });
+    case 'removePool':
+      requirePool(spec, change.pool);
+      if (spec.nodePools.length === 1) {
+        throw new ValidationError([
+          { path: ['pool'], message: 'the last node pool cannot be removed' },
+        ]);
+      }
+      return planned({
+        ...spec,
+        nodePools: spec.nodePools.filter(p => p.name !== change.pool),
+      });
+    case 'upgrade':
+      checkUpgrade(current, spec.version, change.version, releases);
+      return planned({ ...spec, version: change.version }, { poolVersion: spec.version });
+    case 'hibernate':
+      return planned(spec, { hibernated: true });
+    case 'resume':
+      if (!hibernated) {
+        throw new ConflictError(`Cluster '${current.name}' is not hibernated`);
+      }
+      return planned(spec);
+    case 'protect':
+      return planned(
+        { ...spec, deletionProtection: change.deletionProtection },
+        { hibernated },
+      );
+    default:
+      throw new InputError(`Unknown change`);
+  }
+}
+
+/** Refuses downgrades, a skipped minor version, and control planes too far ahead of kubelets. */
+export function checkUpgrade(
+  current: ClusterStatus,
+  from: string,
+  to: string,
+  releases: OfferedRelease[],
+): void {
+  requireOffered(to, releases, ['version']);
+  const order = compareVersions(to, from);
+  if (order === 0) {
+    throw new ConflictError(`Cluster '${current.name}' already runs ${to}`);
+  }
+  if (order < 0) {
+    throw new ValidationError([
+      {
+        path: ['version'],
+        message: `downgrading from ${from} to ${to} is not supported`,
+      },
+    ]);
+  }
+  const [fromMajor, fromMinor] = minor(from);
+  const [toMajor, toMinor] = minor(to);
+  if (toMajor !== fromMajor) {
+    throw new ValidationError([
+      { path: ['version'], message: `upgrading across major versions (${from} to ${to}) is not supported` },
+    ]);
+  }
+  if (toMinor - fromMinor > 1) {
+    throw new ValidationError([
+      {
+        path: ['version'],
+        message: `upgrading from ${from} to ${to} skips a minor version; upgrade to v${fromMajor}.${fromMinor + 1} first (the control plane moves one minor version at a time)`,
+      },
+    ]);
+  }
+  for (const pool of current.nodePools) {
+    if (pool.version && toMinor - minor(pool.version)[1] > MAX_KUBELET_SKEW) {
+      throw new ValidationError([
+        {
+          path: ['version'],
+          message: `node pool '${pool.name}' runs ${pool.version}; ${to} would put its kubelets more than ${MAX_KUBELET_SKEW} minor versions behind the API server`,
+        },
+      ]);
+    }
+  }
+}
+
+function minor(version: string): [number, number] {
+  const [major, minorPart] = version.slice(1).split('.').map(Number);
+  return [major, minorPart];
+}
+
+/** Clusters made outside Hostplane (no spec on the HostedCluster) are shown but not operated. */
+function managedSpec(current: ClusterStatus): ClusterSpec {
+  if (!current.spec) {
+    throw new ConflictError(
+      `Cluster '${current.name}' was not created by Hostplane (it carries no spec); it can be viewed but not changed here`,
+    );
+  }
+  return current.spec;
+}
+
+function requireOffered(
+  version: string,
+  releases: OfferedRelease[],
+  path: Array<string | number>,
+): void {
+  if (!releases.some(r => r.version === version)) {
+    throw new ValidationError([
+      {
+        path,
+        message: `version ${version} is not offered by this hub (offered: ${releases
+          .map(r => r.version)
+          .join(', ')})`,
+      },
+    ]);
+  }
+}
+
+function requirePool(spec: ClusterSpec, name: string): void {
+  if (!spec.nodePools.some(p => p.name === name)) {
+    throw new NotFoundError(
+      `Cluster '${spec.name}' has no node pool '${name}' (pools: ${spec.nodePools
+        .map(p => p.name)
+        .join(', ')})`,
+    );
+  }
+}
+
+function withPool(
+  spec: ClusterSpec,
+  name: string,
+  change: (pool: ClusterSpec['nodePools'][number]) => ClusterSpec['nodePools'][number],
+): ClusterSpec {
+  return {
+    ...spec,
+    nodePools: spec.nodePools.map(p => (p.name === name ? dropUndefined(change(p)) : p)),
+  };
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== undefined),
+  ) as T;
+}
+
+function validated(spec: ClusterSpec): ClusterSpec {
+  const result = clusterSpecSchema.safeParse(spec);
+  if (!result.success) {
+    throw ValidationError.fromZod(result.error);
+  }
+  return result.data;
+}

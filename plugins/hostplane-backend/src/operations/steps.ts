@@ -1,0 +1,271 @@
+import {
+  ClusterStatus,
+  NODE_POOL_LABEL,
+} from '@hostplane/plugin-hostplane-common';
+import {
+  HostedControlPlaneProvider,
+  HubDefinition,
+  OfferedRelease,
+  ServerSideApplier,
+} from '@hostplane/plugin-hostplane-node';
+import {
+  KubernetesObject,
+  KubernetesObjectApi,
+} from '@kubernetes/client-node';
+import { HubClusterCache } from '../cache/HubClusterCache';
+import { OperationPlan, StepName } from './plan';
+
+/** What a step works with. Every step is idempotent: run twice, it leaves the hub the same. */
+export interface StepContext {
+  plan: OperationPlan;
+  hub: HubDefinition;
+  provider: HostedControlPlaneProvider;
+  cache: HubClusterCache;
+  applier: ServerSideApplier;
+  objects: KubernetesObjectApi;
+  signal: AbortSignal;
+  /** Records how the step is getting on (shown with the operation). */
+  progress(message: string): Promise<void>;
+  waitTimeoutMs: number;
+}
+
+type Step = (context: StepContext) => Promise<void>;
+
+export const STEPS: Record<StepName, Step> = {
+  ensureNamespace: async context => {
+    await context.applier.apply(rendered(context).filter(isClusterScoped));
+  },
+  ensureSecrets: async context => {
+    for (const secret of context.provider.secretsFor(context.plan.spec)) {
+      const existing = await readOrUndefined(context.objects, {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { namespace: secret.namespace, name: secret.name },
+      });
+      // Generated once: a repeat must never replace a key that is already in use.
+      if (existing) continue;
+      await context.applier.apply([
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: {
+            namespace: secret.namespace,
+            name: secret.name,
+            ...secret.metadata,
+          },
+          ...(secret.type ? { type: secret.type } : {}),
+          stringData: secret.generate(),
+        } as KubernetesObject,
+      ]);
+    }
+  },
+  applyControlPlane: async context => {
+    await context.applier.apply(
+      rendered(context, 'control-plane-first').filter(
+        object => !isClusterScoped(object) && !isPoolObject(object),
+      ),
+    );
+  },
+  applyNodePools: async context => {
+    await context.applier.apply(rendered(context).filter(isPoolObject));
+  },
+  pruneNodePools: async context => {
+    const wanted = new Set(context.plan.spec.nodePools.map(p => p.name));
+    const unwanted = clusterObjects(context).filter(
+      object =>
+        isPoolObject(object) &&
+        !wanted.has(object.metadata!.labels![NODE_POOL_LABEL]),
+    );
+    await deleteAll(context, unwanted);
+    await waitUntil(context, 'the removed node pools to go', status => {
+      const left = (status?.nodePools ?? []).filter(p => !wanted.has(p.name));
+      return left.length === 0
+        ? true
+        : `removing ${left.map(p => `${p.name} (${p.currentReplicas} machines)`).join(', ')}`;
+    });
+  },
+  waitControlPlane: async context => {
+    const version = context.plan.spec.version;
+    await waitUntil(context, `the control plane to run ${version}`, status => {
+      if (!status) return 'waiting for the hosted cluster to appear';
+      if (status.phase === 'Failed') {
+        throw new Error(
+          `The control plane failed: ${status.reason ?? ''} ${status.message ?? ''}`.trim(),
+        );
+      }
+      const available = status.conditions.some(
+        c => c.type === 'Available' && c.status === 'True',
+      );
+      if (available && status.version === version && !status.desiredVersion) {
+        return true;
+      }
+      return describe(status);
+    });
+  },
+  waitNodePools: async context => {
+    const { spec, hibernated } = context.plan;
+    await waitUntil(context, 'the node pools', status => {
+      if (!status) return 'waiting for the hosted cluster to appear';
+      const pending: string[] = [];
+      for (const pool of spec.nodePools) {
+        const current = status.nodePools.find(p => p.name === pool.name);
+        if (!current) {
+          pending.push(`${pool.name}: not created yet`);
+          continue;
+        }
+        const machines = current.currentReplicas;
+        const sized = hibernated
+          ? machines === 0
+          : pool.autoscaling
+          ? machines >= pool.autoscaling.min && machines <= pool.autoscaling.max
+          : machines === pool.replicas;
+        const settled = hibernated
+          ? current.phase === 'Hibernated'
+          : current.phase === 'Ready';
+        const versioned = hibernated || current.version === spec.version;
+        if (!sized || !settled || !versioned) {
+          const target = hibernated
+            ? 0
+            : pool.replicas ?? `${pool.autoscaling!.min}-${pool.autoscaling!.max}`;
+          pending.push(
+            `${pool.name}: ${machines}/${target} machines, ${current.phase}${
+              versioned ? '' : `, at ${current.version ?? 'unknown version'}`
+            }${current.reason ? ` (${current.reason})` : ''}`,
+          );
+        }
+      }
+      return pending.length === 0 ? true : pending.join('; ');
+    });
+  },
+  deleteNodePools: async context => {
+    await deleteAll(context, clusterObjects(context).filter(isPoolObject));
+    await waitUntil(context, 'the node pools to go', status =>
+      !status || status.nodePools.length === 0
+        ? true
+        : `deleting ${status.nodePools.map(p => `${p.name} (${p.currentReplicas} machines)`).join(', ')}`,
+    );
+  },
+  deleteControlPlane: async context => {
+    await deleteAll(context, clusterObjects(context));
+    await waitUntil(context, 'the hosted cluster to go', status => {
+      if (clusterObjects(context).length === 0) return true;
+      return status ? `deleting: ${describe(status)}` : 'deleting';
+    });
+  },
+  deleteSecrets: async context => {
+    for (const secret of context.provider.secretsFor(context.plan.spec)) {
+      await deleteIgnoringMissing(context.objects, {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { namespace: secret.namespace, name: secret.name },
+      });
+    }
+  },
+};
+
+/**
+ * The cluster's objects as the plan wants them. During an upgrade the control plane moves first:
+ * until its pools are applied, they are rendered at the version they run.
+ */
+function rendered(
+  context: StepContext,
+  mode: 'control-plane-first' | 'all' = 'all',
+): KubernetesObject[] {
+  const { spec, poolVersion, hibernated } = context.plan;
+  const release = (version: string): OfferedRelease => {
+    const found = context.hub.releases.find(r => r.version === version);
+    if (!found) {
+      throw new Error(
+        `hub '${context.hub.name}' no longer offers ${version}; add it back to hostplane.hubs[].releases to finish this operation`,
+      );
+    }
+    return found;
+  };
+  const poolRelease = release(
+    mode === 'control-plane-first' && poolVersion ? poolVersion : spec.version,
+  );
+  return context.provider.render(
+    spec,
+    {
+      controlPlane: release(spec.version),
+      nodePools: Object.fromEntries(spec.nodePools.map(p => [p.name, poolRelease])),
+    },
+    { hibernated },
+  );
+}
+
+const isClusterScoped = (object: KubernetesObject) => !object.metadata?.namespace;
+const isPoolObject = (object: KubernetesObject) =>
+  Boolean(object.metadata?.labels?.[NODE_POOL_LABEL]);
+
+function clusterObjects(context: StepContext): KubernetesObject[] {
+  return context.cache.objectsOf(context.plan.namespace, context.plan.spec.name);
+}
+
+function describe(status: ClusterStatus): string {
+  return [status.phase, status.reason, status.message].filter(Boolean).join(': ');
+}
+
+async function readOrUndefined(
+  client: KubernetesObjectApi,
+  object: KubernetesObject,
+): Promise<KubernetesObject | undefined> {
+  try {
+    return await client.read(object as never);
+  } catch (error) {
+    if ((error as { code?: number }).code === 404) return undefined;
+    throw error;
+  }
+}
+
+async function deleteIgnoringMissing(
+  client: KubernetesObjectApi,
+  object: KubernetesObject,
+): Promise<void> {
+  try {
+    await client.delete({
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      metadata: { name: object.metadata!.name, namespace: object.metadata!.namespace },
+    });
+  } catch (error) {
+    if ((error as { code?: number }).code !== 404) throw error;
+  }
+}
+
+async function deleteAll(context: StepContext, objects: KubernetesObject[]) {
+  for (const object of objects) {
+    if (!object.metadata?.deletionTimestamp) {
+      await deleteIgnoringMissing(context.objects, object);
+    }
+  }
+}
+
+/**
+ * Waits on the watch-backed cache (no request to the hub) until `check` says the cluster is where
+ * it should be; its other answers are the progress shown meanwhile.
+ */
+async function waitUntil(
+  context: StepContext,
+  what: string,
+  check: (status: ClusterStatus | undefined) => true | string,
+): Promise<void> {
+  const deadline = Date.now() + context.waitTimeoutMs;
+  let reported = '';
+  for (;;) {
+    context.signal.throwIfAborted();
+    const status = context.cache.get(context.plan.namespace, context.plan.spec.name);
+    const result = check(status);
+    if (result === true) return;
+    if (result !== reported) {
+      reported = result;
+      await context.progress(result);
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `Timed out after ${Math.round(context.waitTimeoutMs / 1000)} s waiting for ${what}: ${result}`,
+      );
+    }
+    await new Promise(resolve => setTimeout(resolve, 250));
+  }
+}

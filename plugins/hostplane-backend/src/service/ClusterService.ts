@@ -1,0 +1,131 @@
+import { NotFoundError } from '@backstage/errors';
+import {
+  ClusterStatus,
+  Operation,
+  clusterChangeSchema,
+  clusterSpecSchema,
+} from '@hostplane/plugin-hostplane-common';
+import {
+  HostedControlPlaneProvider,
+  HubDefinition,
+} from '@hostplane/plugin-hostplane-node';
+import { ClusterCache } from '../cache/ClusterCache';
+import { OperationStore, StoredOperation } from '../database/OperationStore';
+import { OperationRunner } from '../operations/OperationRunner';
+import {
+  PlannedOperation,
+  planChange,
+  planCreate,
+  planDelete,
+} from '../operations/plan';
+import { ValidationError } from './ValidationError';
+
+/** The engine's front: validates a request, plans it and hands it to the runner. */
+export class ClusterService {
+  constructor(
+    private readonly hubs: HubDefinition[],
+    private readonly providers: Map<string, HostedControlPlaneProvider>,
+    readonly cache: ClusterCache,
+    private readonly store: OperationStore,
+    private readonly runner: OperationRunner,
+  ) {}
+
+  hub(name: string): HubDefinition {
+    const hub = this.hubs.find(h => h.name === name);
+    if (!hub) throw new NotFoundError(`There is no hub '${name}'`);
+    return hub;
+  }
+
+  /** The cluster, or 404. */
+  get(hub: string, name: string): ClusterStatus {
+    this.hub(hub);
+    const cluster = this.cache.get(hub, name);
+    if (!cluster) {
+      throw new NotFoundError(`There is no cluster '${name}' on hub '${hub}'`);
+    }
+    return cluster;
+  }
+
+  async create(body: unknown, user: string): Promise<Operation> {
+    const parsed = clusterSpecSchema.safeParse(body);
+    if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+    const spec = parsed.data;
+    const hub = this.hubs.find(h => h.name === spec.hub);
+    if (!hub) {
+      throw new ValidationError([
+        {
+          path: ['hub'],
+          message: `there is no hub '${spec.hub}' (hubs: ${this.hubs.map(h => h.name).join(', ')})`,
+        },
+      ]);
+    }
+    await this.cache.hub(hub.name).whenSynced();
+    const provider = this.providers.get(hub.provider)!;
+    const planned = planCreate(
+      spec,
+      provider.namespaceFor(spec),
+      this.cache.get(hub.name, spec.name),
+      hub.releases,
+    );
+    return this.submit(hub.name, spec.name, planned, body, user);
+  }
+
+  async change(
+    cluster: ClusterStatus,
+    body: unknown,
+    user: string,
+  ): Promise<Operation> {
+    const parsed = clusterChangeSchema.safeParse(body);
+    if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+    const planned = planChange(cluster, parsed.data, this.hub(cluster.hub).releases);
+    return this.submit(cluster.hub, cluster.name, planned, parsed.data, user);
+  }
+
+  async delete(cluster: ClusterStatus, user: string): Promise<Operation> {
+    return this.submit(cluster.hub, cluster.name, planDelete(cluster), {}, user);
+  }
+
+  async retry(id: string): Promise<Operation> {
+    return publicView(await this.runner.retry(id));
+  }
+
+  async operation(id: string): Promise<Operation> {
+    return publicView(await this.store.get(id));
+  }
+
+  async operations(filter: {
+    hub?: string;
+    cluster?: string;
+    offset: number;
+    limit: number;
+  }) {
+    const { items, totalCount } = await this.store.list(filter);
+    return { items: items.map(publicView), totalCount };
+  }
+
+  private async submit(
+    hub: string,
+    cluster: string,
+    planned: PlannedOperation,
+    input: unknown,
+    user: string,
+  ): Promise<Operation> {
+    return publicView(
+      await this.runner.submit({
+        hub,
+        cluster,
+        type: planned.type,
+        input,
+        plan: planned.plan,
+        steps: planned.steps,
+        createdBy: user,
+      }),
+    );
+  }
+}
+
+/** An operation without its plan: the plan repeats the spec, which the cluster view shows. */
+function publicView(operation: StoredOperation): Operation {
+  const { input: _input, plan: _plan, ...view } = operation;
+  return view;
+}

@@ -1,0 +1,31 @@
+import { InputError } from '@backstage/errors';
+import { z } from 'zod';
+
+export interface FieldIssue {
+  /** Where in the request body or query the problem is, such as `nodePools.0.replicas`. */
+  path: Array<string | number>;
+  message: string;
+}
+
+/** Bad input, field by field: answered with 400 and every issue with its path. */
+export class ValidationError extends InputError {
+  constructor(readonly issues: FieldIssue[]) {
+    super(
+      issues
+        .map(issue =>
+          issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+        )
+        .join('; '),
+    );
+    this.name = 'InputError';
+  }
+
+  static fromZod(error: z.ZodError, prefix: Array<string | number> = []): ValidationError {
+    return new ValidationError(
+      error.issues.map(issue => ({
+        path: [...prefix, ...issue.path.map(p => (typeof p === 'symbol' ? String(p) : p))],
+        message: issue.message,
+      })),
+    );
+  }
+}
