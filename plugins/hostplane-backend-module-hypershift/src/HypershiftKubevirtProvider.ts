@@ -9,7 +9,10 @@ import {
   TenantCredentialRefs,
   WatchedKind,
 } from '@hostplane/plugin-hostplane-node';
-import { HYPERSHIFT_API_VERSION, renderHostedCluster } from './render/hostedCluster';
+import {
+  HYPERSHIFT_API_VERSION,
+  renderHostedCluster,
+} from './render/hostedCluster';
 import { renderNamespace, tenantNamespace } from './render/namespace';
 import { renderNodePool } from './render/nodePool';
 import { secretsFor } from './render/secrets';
@@ -28,7 +31,11 @@ export class HypershiftKubevirtProvider implements HostedControlPlaneProvider {
       kind: 'HostedCluster',
       plural: 'hostedclusters',
     },
-    { apiVersion: HYPERSHIFT_API_VERSION, kind: 'NodePool', plural: 'nodepools' },
+    {
+      apiVersion: HYPERSHIFT_API_VERSION,
+      kind: 'NodePool',
+      plural: 'nodepools',
+    },
   ];
 
   namespaceFor(spec: ClusterSpec): string {

@@ -5,14 +5,14 @@ import {
   ClusterSpec,
   ClusterStatus,
   HIBERNATED_REPLICAS_ANNOTATION,
+  NODE_POOL_LABEL,
   NodePoolPhase,
   NodePoolStatus,
   OWNER_LABEL,
   OWNER_REF_ANNOTATION,
+  SPEC_ANNOTATION,
   clusterSpecSchema,
 } from '@hostplane/plugin-hostplane-common';
-import { SPEC_ANNOTATION } from './render/hostedCluster';
-import { NODE_POOL_NAME_LABEL } from './render/nodePool';
 
 /**
  * A cluster's status from its HostedCluster and NodePools as the hub's API server returns them,
@@ -196,7 +196,7 @@ function nodePoolStatus(clusterName: string, pool: NodePool): NodePoolStatus {
   return {
     // Pools Hostplane did not create carry no name label; their object name is prefixed.
     name:
-      pool.metadata?.labels?.[NODE_POOL_NAME_LABEL] ??
+      pool.metadata?.labels?.[NODE_POOL_LABEL] ??
       (objectName.startsWith(prefix)
         ? objectName.slice(prefix.length)
         : objectName),
@@ -265,7 +265,11 @@ function clusterPhase(
   // The control plane is up, but a cluster without a single node yet is still being created.
   if (pools.every(p => NOT_UP.includes(p.phase))) {
     const waiting = pools.find(p => p.reason !== undefined);
-    return { phase: 'Provisioning', reason: waiting?.reason, message: waiting?.message };
+    return {
+      phase: 'Provisioning',
+      reason: waiting?.reason,
+      message: waiting?.message,
+    };
   }
   const degradedPool = pools.find(p => p.phase === 'Degraded');
   if (degradedPool) {
@@ -332,8 +336,7 @@ export function clusterStatus(
   };
   const nodePools = (
     objects.filter(
-      o =>
-        o.kind === 'NodePool' && (o as NodePool).spec?.clusterName === name,
+      o => o.kind === 'NodePool' && (o as NodePool).spec?.clusterName === name,
     ) as NodePool[]
   )
     .map(pool => nodePoolStatus(name, pool))
@@ -366,7 +369,7 @@ export function clusterStatus(
     endpoint:
       endpoint?.host && endpoint.port
         ? `https://${endpoint.host}:${endpoint.port}`
-      : undefined,
+        : undefined,
     nodePools,
     conditions: mapConditions(status?.conditions),
     deletionProtection: spec?.deletionProtection ?? false,

@@ -1,7 +1,6 @@
 import {
   coreServices,
   createBackendPlugin,
-  resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { hostplanePermissions } from '@hostplane/plugin-hostplane-common';
 import {
@@ -9,23 +8,17 @@ import {
   hostplaneProvidersExtensionPoint,
   readHubDefinitions,
 } from '@hostplane/plugin-hostplane-node';
-import { ClusterCache } from './cache/ClusterCache';
 import { IssuanceStore } from './database/IssuanceStore';
-import { OperationStore } from './database/OperationStore';
 import { KubeconfigService } from './kubeconfig/KubeconfigService';
-import { OperationRunner } from './operations/OperationRunner';
+import { migrationsDirectory } from './database/migrations';
+import { createEngine } from './engine';
 import {
   clusterPermissionResourceRef,
   clusterPermissionRules,
 } from './permissions';
-import { ClusterService } from './service/ClusterService';
 import { HubStatusChecker } from './service/HubStatusChecker';
 import { createRouter } from './service/router';
 
-const MIGRATIONS = resolvePackagePath(
-  '@hostplane/plugin-hostplane-backend',
-  'migrations',
-);
 
 /**
  * Hostplane's backend: the tenant-cluster lifecycle engine and `/api/hostplane`. Providers of
@@ -64,7 +57,7 @@ export const hostplanePlugin = createBackendPlugin({
 
         const db = await database.getClient();
         if (!database.migrations?.skip) {
-          await db.migrate.latest({ directory: MIGRATIONS });
+          await db.migrate.latest({ directory: migrationsDirectory });
         }
 
         deps.permissionsRegistry.addResourceType({
@@ -73,20 +66,16 @@ export const hostplanePlugin = createBackendPlugin({
           rules: Object.values(clusterPermissionRules),
         });
 
-        const cache = new ClusterCache(hubs, providers, logger);
-        const store = new OperationStore(db);
-        const waitTimeoutMs = config.getOptionalNumber(
+        const waitTimeoutSeconds = config.getOptionalNumber(
           'hostplane.operations.waitTimeoutSeconds',
         );
-        const runner = new OperationRunner({
-          store,
-          cache,
+        const engine = createEngine({
           hubs,
           providers,
+          db,
           logger,
-          ...(waitTimeoutMs ? { waitTimeoutMs: waitTimeoutMs * 1000 } : {}),
+          ...(waitTimeoutSeconds ? { waitTimeoutMs: waitTimeoutSeconds * 1000 } : {}),
         });
-        const clusters = new ClusterService(hubs, providers, cache, store, runner);
         const kubeconfigs = new KubeconfigService(
           hubs,
           providers,
@@ -95,20 +84,16 @@ export const hostplanePlugin = createBackendPlugin({
           deps.auditor,
         );
 
-        cache.start();
         lifecycle.addStartupHook(async () => {
-          const resumed = await runner.resume();
+          const resumed = await engine.start();
           if (resumed) logger.info(`Resumed ${resumed} operation(s)`);
         });
-        lifecycle.addShutdownHook(async () => {
-          await runner.stop();
-          cache.stop();
-        });
+        lifecycle.addShutdownHook(() => engine.stop());
 
         deps.httpRouter.use(
           await createRouter({
             hubs: new HubStatusChecker(hubs),
-            clusters,
+            clusters: engine.clusters,
             kubeconfigs,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,

@@ -229,7 +229,7 @@ export interface KubeconfigIssuance {
 export const kubeconfigRequestSchema = z.strictObject({
   ttlHours: z
     .number({ error: 'ttlHours must be a number' })
-    .min(0.01, 'ttlHours must be at least 0.01')
+    .min(0.001, 'ttlHours must be at least 0.001 (3.6 seconds)')
     .max(24, 'ttlHours must be at most 24')
     .default(8),
 });

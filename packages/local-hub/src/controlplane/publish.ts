@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { ServerSideApplier } from '@hostplane/plugin-hostplane-node';
 import { TenantProcesses } from '../TenantProcesses';
 import { controlPlaneNamespace, renderControlPlane } from './render';
@@ -25,6 +26,11 @@ export async function publishControlPlane(
     renderControlPlane({
       ...cluster,
       rootCa: fs.readFileSync(tenant.rootCaPath, 'utf8'),
+      // kwokctl keeps the CA's key beside its certificate.
+      rootCaKey: fs.readFileSync(
+        path.join(path.dirname(tenant.rootCaPath), 'ca.key'),
+        'utf8',
+      ),
       adminKubeconfig,
     }),
   );

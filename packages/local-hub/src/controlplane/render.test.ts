@@ -7,6 +7,8 @@ const input = {
   name: 'payments-prod',
   rootCa:
     '-----BEGIN CERTIFICATE-----\nnot a real certificate\n-----END CERTIFICATE-----\n',
+  rootCaKey:
+    '-----BEGIN PRIVATE KEY-----\nnot a real key\n-----END PRIVATE KEY-----\n',
   adminKubeconfig: 'apiVersion: v1\nkind: Config\n',
 };
 

@@ -13,6 +13,8 @@ export interface ControlPlaneInput {
   highlyAvailable: boolean;
   /** PEM of the tenant's root CA. */
   rootCa: string;
+  /** PEM of the root CA's private key, which Hostplane signs users' client certificates with. */
+  rootCaKey: string;
   /** The tenant's admin kubeconfig. */
   adminKubeconfig: string;
 }
@@ -124,7 +126,10 @@ export function renderControlPlane(input: ControlPlaneInput): Manifest[] {
         },
       },
     },
-    secret(input, 'root-ca', { 'ca.crt': input.rootCa }),
+    secret(input, 'root-ca', {
+      'ca.crt': input.rootCa,
+      'ca.key': input.rootCaKey,
+    }),
     secret(input, 'admin-kubeconfig', { kubeconfig: input.adminKubeconfig }),
     workload(
       input,

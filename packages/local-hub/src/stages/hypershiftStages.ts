@@ -44,6 +44,22 @@ ${times}
     verified: false`;
 }
 
+const hasVersion = `has(self.status) && has(self.status.version) && has(self.status.version.desired)`;
+const isAvailable = `has(self.status) && has(self.status.conditions) && self.status.conditions.exists(c, c.type == 'Available' && c.status == 'True')`;
+
+/** The endpoint a status-only control plane reports (nothing listens there). */
+const endpoint = `controlPlaneEndpoint:
+  host: {{ printf "api.%s.%s.hub.local" .metadata.name .metadata.namespace | Quote }}
+  port: 6443`;
+
+/** The release that was running before an upgrade, kept as HyperShift keeps it in the history. */
+const previousHistoryEntry = `  - state: Completed
+    version: {{ $previous.version | Quote }}
+    image: {{ $previous.image | Quote }}
+    startedTime: {{ $previous.startedTime | Quote }}
+    completionTime: {{ $previous.completionTime | Quote }}
+    verified: false`;
+
 /** The release version HyperShift reports: the tag of the release image, without its arch suffix. */
 const releaseVersion = `{{ $version := .spec.release.image | splitList ":" | last | trimSuffix "-x86_64" | trimSuffix "-multi" }}`;
 
@@ -84,10 +100,72 @@ ${versionStatus('Partial')}
 ${releaseVersion}
 conditions:
 ${conditions(hostedClusterConditions('Available'))}
-controlPlaneEndpoint:
-  host: {{ printf "api.%s.%s.hub.local" .metadata.name .metadata.namespace | Quote }}
-  port: 6443
+${endpoint}
 ${versionStatus('Completed')}
+`),
+      ],
+    }),
+    stage({
+      name: 'hostedcluster-upgrading',
+      apiGroup: API_GROUP,
+      kind: 'HostedCluster',
+      when: [notDeleting, notStandin, isAvailable, `${hasVersion} && self.status.version.desired.image != self.spec.release.image`],
+      delayMs: 0,
+      steps: [
+        replaceStatus(`{{ $now := Now }}
+${releaseVersion}
+{{ $previous := index .status.version.history 0 }}
+conditions:
+${conditions(hostedClusterConditions('Updating'))}
+${endpoint}
+version:
+  desired:
+    image: {{ .spec.release.image | Quote }}
+    version: {{ $version | Quote }}
+  observedGeneration: {{ .metadata.generation }}
+  availableUpdates: null
+  history:
+  - state: Partial
+    version: {{ $version | Quote }}
+    image: {{ .spec.release.image | Quote }}
+    startedTime: {{ $now | Quote }}
+    completionTime: null
+    verified: false
+${previousHistoryEntry}
+`),
+      ],
+    }),
+    stage({
+      name: 'hostedcluster-upgraded',
+      apiGroup: API_GROUP,
+      kind: 'HostedCluster',
+      when: [
+        notDeleting,
+        notStandin,
+        `${hasVersion} && self.status.version.desired.image == self.spec.release.image && self.status.version.history[0].state == 'Partial' && size(self.status.version.history) > 1`,
+      ],
+      delayMs: timings.controlPlaneAvailableMs,
+      steps: [
+        replaceStatus(`{{ $now := Now }}
+{{ $current := index .status.version.history 0 }}
+{{ $previous := index .status.version.history 1 }}
+conditions:
+${conditions(hostedClusterConditions('Available'))}
+${endpoint}
+version:
+  desired:
+    image: {{ .spec.release.image | Quote }}
+    version: {{ $current.version | Quote }}
+  observedGeneration: {{ .metadata.generation }}
+  availableUpdates: null
+  history:
+  - state: Completed
+    version: {{ $current.version | Quote }}
+    image: {{ $current.image | Quote }}
+    startedTime: {{ $current.startedTime | Quote }}
+    completionTime: {{ $now | Quote }}
+    verified: false
+${previousHistoryEntry}
 `),
       ],
     }),
@@ -118,7 +196,8 @@ export function nodePoolStages(timings: StageTimings): KwokStage[] {
       when: [
         notDeleting,
         notStandin,
-        `!has(self.status) || !has(self.status.replicas) || self.status.replicas != ${desiredReplicas} || !self.status.conditions.exists(c, c.type == 'Ready')`,
+        // Also when the release changes: the pool's machines are replaced at the new version.
+        `!has(self.status) || !has(self.status.replicas) || self.status.replicas != ${desiredReplicas} || !self.status.conditions.exists(c, c.type == 'Ready') || !self.status.conditions.exists(c, c.type == 'ValidReleaseImage' && c.message.endsWith(self.spec.release.image))`,
       ],
       delayMs: timings.nodePoolReadyMs,
       steps: [

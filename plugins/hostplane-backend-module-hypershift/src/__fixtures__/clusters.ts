@@ -1,4 +1,7 @@
-import { ClusterSpec, clusterSpecSchema } from '@hostplane/plugin-hostplane-common';
+import {
+  ClusterSpec,
+  clusterSpecSchema,
+} from '@hostplane/plugin-hostplane-common';
 import { OfferedRelease } from '@hostplane/plugin-hostplane-node';
 
 /** Clusters and releases the tests render, with the schema's defaults filled in. */

@@ -1,12 +1,15 @@
 import path from 'node:path';
 import { expectToMatchGolden } from '@hostplane/local-hub';
-import { clusterSpecSchema } from '@hostplane/plugin-hostplane-common';
+import {
+  SPEC_ANNOTATION,
+  clusterSpecSchema,
+} from '@hostplane/plugin-hostplane-common';
 import {
   highlyAvailable,
   releases,
   singleReplica,
 } from '../__fixtures__/clusters';
-import { SPEC_ANNOTATION, renderHostedCluster } from './hostedCluster';
+import { renderHostedCluster } from './hostedCluster';
 
 describe('renderHostedCluster', () => {
   it.each([
@@ -20,10 +23,8 @@ describe('renderHostedCluster', () => {
   });
 
   it('keeps the full spec in an annotation the schema reads back unchanged', () => {
-    const annotation = renderHostedCluster(
-      highlyAvailable,
-      releases['v1.37.2'],
-    ).metadata!.annotations![SPEC_ANNOTATION];
+    const annotation = renderHostedCluster(highlyAvailable, releases['v1.37.2'])
+      .metadata!.annotations![SPEC_ANNOTATION];
     expect(clusterSpecSchema.parse(JSON.parse(annotation))).toEqual(
       highlyAvailable,
     );

@@ -1,17 +1,14 @@
 import { KubernetesObject } from '@kubernetes/client-node';
-import { ClusterSpec } from '@hostplane/plugin-hostplane-common';
+import {
+  ClusterSpec,
+  SPEC_ANNOTATION,
+} from '@hostplane/plugin-hostplane-common';
 import { OfferedRelease } from '@hostplane/plugin-hostplane-node';
 import { clusterLabels, ownerAnnotations } from './metadata';
 import { tenantNamespace } from './namespace';
 import { secretNames } from './secrets';
 
 export const HYPERSHIFT_API_VERSION = 'hypershift.openshift.io/v1beta1';
-
-/**
- * The ClusterSpec Hostplane applied, as JSON. The engine reads a cluster's spec back from it to
- * plan changes; it holds no secrets (those are in the generated Secrets).
- */
-export const SPEC_ANNOTATION = 'hostplane.io/spec';
 
 /**
  * Every endpoint of the control plane published as a Route: the KubeVirt platform serves the
@@ -40,6 +37,7 @@ export function renderHostedCluster(
       labels: { ...spec.labels, ...clusterLabels(spec) },
       annotations: {
         ...ownerAnnotations(spec),
+        // The engine reads the spec back from here to plan changes.
         [SPEC_ANNOTATION]: JSON.stringify(spec),
       },
     },

@@ -2,6 +2,7 @@ import { KubernetesObject } from '@kubernetes/client-node';
 import {
   ClusterSpec,
   HIBERNATED_REPLICAS_ANNOTATION,
+  NODE_POOL_LABEL,
   NodePoolSpec,
 } from '@hostplane/plugin-hostplane-common';
 import { OfferedRelease, RenderState } from '@hostplane/plugin-hostplane-node';
@@ -9,10 +10,7 @@ import { HYPERSHIFT_API_VERSION } from './hostedCluster';
 import { clusterLabels, ownerAnnotations } from './metadata';
 import { tenantNamespace } from './namespace';
 
-/** The Hostplane name of the pool a NodePool is (its object name is prefixed by the cluster's). */
-export const NODE_POOL_NAME_LABEL = 'hostplane.io/node-pool';
-
-export function nodePoolObjectName(clusterName: string, poolName: string) {
+function nodePoolObjectName(clusterName: string, poolName: string) {
   return `${clusterName}-${poolName}`;
 }
 
@@ -33,7 +31,9 @@ function sizing(pool: NodePoolSpec, hibernated: boolean) {
   }
   return {
     spec: pool.autoscaling
-      ? { autoScaling: { min: pool.autoscaling.min, max: pool.autoscaling.max } }
+      ? {
+          autoScaling: { min: pool.autoscaling.min, max: pool.autoscaling.max },
+        }
       : { replicas: pool.replicas },
     annotations: {},
   };
@@ -56,7 +56,7 @@ export function renderNodePool(
     metadata: {
       namespace: tenantNamespace(spec),
       name: nodePoolObjectName(spec.name, pool.name),
-      labels: { ...clusterLabels(spec), [NODE_POOL_NAME_LABEL]: pool.name },
+      labels: { ...clusterLabels(spec), [NODE_POOL_LABEL]: pool.name },
       annotations: { ...ownerAnnotations(spec), ...size.annotations },
     },
     spec: {

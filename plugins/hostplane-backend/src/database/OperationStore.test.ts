@@ -1,7 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import { clusterSpecSchema } from '@hostplane/plugin-hostplane-common';
+import { migrationsDirectory } from './migrations';
 import { OperationStore } from './OperationStore';
 
 // The local PostgreSQL that scripts/setup.sh starts; set by scripts/test.sh as well.
@@ -32,9 +32,7 @@ describe.each(databases.eachSupportedId())('OperationStore on %p', databaseId =>
   let store: OperationStore;
   beforeAll(async () => {
     const knex = await databases.init(databaseId);
-    await knex.migrate.latest({
-      directory: resolvePackagePath('@hostplane/plugin-hostplane-backend', 'migrations'),
-    });
+    await knex.migrate.latest({ directory: migrationsDirectory });
     store = new OperationStore(knex);
   });
 

@@ -59,24 +59,43 @@ export class KubeconfigService {
     const auditEvent = await this.auditor.createEvent({
       eventId: 'kubeconfig-issue',
       severityLevel: 'medium',
-      meta: { hub: cluster.hub, cluster: cluster.name, ttlHours: parsed.data.ttlHours },
+      meta: {
+        hub: cluster.hub,
+        cluster: cluster.name,
+        ttlHours: parsed.data.ttlHours,
+      },
     });
     try {
       const hub = this.hubs.find(h => h.name === cluster.hub)!;
       const provider = this.providers.get(hub.provider)!;
       const refs = provider.credentialRefs(cluster);
       const core = hub.kubeConfig().makeApiClient(CoreV1Api);
+      const readSecret = (
+        ref: { namespace: string; name: string },
+        what: string,
+      ) =>
+        core.readNamespacedSecret(ref).catch(error => {
+          if ((error as { code?: number }).code === 404) {
+            throw new ConflictError(
+              `Cluster '${cluster.name}': the ${what} is not published yet (phase ${cluster.phase})`,
+            );
+          }
+          throw error;
+        });
       const [caSecret, adminSecret] = await Promise.all([
-        core.readNamespacedSecret({ namespace: refs.rootCa.namespace, name: refs.rootCa.name }),
-        core.readNamespacedSecret({
-          namespace: refs.adminKubeconfig.namespace,
-          name: refs.adminKubeconfig.name,
-        }),
+        readSecret(refs.rootCa, 'root CA'),
+        readSecret(refs.adminKubeconfig, 'admin kubeconfig'),
       ]);
-      const decode = (data: Record<string, string> | undefined, key: string, what: string) => {
+      const decode = (
+        data: Record<string, string> | undefined,
+        key: string,
+        what: string,
+      ) => {
         const value = data?.[key];
         if (!value) {
-          throw new ConflictError(`Cluster '${cluster.name}': the ${what} is not published yet`);
+          throw new ConflictError(
+            `Cluster '${cluster.name}': the ${what} is not published yet`,
+          );
         }
         return Buffer.from(value, 'base64').toString('utf8');
       };
@@ -89,12 +108,22 @@ export class KubeconfigService {
       await this.grantOwner(cluster, admin);
 
       const user = credentials.principal.userEntityRef;
-      const { ownershipEntityRefs } = await this.userInfo.getUserInfo(credentials);
+      const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
+        credentials,
+      );
       const groups = ownershipEntityRefs.filter(ref => ref !== user);
       const ttlMs = parsed.data.ttlHours * 3_600_000;
-      const certificate = signClientCertificate({ caCertPem, caKeyPem, user, groups, ttlMs });
+      const certificate = signClientCertificate({
+        caCertPem,
+        caKeyPem,
+        user,
+        groups,
+        ttlMs,
+      });
       const serverCa = admin.getCurrentCluster()?.caData
-        ? Buffer.from(admin.getCurrentCluster()!.caData!, 'base64').toString('utf8')
+        ? Buffer.from(admin.getCurrentCluster()!.caData!, 'base64').toString(
+            'utf8',
+          )
         : caCertPem;
       const kubeconfig = renderUserKubeconfig({
         clusterName: `${cluster.hub}-${cluster.name}`,
@@ -114,7 +143,11 @@ export class KubeconfigService {
         expiresAt: certificate.notAfter.toISOString(),
       });
       await auditEvent.success({
-        meta: { serial: issuance.serial, expiresAt: issuance.expiresAt, groups },
+        meta: {
+          serial: issuance.serial,
+          expiresAt: issuance.expiresAt,
+          groups,
+        },
       });
       return { kubeconfig, expiresAt: issuance.expiresAt, issuance };
     } catch (error) {
@@ -128,7 +161,10 @@ export class KubeconfigService {
   }
 
   /** Lets the owning group in: a ClusterRoleBinding in the tenant, applied with its admin credential. */
-  private async grantOwner(cluster: ClusterStatus, admin: KubeConfig): Promise<void> {
+  private async grantOwner(
+    cluster: ClusterStatus,
+    admin: KubeConfig,
+  ): Promise<void> {
     const key = `${cluster.hub}/${cluster.name}/${cluster.owner}`;
     if (this.bound.has(key)) return;
     await new ServerSideApplier(admin, FIELD_MANAGER, { force: false }).apply([

@@ -72,8 +72,10 @@ export function signClientCertificate(options: {
   if (!caKey.n || caKey.n.compareTo(caPublicKey.n) !== 0) {
     throw new Error('The CA key does not belong to the CA certificate');
   }
-  const notBefore = new Date(now.getTime() - CLOCK_SKEW_MS);
-  const notAfter = new Date(now.getTime() + ttlMs);
+  // X.509 validity has whole seconds: truncated here so the times returned are the certificate's.
+  const wholeSeconds = (ms: number) => new Date(Math.floor(ms / 1000) * 1000);
+  const notBefore = wholeSeconds(now.getTime() - CLOCK_SKEW_MS);
+  const notAfter = wholeSeconds(now.getTime() + ttlMs);
   if (notAfter > caCert.validity.notAfter) {
     throw new Error(
       `The CA certificate expires at ${caCert.validity.notAfter.toISOString()}, before the requested ${notAfter.toISOString()}`,
@@ -131,6 +133,7 @@ export function signClientCertificate(options: {
   };
 }
 
+/** Reads back who a certificate names and until when, as the API server will. */
 export function describeCertificate(certPem: string): CertificateDescription {
   const cert = forge.pki.certificateFromPem(certPem);
   const values = (shortName: string) =>

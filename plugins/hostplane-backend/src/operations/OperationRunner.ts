@@ -129,6 +129,11 @@ export class OperationRunner {
       delete step.finishedAt;
       delete step.message;
       await store.updateSteps(operation.id, steps);
+      logger.info(
+        `${operation.type} of ${operation.hub}/${operation.cluster}: step ${step.name} started (${
+          steps.indexOf(step) + 1
+        }/${steps.length}, attempt ${step.attempts})`,
+      );
       try {
         const { applier, objects } = this.clientsFor(hub);
         await STEPS[step.name as StepName]({

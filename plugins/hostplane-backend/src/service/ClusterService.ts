@@ -1,8 +1,8 @@
 import { NotFoundError } from '@backstage/errors';
 import {
+  ClusterChange,
   ClusterStatus,
   Operation,
-  clusterChangeSchema,
   clusterSpecSchema,
 } from '@hostplane/plugin-hostplane-common';
 import {
@@ -72,13 +72,11 @@ export class ClusterService {
 
   async change(
     cluster: ClusterStatus,
-    body: unknown,
+    change: ClusterChange,
     user: string,
   ): Promise<Operation> {
-    const parsed = clusterChangeSchema.safeParse(body);
-    if (!parsed.success) throw ValidationError.fromZod(parsed.error);
-    const planned = planChange(cluster, parsed.data, this.hub(cluster.hub).releases);
-    return this.submit(cluster.hub, cluster.name, planned, parsed.data, user);
+    const planned = planChange(cluster, change, this.hub(cluster.hub).releases);
+    return this.submit(cluster.hub, cluster.name, planned, change, user);
   }
 
   async delete(cluster: ClusterStatus, user: string): Promise<Operation> {

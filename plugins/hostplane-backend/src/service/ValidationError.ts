@@ -22,10 +22,14 @@ export class ValidationError extends InputError {
 
   static fromZod(error: z.ZodError, prefix: Array<string | number> = []): ValidationError {
     return new ValidationError(
-      error.issues.map(issue => ({
-        path: [...prefix, ...issue.path.map(p => (typeof p === 'symbol' ? String(p) : p))],
-        message: issue.message,
-      })),
+      error.issues.flatMap(issue => {
+        const path = [...prefix, ...issue.path.map(p => (typeof p === 'symbol' ? String(p) : p))];
+        // Unknown fields are reported on their parent; a caller wants the field itself.
+        if (issue.code === 'unrecognized_keys') {
+          return issue.keys.map(key => ({ path: [...path, key], message: `unknown field '${key}'` }));
+        }
+        return [{ path, message: issue.message }];
+      }),
     );
   }
 }

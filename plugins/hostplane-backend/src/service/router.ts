@@ -23,6 +23,7 @@ import {
   clusterDeletePermission,
   clusterReadPermission,
   clusterUpdatePermission,
+  clusterChangeSchema,
   kubeconfigIssuePermission,
   listClustersQuerySchema,
 } from '@hostplane/plugin-hostplane-common';
@@ -171,9 +172,10 @@ export async function createRouter({
   });
 
   router.patch('/clusters/:hub/:name', async (req, res) => {
+    const change = parse(clusterChangeSchema, req.body);
     const { credentials, cluster } = await readableCluster(req);
     await authorizeCluster(credentials, clusterUpdatePermission, cluster);
-    const operation = await clusters.change(cluster, req.body, userOf(credentials));
+    const operation = await clusters.change(cluster, change, userOf(credentials));
     res.status(202).json(operation);
   });
 
@@ -204,14 +206,15 @@ export async function createRouter({
   router.get('/operations', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const query = parse(operationsQuerySchema, req.query);
-    if (query.hub && query.cluster) {
-      const cluster = clusters.get(query.hub, query.cluster);
+    const cluster =
+      query.hub && query.cluster ? clusters.cache.get(query.hub, query.cluster) : undefined;
+    if (cluster) {
       await authorizeCluster(credentials, clusterReadPermission, cluster);
     } else {
       // Across clusters, operations are for those who may read every cluster.
       if (!(await mayReadAll(credentials))) {
         throw new NotAllowedError(
-          'Listing operations across clusters needs read access to all clusters; pass hub and cluster',
+          'Listing operations across clusters, or of a cluster that is gone, needs read access to all clusters',
         );
       }
     }

@@ -1,0 +1,609 @@
+import { KubernetesObject } from '@kubernetes/client-node';
+import {
+  TenantPhase,
+  TenantPlan,
+  hostedClusterStatus,
+  renderTenant,
+} from '@hostplane/local-hub';
+import { ClusterStatus } from '@hostplane/plugin-hostplane-common';
+import {
+  highlyAvailable,
+  releases,
+  singleReplica,
+} from './__fixtures__/clusters';
+import { HypershiftKubevirtProvider } from './HypershiftKubevirtProvider';
+import { clusterStatus } from './status';
+
+type DeepPartial<T> = T extends object
+  ? T extends Array<infer U>
+    ? Array<DeepPartial<U>>
+    : { [K in keyof T]?: DeepPartial<T[K]> }
+  : T;
+
+type AnyObject = KubernetesObject & { spec?: any; status?: any };
+
+const NOW = new Date('2026-11-01T12:00:00Z');
+const TIME = '2026-11-01T12:00:00Z';
+
+const plan: TenantPlan = {
+  namespace: 'tenants-team-001',
+  name: 'cluster-00001',
+  owner: 'team-001',
+  kubernetesVersion: 'v1.37.2',
+  phase: 'Ready',
+  highlyAvailable: true,
+  pools: [
+    { name: 'workers', replicas: 3 },
+    { name: 'batch', replicas: 2 },
+  ],
+};
+
+/** A cluster as the local hub seeds it: what HyperShift reports in each state. */
+function seeded(
+  phase: TenantPhase,
+  change: Partial<TenantPlan> = {},
+): AnyObject[] {
+  return renderTenant({ ...plan, ...change, phase }, NOW).map(
+    ({ manifest, status }) => ({ ...manifest, status } as AnyObject),
+  );
+}
+
+/** A copy of `objects` with `edit` applied to the object of the given kind (and name). */
+function edited(
+  objects: AnyObject[],
+  kind: string,
+  edit: (object: AnyObject) => void,
+  name?: string,
+): AnyObject[] {
+  return objects.map(object => {
+    if (object.kind !== kind || (name && object.metadata?.name !== name)) {
+      return object;
+    }
+    const copy = structuredClone(object);
+    edit(copy);
+    return copy;
+  });
+}
+
+function setCondition(object: AnyObject, condition: Record<string, string>) {
+  object.status.conditions = object.status.conditions.map(
+    (c: { type: string }) =>
+      c.type === condition.type ? { ...c, ...condition } : c,
+  );
+}
+
+const provider = new HypershiftKubevirtProvider();
+
+/** A cluster as Hostplane renders it, before any operator has written a status. */
+function rendered(spec = highlyAvailable): AnyObject[] {
+  return provider
+    .render(spec, { controlPlane: releases['v1.37.2'], nodePools: {} })
+    .filter(o => o.kind !== 'Namespace') as AnyObject[];
+}
+
+/** A Hostplane cluster whose control plane the stand-in runs and whose pools are up. */
+function renderedAndRunning(spec = singleReplica): AnyObject[] {
+  return rendered(spec).map(object => {
+    if (object.kind === 'HostedCluster') {
+      return {
+        ...object,
+        metadata: { ...object.metadata, creationTimestamp: NOW as any },
+        status: hostedClusterStatus(
+          {
+            releaseImage: releases['v1.37.2'].image,
+            generation: 1,
+            health: { etcd: true, kubeAPIServer: true },
+            endpoint: { host: '127.0.0.1', port: 40123 },
+            kubeconfigSecret: `${spec.name}-admin-kubeconfig`,
+            completedAt: TIME,
+            startedAt: TIME,
+          },
+          TIME,
+        ),
+      };
+    }
+    const pool = spec.nodePools.find(
+      p => object.metadata?.name === `${spec.name}-${p.name}`,
+    )!;
+    return {
+      ...object,
+      status: {
+        ...seeded('Ready')[1].status,
+        replicas: pool.replicas ?? pool.autoscaling!.min,
+      },
+    };
+  });
+}
+
+const readyPool = {
+  phase: 'Ready' as const,
+  reason: 'AsExpected',
+  message: '',
+};
+const upstreamReady = {
+  reason: 'AsExpected',
+  message: 'The hosted control plane is available',
+};
+const waitingForMachines = {
+  reason: 'WaitingForAvailableMachines',
+  message: 'Minimum availability requires machines that are not available yet',
+};
+
+describe('clusterStatus', () => {
+  it.each<[string, AnyObject[], DeepPartial<ClusterStatus>]>([
+    [
+      'a rendered cluster nobody has reconciled yet is Pending',
+      rendered(),
+      {
+        phase: 'Pending',
+        reason: undefined,
+        message: undefined,
+        version: undefined,
+        desiredVersion: 'v1.37.2',
+        endpoint: undefined,
+        nodePools: [
+          {
+            name: 'workers',
+            phase: 'Pending',
+            replicas: 3,
+            currentReplicas: 0,
+          },
+          {
+            name: 'gpu',
+            phase: 'Pending',
+            autoscaling: { min: 1, max: 5 },
+            vcpu: 16,
+            memoryGiB: 64,
+            diskGiB: 200,
+          },
+        ],
+        conditions: [],
+      },
+    ],
+    [
+      'a control plane that was never available is Provisioning, with its pools',
+      seeded('Provisioning'),
+      {
+        phase: 'Provisioning',
+        reason: 'WaitingForAvailable',
+        message: 'Waiting for hosted control plane to be healthy',
+        version: undefined,
+        desiredVersion: 'v1.37.2',
+        endpoint: undefined,
+        nodePools: [
+          { name: 'batch', phase: 'Provisioning', ...waitingForMachines },
+          { name: 'workers', phase: 'Provisioning', ...waitingForMachines },
+        ],
+      },
+    ],
+    [
+      'an available control plane without a single node yet is still Provisioning',
+      [
+        seeded('Ready')[0],
+        ...seeded('Provisioning').filter(o => o.kind === 'NodePool'),
+      ],
+      {
+        phase: 'Provisioning',
+        ...waitingForMachines,
+        version: 'v1.37.2',
+        desiredVersion: undefined,
+      },
+    ],
+    [
+      'an available control plane with every pool at its size is Ready',
+      seeded('Ready'),
+      {
+        hub: 'local',
+        name: 'cluster-00001',
+        namespace: 'tenants-team-001',
+        owner: 'group:default/team-001',
+        phase: 'Ready',
+        ...upstreamReady,
+        version: 'v1.37.2',
+        desiredVersion: undefined,
+        availability: 'HighlyAvailable',
+        endpoint: 'https://api.cluster-00001.tenants-team-001.hub.local:6443',
+        nodePools: [
+          { name: 'batch', ...readyPool, replicas: 2, currentReplicas: 2 },
+          {
+            name: 'workers',
+            ...readyPool,
+            replicas: 3,
+            currentReplicas: 3,
+            version: 'v1.37.2',
+            vcpu: 4,
+            memoryGiB: 16,
+            diskGiB: 64,
+          },
+        ],
+        deletionProtection: false,
+        labels: {},
+        spec: undefined,
+      },
+    ],
+    [
+      'a control plane moving to a new release is Updating',
+      seeded('Updating', { previousVersion: 'v1.36.4' }),
+      {
+        phase: 'Updating',
+        reason: 'AsExpected',
+        message: 'HostedCluster is deploying, upgrading, or reconfiguring',
+        version: 'v1.36.4',
+        desiredVersion: 'v1.37.2',
+        nodePools: [
+          { name: 'batch', ...readyPool, version: 'v1.36.4' },
+          { name: 'workers', ...readyPool, version: 'v1.36.4' },
+        ],
+      },
+    ],
+    [
+      'a control plane HyperShift reports Degraded is Degraded',
+      seeded('Degraded'),
+      {
+        phase: 'Degraded',
+        reason: 'UnavailableReplicas',
+        message: 'kube-apiserver deployment has 1 unavailable replicas',
+        version: 'v1.37.2',
+      },
+    ],
+    [
+      'a control plane that lost etcd, as the stand-in reports it, is Degraded',
+      edited(renderedAndRunning(), 'HostedCluster', hc => {
+        hc.status = hostedClusterStatus(
+          {
+            releaseImage: releases['v1.37.2'].image,
+            generation: 1,
+            health: { etcd: false, kubeAPIServer: true },
+            endpoint: { host: '127.0.0.1', port: 40123 },
+            kubeconfigSecret: 'payments-dev-admin-kubeconfig',
+            completedAt: TIME,
+            startedAt: TIME,
+          },
+          TIME,
+        );
+      }),
+      {
+        phase: 'Degraded',
+        reason: 'EtcdUnavailable',
+        message: 'etcd statefulset has 1 unavailable replicas',
+      },
+    ],
+    [
+      'a control plane no longer Available after it was is Degraded, for the Available reason',
+      edited(seeded('Ready'), 'HostedCluster', hc =>
+        setCondition(hc, {
+          type: 'Available',
+          status: 'False',
+          reason: 'KASLoadBalancerNotReachable',
+          message:
+            'Get "https://api.example:6443/healthz": dial tcp: i/o timeout',
+        }),
+      ),
+      {
+        phase: 'Degraded',
+        reason: 'KASLoadBalancerNotReachable',
+        message:
+          'Get "https://api.example:6443/healthz": dial tcp: i/o timeout',
+      },
+    ],
+    [
+      'a cluster whose pools are at zero machines for hibernation is Hibernated',
+      seeded('Hibernated'),
+      {
+        phase: 'Hibernated',
+        reason: undefined,
+        message: undefined,
+        version: 'v1.37.2',
+        nodePools: [
+          {
+            name: 'batch',
+            phase: 'Hibernated',
+            replicas: 0,
+            currentReplicas: 0,
+            hibernatedReplicas: 2,
+          },
+          {
+            name: 'workers',
+            phase: 'Hibernated',
+            replicas: 0,
+            currentReplicas: 0,
+            hibernatedReplicas: 3,
+          },
+        ],
+      },
+    ],
+    [
+      'a cluster whose machines are still going away for hibernation is Updating',
+      edited(
+        seeded('Hibernated'),
+        'NodePool',
+        pool => {
+          pool.status.replicas = 3;
+        },
+        'cluster-00001-workers',
+      ),
+      {
+        phase: 'Updating',
+        nodePools: [
+          { name: 'batch', phase: 'Hibernated' },
+          { name: 'workers', phase: 'Scaling', currentReplicas: 3 },
+        ],
+      },
+    ],
+    [
+      'a cluster being deleted is Deleting, whatever its conditions say',
+      edited(
+        edited(seeded('Degraded'), 'HostedCluster', hc => {
+          hc.metadata!.deletionTimestamp = NOW;
+        }),
+        'NodePool',
+        pool => {
+          pool.metadata!.deletionTimestamp = NOW;
+        },
+        'cluster-00001-batch',
+      ),
+      {
+        phase: 'Deleting',
+        reason: undefined,
+        nodePools: [
+          { name: 'batch', phase: 'Deleting' },
+          { name: 'workers', phase: 'Ready' },
+        ],
+      },
+    ],
+    [
+      'a release image HyperShift cannot use is Failed',
+      edited(seeded('Provisioning'), 'HostedCluster', hc =>
+        setCondition(hc, {
+          type: 'ValidReleaseImage',
+          status: 'False',
+          reason: 'InvalidImage',
+          message: 'failed to look up release image metadata: manifest unknown',
+        }),
+      ),
+      {
+        phase: 'Failed',
+        reason: 'InvalidImage',
+        message: 'failed to look up release image metadata: manifest unknown',
+      },
+    ],
+    [
+      'a configuration HyperShift refuses is Failed, even when hibernated',
+      edited(seeded('Hibernated'), 'HostedCluster', hc =>
+        setCondition(hc, {
+          type: 'ValidConfiguration',
+          status: 'False',
+          reason: 'InvalidConfiguration',
+          message: 'service network overlaps cluster network',
+        }),
+      ),
+      {
+        phase: 'Failed',
+        reason: 'InvalidConfiguration',
+        message: 'service network overlaps cluster network',
+      },
+    ],
+    [
+      'a pool rolling out a new release makes the cluster Updating, for its reason',
+      edited(
+        seeded('Ready'),
+        'NodePool',
+        pool =>
+          setCondition(pool, {
+            type: 'UpdatingVersion',
+            status: 'True',
+            reason: 'AsExpected',
+            message: 'Updating version in progress. Target version: v1.37.2',
+          }),
+        'cluster-00001-batch',
+      ),
+      {
+        phase: 'Updating',
+        reason: 'AsExpected',
+        message: 'Updating version in progress. Target version: v1.37.2',
+        nodePools: [
+          {
+            name: 'batch',
+            phase: 'Updating',
+            reason: 'AsExpected',
+            message: 'Updating version in progress. Target version: v1.37.2',
+          },
+          { name: 'workers', ...readyPool },
+        ],
+      },
+    ],
+    [
+      'a pool short of its size makes the cluster Updating',
+      edited(
+        seeded('Ready'),
+        'NodePool',
+        pool => {
+          pool.spec.replicas = 5;
+        },
+        'cluster-00001-workers',
+      ),
+      {
+        phase: 'Updating',
+        reason: undefined,
+        message: undefined,
+        nodePools: [
+          { name: 'batch', ...readyPool },
+          {
+            name: 'workers',
+            phase: 'Scaling',
+            replicas: 5,
+            currentReplicas: 3,
+          },
+        ],
+      },
+    ],
+    [
+      'a pool not Ready with machines is Degraded, and so is the cluster',
+      edited(
+        seeded('Ready'),
+        'NodePool',
+        pool =>
+          setCondition(pool, {
+            type: 'Ready',
+            status: 'False',
+            reason: 'WaitingForAvailableMachines',
+            message:
+              'Minimum availability requires 2 replicas, current 1 available',
+          }),
+        'cluster-00001-batch',
+      ),
+      {
+        phase: 'Degraded',
+        reason: 'WaitingForAvailableMachines',
+        message:
+          'Minimum availability requires 2 replicas, current 1 available',
+        nodePools: [
+          {
+            name: 'batch',
+            phase: 'Degraded',
+            reason: 'WaitingForAvailableMachines',
+            message:
+              'Minimum availability requires 2 replicas, current 1 available',
+          },
+          { name: 'workers', ...readyPool },
+        ],
+      },
+    ],
+    [
+      'a pool just added to a running cluster makes it Updating',
+      [
+        ...seeded('Ready'),
+        {
+          ...seeded('Ready')[1],
+          metadata: {
+            ...seeded('Ready')[1].metadata,
+            name: 'cluster-00001-extra',
+          },
+          status: undefined,
+        },
+      ],
+      {
+        phase: 'Updating',
+        nodePools: [
+          { name: 'batch', ...readyPool },
+          { name: 'extra', phase: 'Pending' },
+          { name: 'workers', ...readyPool },
+        ],
+      },
+    ],
+    [
+      'a Hostplane cluster reads its spec back and is Ready once running',
+      renderedAndRunning(highlyAvailable),
+      {
+        owner: 'group:default/team-a',
+        phase: 'Ready',
+        ...upstreamReady,
+        version: 'v1.37.2',
+        desiredVersion: undefined,
+        availability: 'HighlyAvailable',
+        endpoint: 'https://127.0.0.1:40123',
+        deletionProtection: true,
+        labels: { env: 'prod', 'example.com/cost-center': 'cc-42' },
+        createdAt: TIME.replace('Z', '.000Z'),
+        spec: highlyAvailable,
+        nodePools: [
+          { name: 'workers', ...readyPool, replicas: 3, currentReplicas: 3 },
+          {
+            name: 'gpu',
+            ...readyPool,
+            autoscaling: { min: 1, max: 5 },
+            currentReplicas: 1,
+          },
+        ],
+      },
+    ],
+    [
+      'an autoscaled pool outside its range is Scaling',
+      edited(
+        renderedAndRunning(highlyAvailable),
+        'NodePool',
+        pool => {
+          pool.status.replicas = 7;
+        },
+        'payments-prod-gpu',
+      ),
+      {
+        phase: 'Updating',
+        nodePools: [
+          { name: 'workers', ...readyPool },
+          { name: 'gpu', phase: 'Scaling', currentReplicas: 7 },
+        ],
+      },
+    ],
+    [
+      'a spec annotation that is not JSON is Failed',
+      edited(renderedAndRunning(), 'HostedCluster', hc => {
+        hc.metadata!.annotations!['hostplane.io/spec'] = '{"name":';
+      }),
+      {
+        phase: 'Failed',
+        reason: 'InvalidSpec',
+        spec: undefined,
+        owner: 'group:default/team-a',
+      },
+    ],
+  ])('%s', (_title, objects, expected) => {
+    expect(clusterStatus('local', objects)).toMatchObject(expected);
+  });
+
+  it('says what is wrong with a spec annotation the schema refuses', () => {
+    const objects = edited(renderedAndRunning(), 'HostedCluster', hc => {
+      hc.metadata!.annotations!['hostplane.io/spec'] = JSON.stringify({
+        ...singleReplica,
+        nodePools: [],
+      });
+    });
+    expect(clusterStatus('local', objects)).toMatchObject({
+      phase: 'Failed',
+      reason: 'InvalidSpec',
+      message:
+        'The hostplane.io/spec annotation is not a valid cluster spec: nodePools: a cluster needs at least one node pool',
+      spec: undefined,
+    });
+  });
+
+  it('maps the upstream conditions verbatim', () => {
+    const status = clusterStatus('local', seeded('Degraded'))!;
+    expect(status.conditions).toHaveLength(11);
+    expect(status.conditions[6]).toEqual({
+      type: 'KubeAPIServerAvailable',
+      status: 'False',
+      reason: 'WaitingForAvailable',
+      message: 'Waiting for Kube APIServer deployment to become available',
+      lastTransitionTime: TIME,
+    });
+    expect(status.nodePools[1].conditions[0]).toEqual({
+      type: 'ValidReleaseImage',
+      status: 'True',
+      reason: 'AsExpected',
+      message:
+        'Using release image: registry.hostplane.local/kubernetes-release:v1.37.2',
+      lastTransitionTime: TIME,
+    });
+  });
+
+  it('takes labels and owner from the objects of a cluster Hostplane did not create', () => {
+    const objects = edited(seeded('Ready'), 'HostedCluster', hc => {
+      hc.metadata!.labels = { ...hc.metadata!.labels, env: 'staging' };
+      delete hc.metadata!.annotations!['hostplane.io/owner-ref'];
+    });
+    expect(clusterStatus('local', objects)).toMatchObject({
+      owner: 'group:default/team-001',
+      labels: { env: 'staging' },
+    });
+  });
+
+  it('makes no cluster of pools without their HostedCluster', () => {
+    expect(
+      clusterStatus(
+        'local',
+        seeded('Ready').filter(o => o.kind === 'NodePool'),
+      ),
+    ).toBeUndefined();
+  });
+});

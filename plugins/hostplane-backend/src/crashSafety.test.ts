@@ -1,0 +1,169 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { useTestHub } from '@hostplane/local-hub';
+import { KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
+import knexFactory, { Knex } from 'knex';
+
+jest.setTimeout(1_500_000);
+
+const TRIALS = 21;
+const SEED = Number(process.env.HOSTPLANE_CRASH_SEED ?? 20261123);
+const WORKER = path.join(__dirname, 'testing', 'engineWorker.ts');
+
+/** A small seeded generator, so a failing trial can be replayed with HOSTPLANE_CRASH_SEED. */
+function mulberry32(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const STEPS = {
+  create: ['ensureNamespace', 'ensureSecrets', 'applyControlPlane', 'applyNodePools', 'waitControlPlane', 'waitNodePools'],
+  upgrade: ['applyControlPlane', 'waitControlPlane', 'applyNodePools', 'waitNodePools'],
+  delete: ['deleteNodePools', 'deleteControlPlane', 'deleteSecrets'],
+} as const;
+type Action = keyof typeof STEPS;
+
+const spec = (name: string) => ({
+  name,
+  owner: 'group:default/team-crash',
+  hub: 'local',
+  version: 'v1.36.4',
+  nodePools: [
+    { name: 'workers', replicas: 2, vcpu: 2, memoryGiB: 8, diskGiB: 40 },
+    { name: 'batch', autoscaling: { min: 1, max: 3 }, vcpu: 4, memoryGiB: 16, diskGiB: 80 },
+  ],
+});
+
+describe('crash safety of the lifecycle engine', () => {
+  const context = useTestHub('crash');
+  let db: Knex;
+  let sqliteFile: string;
+  const workers = new Set<ChildProcess>();
+  afterAll(async () => {
+    workers.forEach(w => w.kill('SIGKILL'));
+    await db?.destroy();
+  });
+  beforeAll(() => {
+    sqliteFile = path.join(context.workdir, 'engine.sqlite');
+    db = knexFactory({ client: 'better-sqlite3', connection: { filename: sqliteFile }, useNullAsDefault: true });
+  });
+
+  /**
+   * Runs the engine in a child process. With `killAt`, kills it (SIGKILL: no cleanup of any kind)
+   * the given time after it starts the given step; otherwise waits until it has nothing running.
+   */
+  function runWorker(request?: object, killAt?: { step: string; afterMs: number }): Promise<'killed' | 'settled'> {
+    const args = ['-r', require.resolve('@backstage/cli/config/nodeTransform.cjs'), WORKER, context.hub.kubeconfigPath, sqliteFile];
+    if (request) args.push(JSON.stringify(request));
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    workers.add(child);
+    let output = '';
+    return new Promise((resolve, reject) => {
+      child.stdout!.on('data', chunk => {
+        output += chunk;
+        if (killAt && output.includes(`STEP ${killAt.step}\n`) && !child.killed) {
+          setTimeout(() => child.kill('SIGKILL'), killAt.afterMs);
+        }
+      });
+      child.stderr!.on('data', chunk => (output += chunk));
+      child.on('exit', (code, signal) => {
+        workers.delete(child);
+        if (signal === 'SIGKILL') resolve('killed');
+        else if (code === 0 && output.includes('SETTLED')) resolve('settled');
+        else reject(new Error(`engine worker exited with ${code ?? signal}:\n${output.slice(-3000)}`));
+      });
+    });
+  }
+
+  const hubState = async (cluster: string) => {
+    const client = KubernetesObjectApi.makeApiClient(context.hub.kubeConfig());
+    const objects: KubernetesObject[] = [];
+    for (const [apiVersion, kind] of [
+      ['hypershift.openshift.io/v1beta1', 'HostedCluster'],
+      ['hypershift.openshift.io/v1beta1', 'NodePool'],
+      ['v1', 'Secret'],
+    ]) {
+      const list = await client.list(apiVersion, kind, undefined, undefined, undefined, undefined, undefined, `hostplane.io/cluster=${cluster}`);
+      objects.push(...list.items);
+    }
+    // The end state without what differs by name or time: the same for every trial of one kind.
+    return objects
+      .map(o => ({
+        kind: o.kind,
+        name: o.metadata!.name!.replace(cluster, '<cluster>'),
+        spec: JSON.parse(JSON.stringify((o as any).spec ?? null).replaceAll(cluster, '<cluster>')),
+        annotations: Object.keys(o.metadata!.annotations ?? {}).sort(),
+        dataKeys: Object.keys((o as any).data ?? {}).sort(),
+        version: (o as any).status?.version?.history?.[0]?.version ?? (o as any).status?.version,
+      }))
+      .sort((a, b) => `${a.kind}/${a.name}`.localeCompare(`${b.kind}/${b.name}`));
+  };
+
+  it(`converges after being killed at a random step, in ${TRIALS} seeded trials`, async () => {
+    const random = mulberry32(SEED);
+    const trials = Array.from({ length: TRIALS }, (_, index) => {
+      const action = (['create', 'upgrade', 'delete'] as Action[])[index % 3];
+      const steps = STEPS[action];
+      return {
+        cluster: `crash-${index}`,
+        action,
+        killAt: { step: steps[Math.floor(random() * steps.length)], afterMs: Math.floor(random() * 400) },
+      };
+    });
+
+    // Clusters for the upgrade and delete trials, made without interruption by one engine run each.
+    await runWorker(
+      trials
+        .filter(t => t.action !== 'create')
+        .map(t => ({ action: 'create', cluster: t.cluster, body: spec(t.cluster) })),
+    );
+
+    const endStates: Partial<Record<Action, unknown>> = {};
+    const report: string[] = [];
+    let killed = 0;
+    for (const trial of trials) {
+      const request = {
+        action: trial.action,
+        cluster: trial.cluster,
+        body: trial.action === 'create' ? spec(trial.cluster) : { action: 'upgrade', version: 'v1.37.2' },
+      };
+      const first = await runWorker(request, trial.killAt);
+      if (first === 'killed') killed++;
+      let restarts = 0;
+      // Restart until it settles; the restarts resume from the database alone.
+      while ((await runWorker()) !== 'settled') restarts++;
+      report.push(`${trial.cluster} ${trial.action} killed in ${trial.killAt.step}+${trial.killAt.afterMs}ms: ${first}, restarts ${restarts}`);
+
+      const operations = await db('hostplane_operations').where({ cluster: trial.cluster, type: trial.action });
+      expect(operations.map(o => o.state)).toEqual(['succeeded']);
+      expect(await db('hostplane_cluster_locks').where({ cluster: trial.cluster })).toEqual([]);
+
+      const state = await hubState(trial.cluster);
+      if (trial.action === 'delete') {
+        expect(state).toEqual([]);
+      } else {
+        expect(state.map(o => `${o.kind}/${o.name}`)).toEqual([
+          'HostedCluster/<cluster>',
+          'NodePool/<cluster>-batch',
+          'NodePool/<cluster>-workers',
+          'Secret/<cluster>-etcd-encryption-key',
+          'Secret/<cluster>-pull-secret',
+          'Secret/<cluster>-ssh-key',
+        ]);
+        endStates[trial.action] ??= state;
+        expect(state).toEqual(endStates[trial.action]);
+      }
+    }
+    // eslint-disable-next-line no-console
+    console.log(`crash trials (seed ${SEED}):\n${report.join('\n')}`);
+    // Most kills land inside their step; one that comes after the operation finished still counts
+    // as a restart, but the trial set must mostly interrupt work.
+    expect(killed).toBeGreaterThanOrEqual(Math.ceil(TRIALS / 2));
+  });
+});

@@ -1,0 +1,53 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  HostedControlPlaneProvider,
+  HubDefinition,
+} from '@hostplane/plugin-hostplane-node';
+import { Knex } from 'knex';
+import { ClusterCache } from './cache/ClusterCache';
+import { OperationStore } from './database/OperationStore';
+import { OperationRunner } from './operations/OperationRunner';
+import { ClusterService } from './service/ClusterService';
+
+export interface EngineOptions {
+  hubs: HubDefinition[];
+  providers: Map<string, HostedControlPlaneProvider>;
+  db: Knex;
+  logger: LoggerService;
+  waitTimeoutMs?: number;
+}
+
+/**
+ * The lifecycle engine without Backstage around it: the hub caches, the operation store and the
+ * runner. The plugin serves it over HTTP; the crash-safety test runs it in a process it kills.
+ */
+export function createEngine(options: EngineOptions) {
+  const cache = new ClusterCache(options.hubs, options.providers, options.logger);
+  const store = new OperationStore(options.db);
+  const runner = new OperationRunner({
+    store,
+    cache,
+    hubs: options.hubs,
+    providers: options.providers,
+    logger: options.logger,
+    ...(options.waitTimeoutMs ? { waitTimeoutMs: options.waitTimeoutMs } : {}),
+  });
+  const clusters = new ClusterService(options.hubs, options.providers, cache, store, runner);
+  return {
+    cache,
+    store,
+    runner,
+    clusters,
+    /** Starts watching the hubs and resumes what was running; returns how many resumed. */
+    async start(): Promise<number> {
+      cache.start();
+      return runner.resume();
+    },
+    async stop(): Promise<void> {
+      await runner.stop();
+      cache.stop();
+    },
+  };
+}
+
+export type Engine = ReturnType<typeof createEngine>;

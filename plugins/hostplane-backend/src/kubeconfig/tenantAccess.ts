@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto';
+import { V1ClusterRoleBinding } from '@kubernetes/client-node';
+
+/**
+ * The ClusterRoleBinding that makes the owning Backstage group cluster-admin of its tenant
+ * cluster. The entity ref itself (`group:default/team-a`) is the Kubernetes group, as it is the
+ * O of every client certificate issued to the group's members.
+ */
+export function ownerAccessBinding(ownerGroup: string): V1ClusterRoleBinding {
+  // An entity ref is not a valid object name (':', '/'), and names are limited in length, so the
+  // name is derived from a hash of it: the same group always gets the same binding.
+  const hash = createHash('sha256')
+    .update(ownerGroup)
+    .digest('hex')
+    .slice(0, 16);
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: {
+      name: `hostplane-owner-${hash}`,
+      labels: { 'app.kubernetes.io/managed-by': 'hostplane' },
+    },
+    roleRef: {
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'cluster-admin',
+    },
+    subjects: [
+      {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'Group',
+        name: ownerGroup,
+      },
+    ],
+  };
+}
