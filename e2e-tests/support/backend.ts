@@ -12,6 +12,8 @@ export type Database = 'sqlite' | 'postgres';
 
 export interface RunningBackend {
   baseUrl: string;
+  /** The backend's process (for its memory use). */
+  pid: number;
   /** The database prefix the backend used on PostgreSQL. */
   postgresPrefix?: string;
   guestToken(): Promise<string>;
@@ -114,6 +116,7 @@ export async function startBackend(options: {
 
   return {
     baseUrl,
+    pid: child.pid!,
     postgresPrefix,
     async guestToken() {
       const response = await fetch(

@@ -16,14 +16,23 @@ exports.up = async function up(knex) {
     table.string('type', 32).notNullable();
     table.string('state', 16).notNullable();
     table.text('input').notNullable().comment('The request, as JSON');
-    table.text('plan').notNullable().comment('What the steps converge to, as JSON');
-    table.text('steps').notNullable().comment('Each step with its state, as JSON');
+    table
+      .text('plan')
+      .notNullable()
+      .comment('What the steps converge to, as JSON');
+    table
+      .text('steps')
+      .notNullable()
+      .comment('Each step with its state, as JSON');
     table.text('error');
     table.string('created_by', 255).notNullable();
     table.string('created_at', 32).notNullable();
     table.string('updated_at', 32).notNullable();
     table.string('finished_at', 32);
-    table.index(['hub', 'cluster', 'created_at'], 'hostplane_operations_cluster_idx');
+    table.index(
+      ['hub', 'cluster', 'created_at'],
+      'hostplane_operations_cluster_idx',
+    );
     table.index(['state'], 'hostplane_operations_state_idx');
   });
   await knex.schema.createTable('hostplane_cluster_locks', table => {
@@ -41,7 +50,10 @@ exports.up = async function up(knex) {
     table.string('serial', 64).notNullable();
     table.string('issued_at', 32).notNullable();
     table.string('expires_at', 32).notNullable();
-    table.index(['hub', 'cluster', 'issued_at'], 'hostplane_issuances_cluster_idx');
+    table.index(
+      ['hub', 'cluster', 'issued_at'],
+      'hostplane_issuances_cluster_idx',
+    );
   });
 };
 

@@ -35,7 +35,9 @@ type Path = Array<string | number>;
 /** Every path to a value in the spec, so mutations can reach any field, however deep. */
 function paths(value: unknown, prefix: Path = []): Path[] {
   if (value === null || typeof value !== 'object') return [prefix];
-  const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
+  const entries = Array.isArray(value)
+    ? value.map((v, i) => [i, v] as const)
+    : Object.entries(value);
   return [prefix, ...entries.flatMap(([key, v]) => paths(v, [...prefix, key]))];
 }
 
@@ -57,8 +59,10 @@ function deleteAt(root: any, at: Path): any {
 }
 
 const leafPaths = paths(validSpec).filter(p => p.length > 0);
-const typeOf = (v: unknown) => (Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);
-const valueAt = (at: Path) => at.reduce((node: any, key) => node[key], validSpec);
+const typeOf = (v: unknown) =>
+  Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v;
+const valueAt = (at: Path) =>
+  at.reduce((node: any, key) => node[key], validSpec);
 
 const REQUIRED: Path[] = [
   ['name'],
@@ -89,7 +93,10 @@ const malformedSpec = fc.oneof(
   // A field of the wrong type.
   fc
     .tuple(fc.constantFrom(...leafPaths), anyValue)
-    .filter(([at, value]) => typeOf(value) !== typeOf(valueAt(at)) && !(at.at(-2) === 'labels'))
+    .filter(
+      ([at, value]) =>
+        typeOf(value) !== typeOf(valueAt(at)) && !(at.at(-2) === 'labels'),
+    )
     .map(([at, value]) => setAt(validSpec, at, value)),
   // A required field left out.
   fc.constantFrom(...REQUIRED).map(at => deleteAt(validSpec, at)),
@@ -104,7 +111,11 @@ const malformedSpec = fc.oneof(
         ['etcd', 'storageGiB'],
         ['etcd', 'backup', 'retention'],
       ),
-      fc.oneof(fc.integer({ max: -1 }), fc.integer({ min: 100_000 }), fc.double({ min: 0.1, max: 0.9 })),
+      fc.oneof(
+        fc.integer({ max: -1 }),
+        fc.integer({ min: 100_000 }),
+        fc.double({ min: 0.1, max: 0.9 }),
+      ),
     )
     .map(([at, value]) => setAt(validSpec, at, value)),
   // A name Kubernetes would refuse.
@@ -112,7 +123,15 @@ const malformedSpec = fc.oneof(
     .tuple(
       fc.constantFrom<Path>(['name'], ['nodePools', 0, 'name'], ['hub']),
       fc.oneof(
-        fc.constantFrom('', 'UPPER', '9starts-with-digit', 'under_score', 'trailing-', 'a'.repeat(64), 'dots.in.name'),
+        fc.constantFrom(
+          '',
+          'UPPER',
+          '9starts-with-digit',
+          'under_score',
+          'trailing-',
+          'a'.repeat(64),
+          'dots.in.name',
+        ),
         fc.string({ minLength: 1 }).map(s => `${s}_X`),
       ),
     )
@@ -120,21 +139,50 @@ const malformedSpec = fc.oneof(
   // Strings that do not parse.
   fc
     .tuple(
-      fc.constantFrom<Path>(['version'], ['owner'], ['network', 'podCidr'], ['network', 'serviceCidr'], ['etcd', 'backup', 'schedule'], ['availability']),
-      fc.oneof(fc.constantFrom('1.37', 'v1.37', 'latest', 'team-a', '10.0.0.0/33', '300.1.1.1/8', '10.0.0.1/8', '* * *', 'HA'), fc.string({ maxLength: 4 })),
+      fc.constantFrom<Path>(
+        ['version'],
+        ['owner'],
+        ['network', 'podCidr'],
+        ['network', 'serviceCidr'],
+        ['etcd', 'backup', 'schedule'],
+        ['availability'],
+      ),
+      fc.oneof(
+        fc.constantFrom(
+          '1.37',
+          'v1.37',
+          'latest',
+          'team-a',
+          '10.0.0.0/33',
+          '300.1.1.1/8',
+          '10.0.0.1/8',
+          '* * *',
+          'HA',
+        ),
+        fc.string({ maxLength: 4 }),
+      ),
     )
     .map(([at, value]) => setAt(validSpec, at, value)),
   // Overlapping networks.
-  fc.constantFrom(
-    { podCidr: '10.0.0.0/8', serviceCidr: '10.96.0.0/16' },
-    { podCidr: '172.16.0.0/12', serviceCidr: '172.31.0.0/16' },
-  ).map(network => ({ ...validSpec, network })),
+  fc
+    .constantFrom(
+      { podCidr: '10.0.0.0/8', serviceCidr: '10.96.0.0/16' },
+      { podCidr: '172.16.0.0/12', serviceCidr: '172.31.0.0/16' },
+    )
+    .map(network => ({ ...validSpec, network })),
   // A field the API does not know.
   fc
-    .tuple(fc.constantFrom<Path>([], ['nodePools', 0], ['etcd'], ['network']), fc.string({ minLength: 1, maxLength: 10 }), anyValue)
+    .tuple(
+      fc.constantFrom<Path>([], ['nodePools', 0], ['etcd'], ['network']),
+      fc.string({ minLength: 1, maxLength: 10 }),
+      anyValue,
+    )
     .filter(([at, key]) => {
       const node = valueAt(at);
-      return !(key in node) && !['__proto__', 'constructor', 'prototype'].includes(key);
+      return (
+        !(key in node) &&
+        !['__proto__', 'constructor', 'prototype'].includes(key)
+      );
     })
     .map(([at, key, value]) => setAt(validSpec, [...at, key], value)),
   // Pools: both sizes, neither, too many, duplicated names.
@@ -143,25 +191,102 @@ const malformedSpec = fc.oneof(
     deleteAt(validSpec, ['nodePools', 0, 'replicas']),
     setAt(validSpec, ['nodePools', 0, 'autoscaling'], { min: 5, max: 2 }),
     { ...validSpec, nodePools: [] },
-    { ...validSpec, nodePools: Array.from({ length: 11 }, (_, i) => ({ ...validSpec.nodePools[0], name: `p${i}` })) },
-    { ...validSpec, nodePools: [validSpec.nodePools[0], validSpec.nodePools[0]] },
+    {
+      ...validSpec,
+      nodePools: Array.from({ length: 11 }, (_, i) => ({
+        ...validSpec.nodePools[0],
+        name: `p${i}`,
+      })),
+    },
+    {
+      ...validSpec,
+      nodePools: [validSpec.nodePools[0], validSpec.nodePools[0]],
+    },
   ),
 );
 
 const malformedChange = fc.oneof(
-  fc.record({ action: fc.string().filter(a => !['scale', 'autoscale', 'addPool', 'removePool', 'upgrade', 'hibernate', 'resume', 'protect'].includes(a)) }),
-  fc.record({ action: fc.constant('scale'), pool: fc.constant('workers'), replicas: fc.oneof(fc.integer({ max: -1 }), fc.integer({ min: 101 }), fc.string()) }),
-  fc.record({ action: fc.constant('upgrade'), version: fc.oneof(fc.string({ maxLength: 6 }).filter(v => !/^v\d+\.\d+\.\d+$/.test(v)), fc.integer()) }),
-  fc.record({ action: fc.constant('autoscale'), pool: fc.constant('workers'), autoscaling: fc.record({ min: fc.integer({ min: 50, max: 100 }), max: fc.integer({ min: 1, max: 49 }) }) }),
-  fc.record({ action: fc.constant('protect'), deletionProtection: fc.oneof(fc.string(), fc.integer()) }),
+  fc.record({
+    action: fc
+      .string()
+      .filter(
+        a =>
+          ![
+            'scale',
+            'autoscale',
+            'addPool',
+            'removePool',
+            'upgrade',
+            'hibernate',
+            'resume',
+            'protect',
+          ].includes(a),
+      ),
+  }),
+  fc.record({
+    action: fc.constant('scale'),
+    pool: fc.constant('workers'),
+    replicas: fc.oneof(
+      fc.integer({ max: -1 }),
+      fc.integer({ min: 101 }),
+      fc.string(),
+    ),
+  }),
+  fc.record({
+    action: fc.constant('upgrade'),
+    version: fc.oneof(
+      fc.string({ maxLength: 6 }).filter(v => !/^v\d+\.\d+\.\d+$/.test(v)),
+      fc.integer(),
+    ),
+  }),
+  fc.record({
+    action: fc.constant('autoscale'),
+    pool: fc.constant('workers'),
+    autoscaling: fc.record({
+      min: fc.integer({ min: 50, max: 100 }),
+      max: fc.integer({ min: 1, max: 49 }),
+    }),
+  }),
+  fc.record({
+    action: fc.constant('protect'),
+    deletionProtection: fc.oneof(fc.string(), fc.integer()),
+  }),
 );
 
 const malformedQuery = fc.oneof(
-  fc.record({ limit: fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 501 }), fc.constantFrom('ten', '1.5')) }),
-  fc.record({ offset: fc.oneof(fc.integer({ max: -1 }), fc.constantFrom('x', '-0.5')) }),
-  fc.record({ sort: fc.string({ minLength: 1 }).filter(s => !['name', 'owner', 'phase', 'version', 'hub', 'createdAt'].includes(s)) }),
-  fc.record({ phase: fc.string({ minLength: 1 }).filter(s => !/^(Pending|Provisioning|Ready|Updating|Degraded|Hibernated|Deleting|Failed)$/.test(s)) }),
-  fc.record({ order: fc.string({ minLength: 1 }).filter(s => s !== 'asc' && s !== 'desc') }),
+  fc.record({
+    limit: fc.oneof(
+      fc.integer({ max: 0 }),
+      fc.integer({ min: 501 }),
+      fc.constantFrom('ten', '1.5'),
+    ),
+  }),
+  fc.record({
+    offset: fc.oneof(fc.integer({ max: -1 }), fc.constantFrom('x', '-0.5')),
+  }),
+  fc.record({
+    sort: fc
+      .string({ minLength: 1 })
+      .filter(
+        s =>
+          !['name', 'owner', 'phase', 'version', 'hub', 'createdAt'].includes(
+            s,
+          ),
+      ),
+  }),
+  fc.record({
+    phase: fc
+      .string({ minLength: 1 })
+      .filter(
+        s =>
+          !/^(Pending|Provisioning|Ready|Updating|Degraded|Hibernated|Deleting|Failed)$/.test(
+            s,
+          ),
+      ),
+  }),
+  fc.record({
+    order: fc.string({ minLength: 1 }).filter(s => s !== 'asc' && s !== 'desc'),
+  }),
   fc.record({ unknownFilter: fc.string() }),
 );
 
@@ -187,19 +312,32 @@ describe('bad input', () => {
       expect(Array.isArray(issue.path)).toBe(true);
       expect(typeof issue.message).toBe('string');
     }
-    expect(response.body.issues.some((i: { path: Path }) => i.path.length > 0)).toBe(true);
+    expect(
+      response.body.issues.some((i: { path: Path }) => i.path.length > 0),
+    ).toBe(true);
   };
 
   it('the valid spec itself gets past validation (so the mutations are what fails)', async () => {
-    const response = await request(backend.server).post('/api/hostplane/clusters').send({ ...validSpec, hub: 'elsewhere' });
+    const response = await request(backend.server)
+      .post('/api/hostplane/clusters')
+      .send({ ...validSpec, hub: 'elsewhere' });
     expect(response.status).toBe(400);
-    expect(response.body.issues).toEqual([{ path: ['hub'], message: expect.stringContaining("there is no hub 'elsewhere'") }]);
+    expect(response.body.issues).toEqual([
+      {
+        path: ['hub'],
+        message: expect.stringContaining("there is no hub 'elsewhere'"),
+      },
+    ]);
   });
 
   it('answers thousands of malformed specs with 400 and field paths, never 500', async () => {
     await fc.assert(
       fc.asyncProperty(malformedSpec, async spec => {
-        expectFieldErrors(await request(backend.server).post('/api/hostplane/clusters').send(spec));
+        expectFieldErrors(
+          await request(backend.server)
+            .post('/api/hostplane/clusters')
+            .send(spec),
+        );
       }),
       { numRuns: 2000, seed: 20261123 },
     );
@@ -208,14 +346,22 @@ describe('bad input', () => {
   it('answers malformed changes and list queries with 400 and field paths', async () => {
     await fc.assert(
       fc.asyncProperty(malformedQuery, async query => {
-        expectFieldErrors(await request(backend.server).get('/api/hostplane/clusters').query(query));
+        expectFieldErrors(
+          await request(backend.server)
+            .get('/api/hostplane/clusters')
+            .query(query),
+        );
       }),
       { numRuns: 500, seed: 20261123 },
     );
     // A change is validated before the cluster is looked up, so no cluster is needed.
     await fc.assert(
       fc.asyncProperty(malformedChange, async change => {
-        expectFieldErrors(await request(backend.server).patch('/api/hostplane/clusters/local/payments').send(change));
+        expectFieldErrors(
+          await request(backend.server)
+            .patch('/api/hostplane/clusters/local/payments')
+            .send(change),
+        );
       }),
       { numRuns: 500, seed: 20261123 },
     );

@@ -23,8 +23,20 @@ function mulberry32(seed: number) {
 }
 
 const STEPS = {
-  create: ['ensureNamespace', 'ensureSecrets', 'applyControlPlane', 'applyNodePools', 'waitControlPlane', 'waitNodePools'],
-  upgrade: ['applyControlPlane', 'waitControlPlane', 'applyNodePools', 'waitNodePools'],
+  create: [
+    'ensureNamespace',
+    'ensureSecrets',
+    'applyControlPlane',
+    'applyNodePools',
+    'waitControlPlane',
+    'waitNodePools',
+  ],
+  upgrade: [
+    'applyControlPlane',
+    'waitControlPlane',
+    'applyNodePools',
+    'waitNodePools',
+  ],
   delete: ['deleteNodePools', 'deleteControlPlane', 'deleteSecrets'],
 } as const;
 type Action = keyof typeof STEPS;
@@ -36,7 +48,13 @@ const spec = (name: string) => ({
   version: 'v1.36.4',
   nodePools: [
     { name: 'workers', replicas: 2, vcpu: 2, memoryGiB: 8, diskGiB: 40 },
-    { name: 'batch', autoscaling: { min: 1, max: 3 }, vcpu: 4, memoryGiB: 16, diskGiB: 80 },
+    {
+      name: 'batch',
+      autoscaling: { min: 1, max: 3 },
+      vcpu: 4,
+      memoryGiB: 16,
+      diskGiB: 80,
+    },
   ],
 });
 
@@ -51,23 +69,42 @@ describe('crash safety of the lifecycle engine', () => {
   });
   beforeAll(() => {
     sqliteFile = path.join(context.workdir, 'engine.sqlite');
-    db = knexFactory({ client: 'better-sqlite3', connection: { filename: sqliteFile }, useNullAsDefault: true });
+    db = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: sqliteFile },
+      useNullAsDefault: true,
+    });
   });
 
   /**
    * Runs the engine in a child process. With `killAt`, kills it (SIGKILL: no cleanup of any kind)
    * the given time after it starts the given step; otherwise waits until it has nothing running.
    */
-  function runWorker(request?: object, killAt?: { step: string; afterMs: number }): Promise<'killed' | 'settled'> {
-    const args = ['-r', require.resolve('@backstage/cli/config/nodeTransform.cjs'), WORKER, context.hub.kubeconfigPath, sqliteFile];
+  function runWorker(
+    request?: object,
+    killAt?: { step: string; afterMs: number },
+  ): Promise<'killed' | 'settled'> {
+    const args = [
+      '-r',
+      require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+      WORKER,
+      context.hub.kubeconfigPath,
+      sqliteFile,
+    ];
     if (request) args.push(JSON.stringify(request));
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     workers.add(child);
     let output = '';
     return new Promise((resolve, reject) => {
       child.stdout!.on('data', chunk => {
         output += chunk;
-        if (killAt && output.includes(`STEP ${killAt.step}\n`) && !child.killed) {
+        if (
+          killAt &&
+          output.includes(`STEP ${killAt.step}\n`) &&
+          !child.killed
+        ) {
           setTimeout(() => child.kill('SIGKILL'), killAt.afterMs);
         }
       });
@@ -76,7 +113,14 @@ describe('crash safety of the lifecycle engine', () => {
         workers.delete(child);
         if (signal === 'SIGKILL') resolve('killed');
         else if (code === 0 && output.includes('SETTLED')) resolve('settled');
-        else reject(new Error(`engine worker exited with ${code ?? signal}:\n${output.slice(-3000)}`));
+        else
+          reject(
+            new Error(
+              `engine worker exited with ${code ?? signal}:\n${output.slice(
+                -3000,
+              )}`,
+            ),
+          );
       });
     });
   }
@@ -89,20 +133,39 @@ describe('crash safety of the lifecycle engine', () => {
       ['hypershift.openshift.io/v1beta1', 'NodePool'],
       ['v1', 'Secret'],
     ]) {
-      const list = await client.list(apiVersion, kind, undefined, undefined, undefined, undefined, undefined, `hostplane.io/cluster=${cluster}`);
-      objects.push(...list.items);
+      const list = await client.list(
+        apiVersion,
+        kind,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        `hostplane.io/cluster=${cluster}`,
+      );
+      // Typed lists of built-in kinds leave out each item's kind.
+      objects.push(...list.items.map(item => ({ ...item, kind })));
     }
     // The end state without what differs by name or time: the same for every trial of one kind.
     return objects
       .map(o => ({
         kind: o.kind,
         name: o.metadata!.name!.replace(cluster, '<cluster>'),
-        spec: JSON.parse(JSON.stringify((o as any).spec ?? null).replaceAll(cluster, '<cluster>')),
+        spec: JSON.parse(
+          JSON.stringify((o as any).spec ?? null).replaceAll(
+            cluster,
+            '<cluster>',
+          ),
+        ),
         annotations: Object.keys(o.metadata!.annotations ?? {}).sort(),
         dataKeys: Object.keys((o as any).data ?? {}).sort(),
-        version: (o as any).status?.version?.history?.[0]?.version ?? (o as any).status?.version,
+        version:
+          (o as any).status?.version?.history?.[0]?.version ??
+          (o as any).status?.version,
       }))
-      .sort((a, b) => `${a.kind}/${a.name}`.localeCompare(`${b.kind}/${b.name}`));
+      .sort((a, b) =>
+        `${a.kind}/${a.name}`.localeCompare(`${b.kind}/${b.name}`),
+      );
   };
 
   it(`converges after being killed at a random step, in ${TRIALS} seeded trials`, async () => {
@@ -113,7 +176,10 @@ describe('crash safety of the lifecycle engine', () => {
       return {
         cluster: `crash-${index}`,
         action,
-        killAt: { step: steps[Math.floor(random() * steps.length)], afterMs: Math.floor(random() * 400) },
+        killAt: {
+          step: steps[Math.floor(random() * steps.length)],
+          afterMs: Math.floor(random() * 400),
+        },
       };
     });
 
@@ -121,7 +187,11 @@ describe('crash safety of the lifecycle engine', () => {
     await runWorker(
       trials
         .filter(t => t.action !== 'create')
-        .map(t => ({ action: 'create', cluster: t.cluster, body: spec(t.cluster) })),
+        .map(t => ({
+          action: 'create',
+          cluster: t.cluster,
+          body: spec(t.cluster),
+        })),
     );
 
     const endStates: Partial<Record<Action, unknown>> = {};
@@ -131,18 +201,28 @@ describe('crash safety of the lifecycle engine', () => {
       const request = {
         action: trial.action,
         cluster: trial.cluster,
-        body: trial.action === 'create' ? spec(trial.cluster) : { action: 'upgrade', version: 'v1.37.2' },
+        body:
+          trial.action === 'create'
+            ? spec(trial.cluster)
+            : { action: 'upgrade', version: 'v1.37.2' },
       };
       const first = await runWorker(request, trial.killAt);
       if (first === 'killed') killed++;
       let restarts = 0;
       // Restart until it settles; the restarts resume from the database alone.
       while ((await runWorker()) !== 'settled') restarts++;
-      report.push(`${trial.cluster} ${trial.action} killed in ${trial.killAt.step}+${trial.killAt.afterMs}ms: ${first}, restarts ${restarts}`);
+      report.push(
+        `${trial.cluster} ${trial.action} killed in ${trial.killAt.step}+${trial.killAt.afterMs}ms: ${first}, restarts ${restarts}`,
+      );
 
-      const operations = await db('hostplane_operations').where({ cluster: trial.cluster, type: trial.action });
+      const operations = await db('hostplane_operations').where({
+        cluster: trial.cluster,
+        type: trial.action,
+      });
       expect(operations.map(o => o.state)).toEqual(['succeeded']);
-      expect(await db('hostplane_cluster_locks').where({ cluster: trial.cluster })).toEqual([]);
+      expect(
+        await db('hostplane_cluster_locks').where({ cluster: trial.cluster }),
+      ).toEqual([]);
 
       const state = await hubState(trial.cluster);
       if (trial.action === 'delete') {

@@ -22,7 +22,11 @@ export interface EngineOptions {
  * runner. The plugin serves it over HTTP; the crash-safety test runs it in a process it kills.
  */
 export function createEngine(options: EngineOptions) {
-  const cache = new ClusterCache(options.hubs, options.providers, options.logger);
+  const cache = new ClusterCache(
+    options.hubs,
+    options.providers,
+    options.logger,
+  );
   const store = new OperationStore(options.db);
   const runner = new OperationRunner({
     store,
@@ -32,7 +36,13 @@ export function createEngine(options: EngineOptions) {
     logger: options.logger,
     ...(options.waitTimeoutMs ? { waitTimeoutMs: options.waitTimeoutMs } : {}),
   });
-  const clusters = new ClusterService(options.hubs, options.providers, cache, store, runner);
+  const clusters = new ClusterService(
+    options.hubs,
+    options.providers,
+    cache,
+    store,
+    runner,
+  );
   return {
     cache,
     store,

@@ -3,7 +3,11 @@ import { LocalHub, useTestHub } from '@hostplane/local-hub';
 import { waitFor } from '@hostplane/plugin-hostplane-node';
 import { KubernetesObjectApi } from '@kubernetes/client-node';
 import request from 'supertest';
-import { TestServer, startHostplane, waitForOperation } from './testing/hostplaneBackend';
+import {
+  TestServer,
+  startHostplane,
+  waitForOperation,
+} from './testing/hostplaneBackend';
 
 jest.setTimeout(600_000);
 
@@ -16,7 +20,10 @@ describe('tenant cluster lifecycle against the local hub', () => {
     hub = context.hub;
   });
 
-  const hubObjects = async (kind: 'HostedCluster' | 'NodePool' | 'Secret', cluster: string) => {
+  const hubObjects = async (
+    kind: 'HostedCluster' | 'NodePool' | 'Secret',
+    cluster: string,
+  ) => {
     const client = KubernetesObjectApi.makeApiClient(hub.kubeConfig());
     const list = await client.list(
       kind === 'Secret' ? 'v1' : 'hypershift.openshift.io/v1beta1',
@@ -35,9 +42,12 @@ describe('tenant cluster lifecycle against the local hub', () => {
     let backend: TestServer;
     const name = `shop-${databaseId.toLowerCase().replace(/_/g, '')}`;
     const api = () => request(backend.server);
-    const cluster = async () => (await api().get(`/api/hostplane/clusters/local/${name}`)).body;
+    const cluster = async () =>
+      (await api().get(`/api/hostplane/clusters/local/${name}`)).body;
     const change = async (body: object) => {
-      const response = await api().patch(`/api/hostplane/clusters/local/${name}`).send(body);
+      const response = await api()
+        .patch(`/api/hostplane/clusters/local/${name}`)
+        .send(body);
       expect(response.status).toBe(202);
       return waitForOperation(backend.server, response.body.id);
     };
@@ -45,7 +55,12 @@ describe('tenant cluster lifecycle against the local hub', () => {
       Object.fromEntries(
         (await hubObjects('NodePool', name)).map(np => [
           np.metadata.labels['hostplane.io/node-pool'],
-          { replicas: np.spec.replicas, status: np.status?.replicas, image: np.spec.release.image, annotations: np.metadata.annotations },
+          {
+            replicas: np.spec.replicas,
+            status: np.status?.replicas,
+            image: np.spec.release.image,
+            annotations: np.metadata.annotations,
+          },
         ]),
       );
 
@@ -67,16 +82,32 @@ describe('tenant cluster lifecycle against the local hub', () => {
           owner: 'group:default/team-a',
           hub: 'local',
           version: 'v1.36.4',
-          nodePools: [{ name: 'workers', replicas: 2, vcpu: 2, memoryGiB: 8, diskGiB: 40 }],
+          nodePools: [
+            {
+              name: 'workers',
+              replicas: 2,
+              vcpu: 2,
+              memoryGiB: 8,
+              diskGiB: 40,
+            },
+          ],
         });
       expect(created.status).toBe(202);
-      expect(created.body).toMatchObject({ type: 'create', state: 'running', createdBy: 'user:default/mock' });
+      expect(created.body).toMatchObject({
+        type: 'create',
+        state: 'running',
+        createdBy: 'user:default/mock',
+      });
 
-      const second = await api().patch(`/api/hostplane/clusters/local/${name}`).send({ action: 'hibernate' });
+      const second = await api()
+        .patch(`/api/hostplane/clusters/local/${name}`)
+        .send({ action: 'hibernate' });
       expect([404, 409]).toContain(second.status);
 
       const done = await waitForOperation(backend.server, created.body.id);
-      expect(done.steps.map((s: any) => s.state)).toEqual(Array(6).fill('succeeded'));
+      expect(done.steps.map((s: any) => s.state)).toEqual(
+        Array(6).fill('succeeded'),
+      );
       expect(await cluster()).toMatchObject({
         phase: 'Ready',
         version: 'v1.36.4',
@@ -84,16 +115,34 @@ describe('tenant cluster lifecycle against the local hub', () => {
         nodePools: [{ name: 'workers', phase: 'Ready', currentReplicas: 2 }],
       });
       const [hc] = await hubObjects('HostedCluster', name);
-      expect(hc.spec.release.image).toBe('registry.hostplane.local/kubernetes-release:v1.36.4');
-      expect(hc.metadata.managedFields.map((f: any) => f.manager)).toContain('hostplane');
-      const secrets = (await hubObjects('Secret', name)).map(s => s.metadata.name).sort();
-      expect(secrets).toEqual([`${name}-etcd-encryption-key`, `${name}-pull-secret`, `${name}-ssh-key`]);
-      const encryptionKey = (await hubObjects('Secret', name)).find(s => s.metadata.name.endsWith('encryption-key')).data;
+      expect(hc.spec.release.image).toBe(
+        'registry.hostplane.local/kubernetes-release:v1.36.4',
+      );
+      expect(hc.metadata.managedFields.map((f: any) => f.manager)).toContain(
+        'hostplane',
+      );
+      const secrets = (await hubObjects('Secret', name))
+        .map(s => s.metadata.name)
+        .sort();
+      expect(secrets).toEqual([
+        `${name}-etcd-encryption-key`,
+        `${name}-pull-secret`,
+        `${name}-ssh-key`,
+      ]);
+      const encryptionKey = (await hubObjects('Secret', name)).find(s =>
+        s.metadata.name.endsWith('encryption-key'),
+      ).data;
 
       for (const replicas of [4, 1]) {
         await change({ action: 'scale', pool: 'workers', replicas });
-        expect((await pools()).workers).toMatchObject({ replicas, status: replicas });
-        expect((await cluster()).nodePools[0]).toMatchObject({ currentReplicas: replicas, phase: 'Ready' });
+        expect((await pools()).workers).toMatchObject({
+          replicas,
+          status: replicas,
+        });
+        expect((await cluster()).nodePools[0]).toMatchObject({
+          currentReplicas: replicas,
+          phase: 'Ready',
+        });
       }
 
       const upgrade = await change({ action: 'upgrade', version: 'v1.37.2' });
@@ -103,21 +152,35 @@ describe('tenant cluster lifecycle against the local hub', () => {
         'applyNodePools',
         'waitNodePools',
       ]);
-      expect((await hubObjects('HostedCluster', name))[0].status.version.history.map((h: any) => [h.version, h.state])).toEqual([
+      expect(
+        (await hubObjects('HostedCluster', name))[0].status.version.history.map(
+          (h: any) => [h.version, h.state],
+        ),
+      ).toEqual([
         ['v1.37.2', 'Completed'],
         ['v1.36.4', 'Completed'],
       ]);
-      expect((await pools()).workers.image).toBe('registry.hostplane.local/kubernetes-release:v1.37.2');
-      expect(await cluster()).toMatchObject({ phase: 'Ready', version: 'v1.37.2', nodePools: [{ version: 'v1.37.2' }] });
+      expect((await pools()).workers.image).toBe(
+        'registry.hostplane.local/kubernetes-release:v1.37.2',
+      );
+      expect(await cluster()).toMatchObject({
+        phase: 'Ready',
+        version: 'v1.37.2',
+        nodePools: [{ version: 'v1.37.2' }],
+      });
 
       await change({ action: 'hibernate' });
       expect((await pools()).workers).toMatchObject({
         replicas: 0,
         status: 0,
-        annotations: expect.objectContaining({ 'hostplane.io/hibernated-replicas': '1' }),
+        annotations: expect.objectContaining({
+          'hostplane.io/hibernated-replicas': '1',
+        }),
       });
       expect((await cluster()).phase).toBe('Hibernated');
-      const refused = await api().patch(`/api/hostplane/clusters/local/${name}`).send({ action: 'scale', pool: 'workers', replicas: 3 });
+      const refused = await api()
+        .patch(`/api/hostplane/clusters/local/${name}`)
+        .send({ action: 'scale', pool: 'workers', replicas: 3 });
       expect(refused.status).toBe(409);
       expect(refused.body.error.message).toContain('hibernated; resume it');
 
@@ -126,31 +189,54 @@ describe('tenant cluster lifecycle against the local hub', () => {
       expect((await cluster()).phase).toBe('Ready');
 
       await change({ action: 'protect', deletionProtection: true });
-      const protectedDelete = await api().delete(`/api/hostplane/clusters/local/${name}`);
+      const protectedDelete = await api().delete(
+        `/api/hostplane/clusters/local/${name}`,
+      );
       expect(protectedDelete.status).toBe(409);
-      expect(protectedDelete.body.error.message).toContain('deletion protection');
+      expect(protectedDelete.body.error.message).toContain(
+        'deletion protection',
+      );
       await change({ action: 'protect', deletionProtection: false });
       // Repeating steps never regenerates a key.
-      expect((await hubObjects('Secret', name)).find(s => s.metadata.name.endsWith('encryption-key')).data).toEqual(encryptionKey);
+      expect(
+        (await hubObjects('Secret', name)).find(s =>
+          s.metadata.name.endsWith('encryption-key'),
+        ).data,
+      ).toEqual(encryptionKey);
 
-      const deletion = await api().delete(`/api/hostplane/clusters/local/${name}`);
+      const deletion = await api().delete(
+        `/api/hostplane/clusters/local/${name}`,
+      );
       expect(deletion.status).toBe(202);
       await waitForOperation(backend.server, deletion.body.id);
       expect(await hubObjects('HostedCluster', name)).toEqual([]);
       expect(await hubObjects('NodePool', name)).toEqual([]);
       expect(await hubObjects('Secret', name)).toEqual([]);
       await waitFor('the cluster to leave the API', async () =>
-        (await api().get(`/api/hostplane/clusters/local/${name}`)).status === 404 ? true : undefined,
+        (await api().get(`/api/hostplane/clusters/local/${name}`)).status ===
+        404
+          ? true
+          : undefined,
       );
 
-      const history = await api().get(`/api/hostplane/operations?hub=local&cluster=${name}&limit=100`);
+      const history = await api().get(
+        `/api/hostplane/operations?hub=local&cluster=${name}&limit=100`,
+      );
       expect(history.status).toBe(200);
-      expect(history.body.items.map((o: any) => [o.type, o.state, o.createdBy])).toEqual(
-        ['delete', 'protect', 'protect', 'resume', 'hibernate', 'upgrade', 'scale', 'scale', 'create'].map(type => [
-          type,
-          'succeeded',
-          'user:default/mock',
-        ]),
+      expect(
+        history.body.items.map((o: any) => [o.type, o.state, o.createdBy]),
+      ).toEqual(
+        [
+          'delete',
+          'protect',
+          'protect',
+          'resume',
+          'hibernate',
+          'upgrade',
+          'scale',
+          'scale',
+          'create',
+        ].map(type => [type, 'succeeded', 'user:default/mock']),
       );
     });
   });

@@ -22,7 +22,8 @@ export const clusterPermissionResourceRef = createPermissionResourceRef<
 /** True when the cluster's owner is one of the claims (a user's ownership entity refs). */
 export const isClusterOwner = createPermissionRule({
   name: 'IS_CLUSTER_OWNER',
-  description: 'Allow clusters owned by one of the given entity refs (the user and their groups)',
+  description:
+    'Allow clusters owned by one of the given entity refs (the user and their groups)',
   resourceRef: clusterPermissionResourceRef,
   paramsSchema: z.object({
     claims: z

@@ -19,7 +19,6 @@ import {
 import { HubStatusChecker } from './service/HubStatusChecker';
 import { createRouter } from './service/router';
 
-
 /**
  * Hostplane's backend: the tenant-cluster lifecycle engine and `/api/hostplane`. Providers of
  * hosted control planes plug in through `hostplaneProvidersExtensionPoint`.
@@ -31,7 +30,9 @@ export const hostplanePlugin = createBackendPlugin({
     env.registerExtensionPoint(hostplaneProvidersExtensionPoint, {
       addProvider(provider) {
         if (providers.has(provider.id)) {
-          throw new Error(`Hostplane provider '${provider.id}' is installed twice`);
+          throw new Error(
+            `Hostplane provider '${provider.id}' is installed twice`,
+          );
         }
         providers.set(provider.id, provider);
       },
@@ -74,7 +75,9 @@ export const hostplanePlugin = createBackendPlugin({
           providers,
           db,
           logger,
-          ...(waitTimeoutSeconds ? { waitTimeoutMs: waitTimeoutSeconds * 1000 } : {}),
+          ...(waitTimeoutSeconds
+            ? { waitTimeoutMs: waitTimeoutSeconds * 1000 }
+            : {}),
         });
         const kubeconfigs = new KubeconfigService(
           hubs,

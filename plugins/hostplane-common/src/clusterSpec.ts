@@ -11,7 +11,8 @@ const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_KEY =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
-const ENTITY_REF = /^(group|user):(([a-z0-9][-a-z0-9]*)\/)?[a-z0-9][-a-z0-9_.]*$/;
+const ENTITY_REF =
+  /^(group|user):(([a-z0-9][-a-z0-9]*)\/)?[a-z0-9][-a-z0-9_.]*$/;
 const VERSION = /^v\d+\.\d+\.\d+$/;
 // Five cron fields of digits, ranges, steps, lists or '*'.
 const CRON =
@@ -71,7 +72,8 @@ export const taintSchema = z.strictObject({
 
 export const autoscalingSchema = z
   .strictObject({
-    min: int('autoscaling.min', 0, MAX_POOL_REPLICAS),
+    // HyperShift's NodePool schema requires at least one machine under autoscaling.
+    min: int('autoscaling.min', 1, MAX_POOL_REPLICAS),
     max: int('autoscaling.max', 1, MAX_POOL_REPLICAS),
   })
   .refine(a => a.min <= a.max, {
@@ -214,7 +216,10 @@ export type NodePoolSpecInput = z.input<typeof nodePoolSpecSchema>;
 
 /** The group or user name of an owner entity ref (`group:default/team-a` → `team-a`). */
 export function ownerName(ownerRef: string): string {
-  return ownerRef.slice(ownerRef.lastIndexOf('/') + 1).split(':').pop()!;
+  return ownerRef
+    .slice(ownerRef.lastIndexOf('/') + 1)
+    .split(':')
+    .pop()!;
 }
 
 interface Cidr {

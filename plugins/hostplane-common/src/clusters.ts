@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { ClusterSpec, autoscalingSchema, nodePoolSpecSchema } from './clusterSpec';
+import {
+  ClusterSpec,
+  autoscalingSchema,
+  nodePoolSpecSchema,
+} from './clusterSpec';
 
 export const CLUSTER_PHASES = [
   'Pending',
@@ -104,12 +108,21 @@ export const listClustersQuerySchema = z.strictObject({
     .max(500, 'limit must be at most 500')
     .default(50),
   owner: z.string().max(200, 'owner must be at most 200 characters').optional(),
-  phase: z.enum(CLUSTER_PHASES, { error: 'phase is not a known phase' }).optional(),
-  version: z.string().max(40, 'version must be at most 40 characters').optional(),
+  phase: z
+    .enum(CLUSTER_PHASES, { error: 'phase is not a known phase' })
+    .optional(),
+  version: z
+    .string()
+    .max(40, 'version must be at most 40 characters')
+    .optional(),
   hub: z.string().max(63, 'hub must be at most 63 characters').optional(),
   text: z.string().max(100, 'text must be at most 100 characters').optional(),
-  sort: z.enum(CLUSTER_SORT_FIELDS, { error: 'sort is not a sortable field' }).default('name'),
-  order: z.enum(['asc', 'desc'], { error: 'order must be asc or desc' }).default('asc'),
+  sort: z
+    .enum(CLUSTER_SORT_FIELDS, { error: 'sort is not a sortable field' })
+    .default('name'),
+  order: z
+    .enum(['asc', 'desc'], { error: 'order must be asc or desc' })
+    .default('asc'),
 });
 export type ListClustersQuery = z.input<typeof listClustersQuerySchema>;
 
@@ -141,7 +154,10 @@ export const clusterChangeSchema = z.discriminatedUnion(
       pool: poolName,
       autoscaling: autoscalingSchema,
     }),
-    z.strictObject({ action: z.literal('addPool'), nodePool: nodePoolSpecSchema }),
+    z.strictObject({
+      action: z.literal('addPool'),
+      nodePool: nodePoolSpecSchema,
+    }),
     z.strictObject({ action: z.literal('removePool'), pool: poolName }),
     z.strictObject({
       action: z.literal('upgrade'),
@@ -153,7 +169,9 @@ export const clusterChangeSchema = z.discriminatedUnion(
     z.strictObject({ action: z.literal('resume') }),
     z.strictObject({
       action: z.literal('protect'),
-      deletionProtection: z.boolean({ error: 'deletionProtection must be true or false' }),
+      deletionProtection: z.boolean({
+        error: 'deletionProtection must be true or false',
+      }),
     }),
   ],
   {

@@ -1,8 +1,5 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
-import {
-  ClusterSpec,
-  ClusterStatus,
-} from '@hostplane/plugin-hostplane-common';
+import { ClusterSpec, ClusterStatus } from '@hostplane/plugin-hostplane-common';
 import { KubernetesObject } from '@kubernetes/client-node';
 
 /** A kind of hub object the engine's cache watches for a provider. */
@@ -35,7 +32,10 @@ export interface GeneratedSecret {
   namespace: string;
   name: string;
   /** Labels and annotations that tie the Secret to the cluster. */
-  metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
+  metadata: {
+    labels: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   type?: string;
   /** Called only when the Secret does not exist yet. */
   generate(): Record<string, string>;
@@ -78,7 +78,10 @@ export interface HostedControlPlaneProvider {
    */
   render(
     spec: ClusterSpec,
-    releases: { controlPlane: OfferedRelease; nodePools: Record<string, OfferedRelease> },
+    releases: {
+      controlPlane: OfferedRelease;
+      nodePools: Record<string, OfferedRelease>;
+    },
     state?: RenderState,
   ): KubernetesObject[];
   /**

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ServerSideApplier } from '@hostplane/plugin-hostplane-node';
+import { parse, stringify } from 'yaml';
 import { TenantProcesses } from '../TenantProcesses';
 import { controlPlaneNamespace, renderControlPlane } from './render';
 import { renderProcessWiring } from './wiring';
@@ -21,7 +22,7 @@ export async function publishControlPlane(
   cluster: { namespace: string; name: string; highlyAvailable: boolean },
   tenant: TenantProcesses,
 ): Promise<string> {
-  const adminKubeconfig = fs.readFileSync(tenant.kubeconfigPath, 'utf8');
+  const adminKubeconfig = embedCredentialFiles(tenant.kubeconfigPath);
   await applier.apply(
     renderControlPlane({
       ...cluster,
@@ -53,4 +54,27 @@ export async function publishControlPlane(
     } as never,
   ]);
   return secretName;
+}
+
+/**
+ * kwokctl's kubeconfig names its certificate and key files; HyperShift's admin kubeconfig Secret
+ * carries them inline, so it works wherever it is read. Inlines every file reference.
+ */
+export function embedCredentialFiles(kubeconfigPath: string): string {
+  const config = parse(fs.readFileSync(kubeconfigPath, 'utf8'));
+  const inline = (section: Record<string, string>, fileKey: string) => {
+    const file = section?.[fileKey];
+    if (!file) return;
+    const resolved = path.resolve(path.dirname(kubeconfigPath), file);
+    section[`${fileKey}-data`] = fs.readFileSync(resolved).toString('base64');
+    delete section[fileKey];
+  };
+  for (const { cluster } of config.clusters ?? []) {
+    inline(cluster, 'certificate-authority');
+  }
+  for (const { user } of config.users ?? []) {
+    inline(user, 'client-certificate');
+    inline(user, 'client-key');
+  }
+  return stringify(config);
 }

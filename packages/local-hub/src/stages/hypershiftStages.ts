@@ -109,7 +109,12 @@ ${versionStatus('Completed')}
       name: 'hostedcluster-upgrading',
       apiGroup: API_GROUP,
       kind: 'HostedCluster',
-      when: [notDeleting, notStandin, isAvailable, `${hasVersion} && self.status.version.desired.image != self.spec.release.image`],
+      when: [
+        notDeleting,
+        notStandin,
+        isAvailable,
+        `${hasVersion} && self.status.version.desired.image != self.spec.release.image`,
+      ],
       delayMs: 0,
       steps: [
         replaceStatus(`{{ $now := Now }}

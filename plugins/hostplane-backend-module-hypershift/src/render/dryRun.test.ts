@@ -143,7 +143,8 @@ describe('rendered objects on a hub with the upstream CRDs', () => {
       ) as AnyObject;
       hostedCluster.spec.networking.networkType = 'Flannel';
       await expect(apply(hostedCluster, 'All')).rejects.toThrow(
-        /spec\.networking\.networkType: Unsupported value: "Flannel"/,
+        // The status body is quoted inside the error message, quotes escaped.
+        /spec\.networking\.networkType: Unsupported value: \W*Flannel/,
       );
     });
 
@@ -152,6 +153,14 @@ describe('rendered objects on a hub with the upstream CRDs', () => {
       autoscaled.spec.autoScaling.min = 0;
       await expect(apply(autoscaled, 'All')).rejects.toThrow(
         /spec\.autoScaling\.min: Invalid value: 0/,
+      );
+    });
+
+    it('a NodePool with both a fixed size and autoscaling (a CEL rule)', async () => {
+      const [, autoscaled] = nodePools(highlyAvailable);
+      autoscaled.spec.replicas = 2;
+      await expect(apply(autoscaled, 'All')).rejects.toThrow(
+        /Both replicas or autoScaling should not be set/,
       );
     });
   });

@@ -25,7 +25,11 @@ export class ClusterCache {
       const provider = providers.get(hub.provider);
       if (!provider) {
         throw new Error(
-          `hub '${hub.name}' uses provider '${hub.provider}', which no installed module provides (installed: ${[...providers.keys()].join(', ') || 'none'})`,
+          `hub '${hub.name}' uses provider '${
+            hub.provider
+          }', which no installed module provides (installed: ${
+            [...providers.keys()].join(', ') || 'none'
+          })`,
         );
       }
       this.hubs.set(
@@ -74,7 +78,10 @@ export class ClusterCache {
   }
 
   /** One page of the clusters that match the query and that `allowed` lets the caller see. */
-  list(query: ClusterQuery, allowed: (cluster: ClusterStatus) => boolean = () => true) {
+  list(
+    query: ClusterQuery,
+    allowed: (cluster: ClusterStatus) => boolean = () => true,
+  ) {
     return this.index.query(query, allowed);
   }
 

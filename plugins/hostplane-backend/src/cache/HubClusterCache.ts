@@ -39,7 +39,10 @@ export class HubClusterCache {
   /** Cluster names are unique per hub; the API addresses clusters by hub and name. */
   private readonly byName = new Map<string, ClusterStatus>();
   private readonly watchers: KindWatcher[];
-  private readonly kindStates = new Map<string, { synced: boolean; error?: string }>();
+  private readonly kindStates = new Map<
+    string,
+    { synced: boolean; error?: string }
+  >();
   private readonly syncedWaiters: Array<() => void> = [];
 
   constructor(
@@ -120,7 +123,9 @@ export class HubClusterCache {
 
   /** The watched objects of one cluster (for deleting what exists). */
   objectsOf(namespace: string, name: string): KubernetesObject[] {
-    return [...(this.clusters.get(`${namespace}/${name}`)?.objects.values() ?? [])];
+    return [
+      ...(this.clusters.get(`${namespace}/${name}`)?.objects.values() ?? []),
+    ];
   }
 
   private clusterKey(object: KubernetesObject): string | undefined {

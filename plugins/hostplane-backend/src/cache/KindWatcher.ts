@@ -49,7 +49,9 @@ export class KindWatcher {
 
   private basePath(): string {
     const { apiVersion, plural } = this.options.kind;
-    const prefix = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    const prefix = apiVersion.includes('/')
+      ? `/apis/${apiVersion}`
+      : `/api/${apiVersion}`;
     return `${prefix}/${plural}`;
   }
 
@@ -83,7 +85,9 @@ export class KindWatcher {
       );
       if (response.status !== 200) {
         throw new Error(
-          `LIST ${this.options.kind.plural} answered ${response.status}: ${response.body.slice(0, 200)}`,
+          `LIST ${this.options.kind.plural} answered ${
+            response.status
+          }: ${response.body.slice(0, 200)}`,
         );
       }
       const list = JSON.parse(response.body);
@@ -130,7 +134,9 @@ export class KindWatcher {
         if (this.stopped) return;
         if (error && (error as Error).name !== 'AbortError') {
           this.options.logger.debug(
-            `watch of ${this.options.kind.plural} ended: ${(error as Error).message}`,
+            `watch of ${this.options.kind.plural} ended: ${
+              (error as Error).message
+            }`,
           );
         }
         // A watch ends on server timeouts too; resume from the last version, or relist after 410.

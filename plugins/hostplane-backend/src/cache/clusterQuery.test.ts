@@ -1,7 +1,15 @@
-import { ClusterStatus, listClustersQuerySchema } from '@hostplane/plugin-hostplane-common';
+import {
+  ClusterStatus,
+  listClustersQuerySchema,
+} from '@hostplane/plugin-hostplane-common';
 import { ClusterIndex } from './clusterQuery';
 
-const cluster = (name: string, owner: string, phase: ClusterStatus['phase'], version: string): ClusterStatus => ({
+const cluster = (
+  name: string,
+  owner: string,
+  phase: ClusterStatus['phase'],
+  version: string,
+): ClusterStatus => ({
   hub: 'local',
   name,
   namespace: `tenants-${owner}`,
@@ -21,21 +29,34 @@ const clusters = [
   cluster('ads', 'team-c', 'Ready', 'v1.36.4'),
 ];
 
-const query = (q: object) => new ClusterIndex(() => [...clusters]).query(listClustersQuerySchema.parse(q), () => true);
+const query = (q: object) =>
+  new ClusterIndex(() => [...clusters]).query(
+    listClustersQuerySchema.parse(q),
+    () => true,
+  );
 const names = (q: object) => query(q).items.map(c => c.name);
 
 describe('ClusterIndex', () => {
   it.each([
     [{}, ['ads', 'payments-prod', 'payments-staging', 'search-prod']],
-    [{ order: 'desc' }, ['search-prod', 'payments-staging', 'payments-prod', 'ads']],
+    [
+      { order: 'desc' },
+      ['search-prod', 'payments-staging', 'payments-prod', 'ads'],
+    ],
     [{ owner: 'team-a' }, ['payments-prod', 'payments-staging']],
     [{ owner: 'group:default/team-b' }, ['search-prod']],
     [{ phase: 'Ready' }, ['ads', 'payments-prod']],
     [{ version: 'v1.37' }, ['payments-prod']],
     [{ text: 'prod' }, ['payments-prod', 'search-prod']],
     [{ text: 'staging' }, ['ads', 'payments-staging']], // ads by its env label
-    [{ sort: 'version' }, ['payments-staging', 'search-prod', 'ads', 'payments-prod']],
-    [{ sort: 'owner', order: 'desc' }, ['ads', 'search-prod', 'payments-staging', 'payments-prod']],
+    [
+      { sort: 'version' },
+      ['payments-staging', 'search-prod', 'ads', 'payments-prod'],
+    ],
+    [
+      { sort: 'owner', order: 'desc' },
+      ['ads', 'search-prod', 'payments-staging', 'payments-prod'],
+    ],
     [{ offset: 1, limit: 2 }, ['payments-prod', 'payments-staging']],
   ])('%j', (q, expected) => {
     expect(names(q)).toEqual(expected);
@@ -50,14 +71,22 @@ describe('ClusterIndex', () => {
 
   it('leaves out what the caller may not see, in the counts too', () => {
     const index = new ClusterIndex(() => [...clusters]);
-    const result = index.query(listClustersQuerySchema.parse({}), c => c.owner.endsWith('team-b'));
-    expect(result).toMatchObject({ totalCount: 1, phaseCounts: { Degraded: 1 } });
+    const result = index.query(listClustersQuerySchema.parse({}), c =>
+      c.owner.endsWith('team-b'),
+    );
+    expect(result).toMatchObject({
+      totalCount: 1,
+      phaseCounts: { Degraded: 1 },
+    });
   });
 
   it('sorts again after a change', () => {
     const all = [...clusters];
     const index = new ClusterIndex(() => [...all]);
-    const list = () => index.query(listClustersQuerySchema.parse({}), () => true).items.map(c => c.name);
+    const list = () =>
+      index
+        .query(listClustersQuerySchema.parse({}), () => true)
+        .items.map(c => c.name);
     expect(list()[0]).toBe('ads');
     all.push(cluster('aaa', 'team-d', 'Pending', 'v1.37.2'));
     expect(list()[0]).toBe('ads');

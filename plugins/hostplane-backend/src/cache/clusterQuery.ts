@@ -23,7 +23,10 @@ const sortKey: Record<ClusterSortField, (c: ClusterStatus) => string> = {
 function versionSortKey(version: string | undefined): string {
   const match = /^v(\d+)\.(\d+)\.(\d+)/.exec(version ?? '');
   return match
-    ? match.slice(1).map(part => part.padStart(5, '0')).join('.')
+    ? match
+        .slice(1)
+        .map(part => part.padStart(5, '0'))
+        .join('.')
     : '';
 }
 

@@ -8,7 +8,9 @@ const ISSUANCES = 'hostplane_kubeconfig_issuances';
 export class IssuanceStore {
   constructor(private readonly db: Knex) {}
 
-  async record(issuance: Omit<KubeconfigIssuance, 'id'>): Promise<KubeconfigIssuance> {
+  async record(
+    issuance: Omit<KubeconfigIssuance, 'id'>,
+  ): Promise<KubeconfigIssuance> {
     const id = randomUUID();
     await this.db(ISSUANCES).insert({
       id,
@@ -23,7 +25,11 @@ export class IssuanceStore {
     return { id, ...issuance };
   }
 
-  async list(hub: string, cluster: string, limit = 100): Promise<KubeconfigIssuance[]> {
+  async list(
+    hub: string,
+    cluster: string,
+    limit = 100,
+  ): Promise<KubeconfigIssuance[]> {
     const rows = await this.db(ISSUANCES)
       .where({ hub, cluster })
       .orderBy('issued_at', 'desc')

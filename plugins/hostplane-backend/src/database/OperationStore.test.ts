@@ -15,7 +15,9 @@ const spec = clusterSpecSchema.parse({
   owner: 'group:default/team-a',
   hub: 'local',
   version: 'v1.37.2',
-  nodePools: [{ name: 'workers', replicas: 2, vcpu: 2, memoryGiB: 4, diskGiB: 20 }],
+  nodePools: [
+    { name: 'workers', replicas: 2, vcpu: 2, memoryGiB: 4, diskGiB: 20 },
+  ],
 });
 
 const newOperation = (cluster = 'payments') => ({
@@ -28,56 +30,106 @@ const newOperation = (cluster = 'payments') => ({
   createdBy: 'user:default/alice',
 });
 
-describe.each(databases.eachSupportedId())('OperationStore on %p', databaseId => {
-  let store: OperationStore;
-  beforeAll(async () => {
-    const knex = await databases.init(databaseId);
-    await knex.migrate.latest({ directory: migrationsDirectory });
-    store = new OperationStore(knex);
-  });
-
-  it('runs one operation per cluster; a second is refused naming the first', async () => {
-    const first = await store.start(newOperation());
-    expect(first).toMatchObject({
-      state: 'running',
-      progress: 0,
-      createdBy: 'user:default/alice',
-      steps: [
-        { name: 'ensureNamespace', state: 'pending', attempts: 0, title: 'Create the namespace' },
-        { name: 'applyControlPlane', state: 'pending' },
-      ],
+describe.each(databases.eachSupportedId())(
+  'OperationStore on %p',
+  databaseId => {
+    let store: OperationStore;
+    beforeAll(async () => {
+      const knex = await databases.init(databaseId);
+      await knex.migrate.latest({ directory: migrationsDirectory });
+      store = new OperationStore(knex);
     });
-    const second = store.start(newOperation());
-    await expect(second).rejects.toThrow(ConflictError);
-    await expect(second).rejects.toThrow(`create ${first.id}, started by user:default/alice`);
-    await expect(store.start(newOperation('other'))).resolves.toMatchObject({ cluster: 'other' });
 
-    await store.finish(first.id, 'succeeded', first.steps.map(s => ({ ...s, state: 'succeeded' })));
-    expect(await store.get(first.id)).toMatchObject({ state: 'succeeded', progress: 1, finishedAt: expect.any(String) });
-    await expect(store.start(newOperation())).resolves.toMatchObject({ state: 'running' });
-  });
+    it('runs one operation per cluster; a second is refused naming the first', async () => {
+      const first = await store.start(newOperation());
+      expect(first).toMatchObject({
+        state: 'running',
+        progress: 0,
+        createdBy: 'user:default/alice',
+        steps: [
+          {
+            name: 'ensureNamespace',
+            state: 'pending',
+            attempts: 0,
+            title: 'Create the namespace',
+          },
+          { name: 'applyControlPlane', state: 'pending' },
+        ],
+      });
+      const second = store.start(newOperation());
+      await expect(second).rejects.toThrow(ConflictError);
+      await expect(second).rejects.toThrow(
+        `create ${first.id}, started by user:default/alice`,
+      );
+      await expect(store.start(newOperation('other'))).resolves.toMatchObject({
+        cluster: 'other',
+      });
 
-  it('keeps a failed step and its error; a retry takes the lock again', async () => {
-    const operation = await store.start(newOperation('retried'));
-    const steps = operation.steps.map((s, i) =>
-      i === 0 ? { ...s, state: 'succeeded' as const } : { ...s, state: 'failed' as const, message: 'conflict' },
-    );
-    await store.finish(operation.id, 'failed', steps, 'Apply the hosted control plane: conflict');
-    expect(await store.get(operation.id)).toMatchObject({ state: 'failed', error: 'Apply the hosted control plane: conflict', progress: 0.5 });
-    expect((await store.running()).map(o => o.id)).not.toContain(operation.id);
+      await store.finish(
+        first.id,
+        'succeeded',
+        first.steps.map(s => ({ ...s, state: 'succeeded' })),
+      );
+      expect(await store.get(first.id)).toMatchObject({
+        state: 'succeeded',
+        progress: 1,
+        finishedAt: expect.any(String),
+      });
+      await expect(store.start(newOperation())).resolves.toMatchObject({
+        state: 'running',
+      });
+    });
 
-    const retried = await store.retry(operation.id);
-    expect(retried).toMatchObject({ state: 'running', steps: [{ state: 'succeeded' }, { state: 'pending', message: 'conflict' }] });
-    expect(retried.error).toBeUndefined();
-    await expect(store.retry(operation.id)).rejects.toThrow('only a failed operation can be retried');
-    await expect(store.start(newOperation('retried'))).rejects.toThrow(ConflictError);
-    expect((await store.running()).map(o => o.id)).toContain(operation.id);
-  });
+    it('keeps a failed step and its error; a retry takes the lock again', async () => {
+      const operation = await store.start(newOperation('retried'));
+      const steps = operation.steps.map((s, i) =>
+        i === 0
+          ? { ...s, state: 'succeeded' as const }
+          : { ...s, state: 'failed' as const, message: 'conflict' },
+      );
+      await store.finish(
+        operation.id,
+        'failed',
+        steps,
+        'Apply the hosted control plane: conflict',
+      );
+      expect(await store.get(operation.id)).toMatchObject({
+        state: 'failed',
+        error: 'Apply the hosted control plane: conflict',
+        progress: 0.5,
+      });
+      expect((await store.running()).map(o => o.id)).not.toContain(
+        operation.id,
+      );
 
-  it('lists a cluster’s operations newest first, paged', async () => {
-    const page = await store.list({ hub: 'local', cluster: 'payments', offset: 0, limit: 1 });
-    expect(page.totalCount).toBe(2);
-    expect(page.items).toHaveLength(1);
-    expect(page.items[0].state).toBe('running');
-  });
-});
+      const retried = await store.retry(operation.id);
+      expect(retried).toMatchObject({
+        state: 'running',
+        steps: [
+          { state: 'succeeded' },
+          { state: 'pending', message: 'conflict' },
+        ],
+      });
+      expect(retried.error).toBeUndefined();
+      await expect(store.retry(operation.id)).rejects.toThrow(
+        'only a failed operation can be retried',
+      );
+      await expect(store.start(newOperation('retried'))).rejects.toThrow(
+        ConflictError,
+      );
+      expect((await store.running()).map(o => o.id)).toContain(operation.id);
+    });
+
+    it('lists a cluster’s operations newest first, paged', async () => {
+      const page = await store.list({
+        hub: 'local',
+        cluster: 'payments',
+        offset: 0,
+        limit: 1,
+      });
+      expect(page.totalCount).toBe(2);
+      expect(page.items).toHaveLength(1);
+      expect(page.items[0].state).toBe('running');
+    });
+  },
+);

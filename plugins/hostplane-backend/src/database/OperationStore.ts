@@ -114,7 +114,9 @@ export class OperationStore {
           operation_id: id,
         });
         const steps = operation.steps.map(step =>
-          step.state === 'failed' ? { ...step, state: 'pending' as const } : step,
+          step.state === 'failed'
+            ? { ...step, state: 'pending' as const }
+            : step,
         );
         await tx(OPERATIONS)
           .where({ id })

@@ -83,7 +83,9 @@ export class OperationRunner {
     const run = this.run(operation)
       .catch(error =>
         this.options.logger.error(
-          `Operation ${operation.id} stopped unexpectedly: ${(error as Error).message}`,
+          `Operation ${operation.id} stopped unexpectedly: ${
+            (error as Error).message
+          }`,
         ),
       )
       .finally(() => this.inFlight.delete(operation.id));
@@ -95,7 +97,9 @@ export class OperationRunner {
     if (!clients) {
       const kubeConfig = hub.kubeConfig();
       clients = {
-        applier: new ServerSideApplier(kubeConfig, FIELD_MANAGER, { force: false }),
+        applier: new ServerSideApplier(kubeConfig, FIELD_MANAGER, {
+          force: false,
+        }),
         objects: KubernetesObjectApi.makeApiClient(kubeConfig),
       };
       this.clients.set(hub.name, clients);
@@ -130,9 +134,11 @@ export class OperationRunner {
       delete step.message;
       await store.updateSteps(operation.id, steps);
       logger.info(
-        `${operation.type} of ${operation.hub}/${operation.cluster}: step ${step.name} started (${
-          steps.indexOf(step) + 1
-        }/${steps.length}, attempt ${step.attempts})`,
+        `${operation.type} of ${operation.hub}/${operation.cluster}: step ${
+          step.name
+        } started (${steps.indexOf(step) + 1}/${steps.length}, attempt ${
+          step.attempts
+        })`,
       );
       try {
         const { applier, objects } = this.clientsFor(hub);
@@ -159,7 +165,12 @@ export class OperationRunner {
         logger.warn(
           `${operation.type} of ${operation.hub}/${operation.cluster}: step ${step.name} failed: ${message}`,
         );
-        await store.finish(operation.id, 'failed', steps, `${step.title}: ${message}`);
+        await store.finish(
+          operation.id,
+          'failed',
+          steps,
+          `${step.title}: ${message}`,
+        );
         return;
       }
       step.state = 'succeeded';

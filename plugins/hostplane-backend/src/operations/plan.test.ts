@@ -15,7 +15,13 @@ const spec: ClusterSpec = clusterSpecSchema.parse({
   version: 'v1.36.4',
   nodePools: [
     { name: 'workers', replicas: 2, vcpu: 2, memoryGiB: 4, diskGiB: 20 },
-    { name: 'batch', autoscaling: { min: 1, max: 3 }, vcpu: 2, memoryGiB: 4, diskGiB: 20 },
+    {
+      name: 'batch',
+      autoscaling: { min: 1, max: 3 },
+      vcpu: 2,
+      memoryGiB: 4,
+      diskGiB: 20,
+    },
   ],
 });
 
@@ -54,7 +60,12 @@ const issuesOf = (fn: () => unknown) => {
 
 describe('planCreate', () => {
   it('creates with every step, in the spec’s namespace', () => {
-    const planned = planCreate(spec, 'tenants-team-a', undefined, LOCAL_HUB_RELEASES);
+    const planned = planCreate(
+      spec,
+      'tenants-team-a',
+      undefined,
+      LOCAL_HUB_RELEASES,
+    );
     expect(planned.steps).toEqual([
       'ensureNamespace',
       'ensureSecrets',
@@ -63,123 +74,293 @@ describe('planCreate', () => {
       'waitControlPlane',
       'waitNodePools',
     ]);
-    expect(planned.plan).toEqual({ namespace: 'tenants-team-a', spec, hibernated: false });
+    expect(planned.plan).toEqual({
+      namespace: 'tenants-team-a',
+      spec,
+      hibernated: false,
+    });
   });
 
   it('refuses a name in use and a version the hub does not offer', () => {
-    expect(() => planCreate(spec, 'ns', cluster(), LOCAL_HUB_RELEASES)).toThrow(ConflictError);
+    expect(() => planCreate(spec, 'ns', cluster(), LOCAL_HUB_RELEASES)).toThrow(
+      ConflictError,
+    );
     expect(
-      issuesOf(() => planCreate({ ...spec, version: 'v1.30.0' }, 'ns', undefined, LOCAL_HUB_RELEASES)),
-    ).toEqual([{ path: ['version'], message: expect.stringContaining('not offered') }]);
+      issuesOf(() =>
+        planCreate(
+          { ...spec, version: 'v1.30.0' },
+          'ns',
+          undefined,
+          LOCAL_HUB_RELEASES,
+        ),
+      ),
+    ).toEqual([
+      { path: ['version'], message: expect.stringContaining('not offered') },
+    ]);
   });
 });
 
 describe('planChange', () => {
   it.each([
-    [{ action: 'scale', pool: 'workers', replicas: 4 }, 0, { name: 'workers', replicas: 4 }, 'autoscaling'],
-    [{ action: 'scale', pool: 'batch', replicas: 2 }, 1, { replicas: 2 }, 'autoscaling'],
+    [
+      { action: 'scale', pool: 'workers', replicas: 4 },
+      0,
+      { name: 'workers', replicas: 4 },
+      'autoscaling',
+    ],
+    [
+      { action: 'scale', pool: 'batch', replicas: 2 },
+      1,
+      { replicas: 2 },
+      'autoscaling',
+    ],
     [
       { action: 'autoscale', pool: 'workers', autoscaling: { min: 1, max: 5 } },
       0,
       { autoscaling: { min: 1, max: 5 } },
       'replicas',
     ],
-  ] as const)('%j changes only that pool', (change, index, expected, dropped) => {
-    const planned = planChange(cluster(), change as never, LOCAL_HUB_RELEASES);
-    expect(planned.plan.spec.nodePools[index]).toMatchObject(expected);
-    expect(planned.plan.spec.nodePools[index]).not.toHaveProperty(dropped);
-    expect(planned.plan.spec.nodePools[1 - index]).toEqual(spec.nodePools[1 - index]);
-    expect(planned.plan.spec.nodePools).toHaveLength(2);
-    expect(planned.steps).toContain('waitNodePools');
-  });
+  ] as const)(
+    '%j changes only that pool',
+    (change, index, expected, dropped) => {
+      const planned = planChange(
+        cluster(),
+        change as never,
+        LOCAL_HUB_RELEASES,
+      );
+      expect(planned.plan.spec.nodePools[index]).toMatchObject(expected);
+      expect(planned.plan.spec.nodePools[index]).not.toHaveProperty(dropped);
+      expect(planned.plan.spec.nodePools[1 - index]).toEqual(
+        spec.nodePools[1 - index],
+      );
+      expect(planned.plan.spec.nodePools).toHaveLength(2);
+      expect(planned.steps).toContain('waitNodePools');
+    },
+  );
 
   it('adds and removes pools, keeping at least one', () => {
     const added = planChange(
       cluster(),
-      { action: 'addPool', nodePool: { name: 'gpu', replicas: 1, vcpu: 8, memoryGiB: 32, diskGiB: 100, labels: {}, taints: [] } },
+      {
+        action: 'addPool',
+        nodePool: {
+          name: 'gpu',
+          replicas: 1,
+          vcpu: 8,
+          memoryGiB: 32,
+          diskGiB: 100,
+          labels: {},
+          taints: [],
+        },
+      },
       LOCAL_HUB_RELEASES,
     );
-    expect(added.plan.spec.nodePools.map(p => p.name)).toEqual(['workers', 'batch', 'gpu']);
+    expect(added.plan.spec.nodePools.map(p => p.name)).toEqual([
+      'workers',
+      'batch',
+      'gpu',
+    ]);
     expect(
       issuesOf(() =>
-        planChange(cluster(), { action: 'addPool', nodePool: { ...spec.nodePools[0] } }, LOCAL_HUB_RELEASES),
+        planChange(
+          cluster(),
+          { action: 'addPool', nodePool: { ...spec.nodePools[0] } },
+          LOCAL_HUB_RELEASES,
+        ),
       ),
-    ).toEqual([{ path: ['nodePool', 'name'], message: "node pool 'workers' already exists" }]);
+    ).toEqual([
+      {
+        path: ['nodePool', 'name'],
+        message: "node pool 'workers' already exists",
+      },
+    ]);
 
-    const removed = planChange(cluster(), { action: 'removePool', pool: 'batch' }, LOCAL_HUB_RELEASES);
+    const removed = planChange(
+      cluster(),
+      { action: 'removePool', pool: 'batch' },
+      LOCAL_HUB_RELEASES,
+    );
     expect(removed.plan.spec.nodePools.map(p => p.name)).toEqual(['workers']);
     expect(removed.steps).toEqual(['applyControlPlane', 'pruneNodePools']);
     const single = cluster({ spec: removed.plan.spec });
-    expect(issuesOf(() => planChange(single, { action: 'removePool', pool: 'workers' }, LOCAL_HUB_RELEASES))).toEqual([
+    expect(
+      issuesOf(() =>
+        planChange(
+          single,
+          { action: 'removePool', pool: 'workers' },
+          LOCAL_HUB_RELEASES,
+        ),
+      ),
+    ).toEqual([
       { path: ['pool'], message: 'the last node pool cannot be removed' },
     ]);
-    expect(() => planChange(cluster(), { action: 'scale', pool: 'nope', replicas: 1 }, LOCAL_HUB_RELEASES)).toThrow(
-      NotFoundError,
-    );
+    expect(() =>
+      planChange(
+        cluster(),
+        { action: 'scale', pool: 'nope', replicas: 1 },
+        LOCAL_HUB_RELEASES,
+      ),
+    ).toThrow(NotFoundError);
   });
 
   it('upgrades control plane first, keeping the pools at their version until then', () => {
-    const planned = planChange(cluster(), { action: 'upgrade', version: 'v1.37.2' }, LOCAL_HUB_RELEASES);
-    expect(planned.steps).toEqual(['applyControlPlane', 'waitControlPlane', 'applyNodePools', 'waitNodePools']);
-    expect(planned.plan).toMatchObject({ poolVersion: 'v1.36.4', spec: { version: 'v1.37.2' } });
+    const planned = planChange(
+      cluster(),
+      { action: 'upgrade', version: 'v1.37.2' },
+      LOCAL_HUB_RELEASES,
+    );
+    expect(planned.steps).toEqual([
+      'applyControlPlane',
+      'waitControlPlane',
+      'applyNodePools',
+      'waitNodePools',
+    ]);
+    expect(planned.plan).toMatchObject({
+      poolVersion: 'v1.36.4',
+      spec: { version: 'v1.37.2' },
+    });
   });
 
   it.each([
     ['v1.35.6', 'downgrading from v1.36.4 to v1.35.6 is not supported'],
     ['v1.38.0', 'not offered'],
   ])('refuses upgrading to %s with the reason', (version, reason) => {
-    expect(issuesOf(() => planChange(cluster(), { action: 'upgrade', version }, LOCAL_HUB_RELEASES))).toEqual([
+    expect(
+      issuesOf(() =>
+        planChange(
+          cluster(),
+          { action: 'upgrade', version },
+          LOCAL_HUB_RELEASES,
+        ),
+      ),
+    ).toEqual([
       { path: ['version'], message: expect.stringContaining(reason) },
     ]);
   });
 
   it('refuses skipping a minor version and kubelets beyond the skew policy', () => {
-    const old = cluster({ spec: { ...spec, version: 'v1.35.6' }, version: 'v1.35.6' });
-    expect(issuesOf(() => planChange(old, { action: 'upgrade', version: 'v1.37.2' }, LOCAL_HUB_RELEASES))).toEqual([
-      { path: ['version'], message: expect.stringContaining('skips a minor version; upgrade to v1.36 first') },
+    const old = cluster({
+      spec: { ...spec, version: 'v1.35.6' },
+      version: 'v1.35.6',
+    });
+    expect(
+      issuesOf(() =>
+        planChange(
+          old,
+          { action: 'upgrade', version: 'v1.37.2' },
+          LOCAL_HUB_RELEASES,
+        ),
+      ),
+    ).toEqual([
+      {
+        path: ['version'],
+        message: expect.stringContaining(
+          'skips a minor version; upgrade to v1.36 first',
+        ),
+      },
     ]);
-    const releases = [...LOCAL_HUB_RELEASES, { version: 'v1.38.1', image: 'r:v1.38.1' }];
+    const releases = [
+      ...LOCAL_HUB_RELEASES,
+      { version: 'v1.38.1', image: 'r:v1.38.1' },
+    ];
     const lagging = cluster({
       spec: { ...spec, version: 'v1.37.2' },
-      nodePools: [{ name: 'workers', phase: 'Ready', currentReplicas: 2, version: 'v1.34.0', conditions: [] }],
+      nodePools: [
+        {
+          name: 'workers',
+          phase: 'Ready',
+          currentReplicas: 2,
+          version: 'v1.34.0',
+          conditions: [],
+        },
+      ],
     });
-    expect(issuesOf(() => planChange(lagging, { action: 'upgrade', version: 'v1.38.1' }, releases))).toEqual([
-      { path: ['version'], message: expect.stringContaining("node pool 'workers' runs v1.34.0") },
+    expect(
+      issuesOf(() =>
+        planChange(
+          lagging,
+          { action: 'upgrade', version: 'v1.38.1' },
+          releases,
+        ),
+      ),
+    ).toEqual([
+      {
+        path: ['version'],
+        message: expect.stringContaining("node pool 'workers' runs v1.34.0"),
+      },
     ]);
-    expect(() => planChange(cluster(), { action: 'upgrade', version: 'v1.36.4' }, LOCAL_HUB_RELEASES)).toThrow(
-      /already runs v1.36.4/,
-    );
+    expect(() =>
+      planChange(
+        cluster(),
+        { action: 'upgrade', version: 'v1.36.4' },
+        LOCAL_HUB_RELEASES,
+      ),
+    ).toThrow(/already runs v1.36.4/);
   });
 
   it('hibernates and resumes; a hibernated cluster takes no other change', () => {
-    expect(planChange(cluster(), { action: 'hibernate' }, LOCAL_HUB_RELEASES).plan.hibernated).toBe(true);
+    expect(
+      planChange(cluster(), { action: 'hibernate' }, LOCAL_HUB_RELEASES).plan
+        .hibernated,
+    ).toBe(true);
     const hibernated = cluster({ phase: 'Hibernated' });
-    expect(planChange(hibernated, { action: 'resume' }, LOCAL_HUB_RELEASES).plan.hibernated).toBe(false);
-    expect(() => planChange(hibernated, { action: 'scale', pool: 'workers', replicas: 3 }, LOCAL_HUB_RELEASES)).toThrow(
-      /hibernated; resume it before 'scale'/,
-    );
-    expect(() => planChange(cluster(), { action: 'resume' }, LOCAL_HUB_RELEASES)).toThrow(/is not hibernated/);
-    expect(planChange(hibernated, { action: 'protect', deletionProtection: true }, LOCAL_HUB_RELEASES).plan).toMatchObject({
+    expect(
+      planChange(hibernated, { action: 'resume' }, LOCAL_HUB_RELEASES).plan
+        .hibernated,
+    ).toBe(false);
+    expect(() =>
+      planChange(
+        hibernated,
+        { action: 'scale', pool: 'workers', replicas: 3 },
+        LOCAL_HUB_RELEASES,
+      ),
+    ).toThrow(/hibernated; resume it before 'scale'/);
+    expect(() =>
+      planChange(cluster(), { action: 'resume' }, LOCAL_HUB_RELEASES),
+    ).toThrow(/is not hibernated/);
+    expect(
+      planChange(
+        hibernated,
+        { action: 'protect', deletionProtection: true },
+        LOCAL_HUB_RELEASES,
+      ).plan,
+    ).toMatchObject({
       hibernated: true,
       spec: { deletionProtection: true },
     });
   });
 
   it('operates only clusters Hostplane created, and not while they are deleted', () => {
-    expect(() => planChange(cluster({ spec: undefined }), { action: 'hibernate' }, LOCAL_HUB_RELEASES)).toThrow(
-      /was not created by Hostplane/,
-    );
-    expect(() => planChange(cluster({ phase: 'Deleting' }), { action: 'hibernate' }, LOCAL_HUB_RELEASES)).toThrow(
-      /is being deleted/,
-    );
+    expect(() =>
+      planChange(
+        cluster({ spec: undefined }),
+        { action: 'hibernate' },
+        LOCAL_HUB_RELEASES,
+      ),
+    ).toThrow(/was not created by Hostplane/);
+    expect(() =>
+      planChange(
+        cluster({ phase: 'Deleting' }),
+        { action: 'hibernate' },
+        LOCAL_HUB_RELEASES,
+      ),
+    ).toThrow(/is being deleted/);
   });
 });
 
 describe('planDelete', () => {
   it('deletes pools, then the control plane, then the secrets; refused under deletion protection', () => {
-    expect(planDelete(cluster()).steps).toEqual(['deleteNodePools', 'deleteControlPlane', 'deleteSecrets']);
-    expect(() => planDelete(cluster({ spec: { ...spec, deletionProtection: true } }))).toThrow(
-      new ConflictError("Cluster 'payments' has deletion protection on; turn it off before deleting"),
+    expect(planDelete(cluster()).steps).toEqual([
+      'deleteNodePools',
+      'deleteControlPlane',
+      'deleteSecrets',
+    ]);
+    expect(() =>
+      planDelete(cluster({ spec: { ...spec, deletionProtection: true } })),
+    ).toThrow(
+      new ConflictError(
+        "Cluster 'payments' has deletion protection on; turn it off before deleting",
+      ),
     );
   });
 });

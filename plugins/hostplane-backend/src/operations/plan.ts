@@ -7,7 +7,10 @@ import {
   OperationType,
   clusterSpecSchema,
 } from '@hostplane/plugin-hostplane-common';
-import { OfferedRelease, compareVersions } from '@hostplane/plugin-hostplane-node';
+import {
+  OfferedRelease,
+  compareVersions,
+} from '@hostplane/plugin-hostplane-node';
 import { ValidationError } from '../service/ValidationError';
 
 export const STEP_TITLES = {
@@ -19,7 +22,8 @@ export const STEP_TITLES = {
   pruneNodePools: 'Remove node pools no longer in the spec',
   waitNodePools: 'Wait for the node pools',
   deleteNodePools: 'Delete the node pools and wait for their machines to go',
-  deleteControlPlane: 'Delete the hosted control plane and wait for its finalizers',
+  deleteControlPlane:
+    'Delete the hosted control plane and wait for its finalizers',
   deleteSecrets: 'Delete the generated secrets',
 } as const;
 export type StepName = keyof typeof STEP_TITLES;
@@ -169,7 +173,10 @@ export function planChange(
           },
         ]);
       }
-      return planned({ ...spec, nodePools: [...spec.nodePools, change.nodePool] });
+      return planned({
+        ...spec,
+        nodePools: [...spec.nodePools, change.nodePool],
+      });
     case 'removePool':
       requirePool(spec, change.pool);
       if (spec.nodePools.length === 1) {
@@ -183,7 +190,10 @@ export function planChange(
       });
     case 'upgrade':
       checkUpgrade(current, spec.version, change.version, releases);
-      return planned({ ...spec, version: change.version }, { poolVersion: spec.version });
+      return planned(
+        { ...spec, version: change.version },
+        { poolVersion: spec.version },
+      );
     case 'hibernate':
       return planned(spec, { hibernated: true });
     case 'resume':
@@ -225,14 +235,19 @@ export function checkUpgrade(
   const [toMajor, toMinor] = minor(to);
   if (toMajor !== fromMajor) {
     throw new ValidationError([
-      { path: ['version'], message: `upgrading across major versions (${from} to ${to}) is not supported` },
+      {
+        path: ['version'],
+        message: `upgrading across major versions (${from} to ${to}) is not supported`,
+      },
     ]);
   }
   if (toMinor - fromMinor > 1) {
     throw new ValidationError([
       {
         path: ['version'],
-        message: `upgrading from ${from} to ${to} skips a minor version; upgrade to v${fromMajor}.${fromMinor + 1} first (the control plane moves one minor version at a time)`,
+        message: `upgrading from ${from} to ${to} skips a minor version; upgrade to v${fromMajor}.${
+          fromMinor + 1
+        } first (the control plane moves one minor version at a time)`,
       },
     ]);
   }
@@ -283,7 +298,9 @@ function requireOffered(
 function requirePool(spec: ClusterSpec, name: string): void {
   if (!spec.nodePools.some(p => p.name === name)) {
     throw new NotFoundError(
-      `Cluster '${spec.name}' has no node pool '${name}' (pools: ${spec.nodePools
+      `Cluster '${
+        spec.name
+      }' has no node pool '${name}' (pools: ${spec.nodePools
         .map(p => p.name)
         .join(', ')})`,
     );
@@ -293,11 +310,15 @@ function requirePool(spec: ClusterSpec, name: string): void {
 function withPool(
   spec: ClusterSpec,
   name: string,
-  change: (pool: ClusterSpec['nodePools'][number]) => ClusterSpec['nodePools'][number],
+  change: (
+    pool: ClusterSpec['nodePools'][number],
+  ) => ClusterSpec['nodePools'][number],
 ): ClusterSpec {
   return {
     ...spec,
-    nodePools: spec.nodePools.map(p => (p.name === name ? dropUndefined(change(p)) : p)),
+    nodePools: spec.nodePools.map(p =>
+      p.name === name ? dropUndefined(change(p)) : p,
+    ),
   };
 }
 

@@ -8,10 +8,7 @@ import {
   OfferedRelease,
   ServerSideApplier,
 } from '@hostplane/plugin-hostplane-node';
-import {
-  KubernetesObject,
-  KubernetesObjectApi,
-} from '@kubernetes/client-node';
+import { KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
 import { HubClusterCache } from '../cache/HubClusterCache';
 import { OperationPlan, StepName } from './plan';
 
@@ -81,7 +78,9 @@ export const STEPS: Record<StepName, Step> = {
       const left = (status?.nodePools ?? []).filter(p => !wanted.has(p.name));
       return left.length === 0
         ? true
-        : `removing ${left.map(p => `${p.name} (${p.currentReplicas} machines)`).join(', ')}`;
+        : `removing ${left
+            .map(p => `${p.name} (${p.currentReplicas} machines)`)
+            .join(', ')}`;
     });
   },
   waitControlPlane: async context => {
@@ -90,7 +89,9 @@ export const STEPS: Record<StepName, Step> = {
       if (!status) return 'waiting for the hosted cluster to appear';
       if (status.phase === 'Failed') {
         throw new Error(
-          `The control plane failed: ${status.reason ?? ''} ${status.message ?? ''}`.trim(),
+          `The control plane failed: ${status.reason ?? ''} ${
+            status.message ?? ''
+          }`.trim(),
         );
       }
       const available = status.conditions.some(
@@ -126,7 +127,8 @@ export const STEPS: Record<StepName, Step> = {
         if (!sized || !settled || !versioned) {
           const target = hibernated
             ? 0
-            : pool.replicas ?? `${pool.autoscaling!.min}-${pool.autoscaling!.max}`;
+            : pool.replicas ??
+              `${pool.autoscaling!.min}-${pool.autoscaling!.max}`;
           pending.push(
             `${pool.name}: ${machines}/${target} machines, ${current.phase}${
               versioned ? '' : `, at ${current.version ?? 'unknown version'}`
@@ -142,7 +144,9 @@ export const STEPS: Record<StepName, Step> = {
     await waitUntil(context, 'the node pools to go', status =>
       !status || status.nodePools.length === 0
         ? true
-        : `deleting ${status.nodePools.map(p => `${p.name} (${p.currentReplicas} machines)`).join(', ')}`,
+        : `deleting ${status.nodePools
+            .map(p => `${p.name} (${p.currentReplicas} machines)`)
+            .join(', ')}`,
     );
   },
   deleteControlPlane: async context => {
@@ -188,22 +192,30 @@ function rendered(
     spec,
     {
       controlPlane: release(spec.version),
-      nodePools: Object.fromEntries(spec.nodePools.map(p => [p.name, poolRelease])),
+      nodePools: Object.fromEntries(
+        spec.nodePools.map(p => [p.name, poolRelease]),
+      ),
     },
     { hibernated },
   );
 }
 
-const isClusterScoped = (object: KubernetesObject) => !object.metadata?.namespace;
+const isClusterScoped = (object: KubernetesObject) =>
+  !object.metadata?.namespace;
 const isPoolObject = (object: KubernetesObject) =>
   Boolean(object.metadata?.labels?.[NODE_POOL_LABEL]);
 
 function clusterObjects(context: StepContext): KubernetesObject[] {
-  return context.cache.objectsOf(context.plan.namespace, context.plan.spec.name);
+  return context.cache.objectsOf(
+    context.plan.namespace,
+    context.plan.spec.name,
+  );
 }
 
 function describe(status: ClusterStatus): string {
-  return [status.phase, status.reason, status.message].filter(Boolean).join(': ');
+  return [status.phase, status.reason, status.message]
+    .filter(Boolean)
+    .join(': ');
 }
 
 async function readOrUndefined(
@@ -226,7 +238,10 @@ async function deleteIgnoringMissing(
     await client.delete({
       apiVersion: object.apiVersion,
       kind: object.kind,
-      metadata: { name: object.metadata!.name, namespace: object.metadata!.namespace },
+      metadata: {
+        name: object.metadata!.name,
+        namespace: object.metadata!.namespace,
+      },
     });
   } catch (error) {
     if ((error as { code?: number }).code !== 404) throw error;
@@ -254,7 +269,10 @@ async function waitUntil(
   let reported = '';
   for (;;) {
     context.signal.throwIfAborted();
-    const status = context.cache.get(context.plan.namespace, context.plan.spec.name);
+    const status = context.cache.get(
+      context.plan.namespace,
+      context.plan.spec.name,
+    );
     const result = check(status);
     if (result === true) return;
     if (result !== reported) {
@@ -263,7 +281,9 @@ async function waitUntil(
     }
     if (Date.now() > deadline) {
       throw new Error(
-        `Timed out after ${Math.round(context.waitTimeoutMs / 1000)} s waiting for ${what}: ${result}`,
+        `Timed out after ${Math.round(
+          context.waitTimeoutMs / 1000,
+        )} s waiting for ${what}: ${result}`,
       );
     }
     await new Promise(resolve => setTimeout(resolve, 250));

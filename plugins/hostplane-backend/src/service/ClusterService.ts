@@ -55,7 +55,9 @@ export class ClusterService {
       throw new ValidationError([
         {
           path: ['hub'],
-          message: `there is no hub '${spec.hub}' (hubs: ${this.hubs.map(h => h.name).join(', ')})`,
+          message: `there is no hub '${spec.hub}' (hubs: ${this.hubs
+            .map(h => h.name)
+            .join(', ')})`,
         },
       ]);
     }
@@ -80,7 +82,13 @@ export class ClusterService {
   }
 
   async delete(cluster: ClusterStatus, user: string): Promise<Operation> {
-    return this.submit(cluster.hub, cluster.name, planDelete(cluster), {}, user);
+    return this.submit(
+      cluster.hub,
+      cluster.name,
+      planDelete(cluster),
+      {},
+      user,
+    );
   }
 
   async retry(id: string): Promise<Operation> {

@@ -13,20 +13,31 @@ export class ValidationError extends InputError {
     super(
       issues
         .map(issue =>
-          issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+          issue.path.length
+            ? `${issue.path.join('.')}: ${issue.message}`
+            : issue.message,
         )
         .join('; '),
     );
     this.name = 'InputError';
   }
 
-  static fromZod(error: z.ZodError, prefix: Array<string | number> = []): ValidationError {
+  static fromZod(
+    error: z.ZodError,
+    prefix: Array<string | number> = [],
+  ): ValidationError {
     return new ValidationError(
       error.issues.flatMap(issue => {
-        const path = [...prefix, ...issue.path.map(p => (typeof p === 'symbol' ? String(p) : p))];
+        const path = [
+          ...prefix,
+          ...issue.path.map(p => (typeof p === 'symbol' ? String(p) : p)),
+        ];
         // Unknown fields are reported on their parent; a caller wants the field itself.
         if (issue.code === 'unrecognized_keys') {
-          return issue.keys.map(key => ({ path: [...path, key], message: `unknown field '${key}'` }));
+          return issue.keys.map(key => ({
+            path: [...path, key],
+            message: `unknown field '${key}'`,
+          }));
         }
         return [{ path, message: issue.message }];
       }),

@@ -8,17 +8,29 @@ import {
 import { z } from 'zod';
 
 const schema = (type: z.ZodType) =>
-  z.toJSONSchema(type, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
+  z.toJSONSchema(type, {
+    io: 'input',
+    unrepresentable: 'any',
+    target: 'openapi-3.0',
+  });
 
 const json = (ref: string) => ({
-  content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
+  content: {
+    'application/json': { schema: { $ref: `#/components/schemas/${ref}` } },
+  },
 });
 
 const errorResponses = {
-  '400': { description: 'Bad input; `issues` lists each problem with its field path', ...json('Error') },
+  '400': {
+    description: 'Bad input; `issues` lists each problem with its field path',
+    ...json('Error'),
+  },
   '403': { description: 'Not allowed', ...json('Error') },
   '404': { description: 'No such hub, cluster or operation', ...json('Error') },
-  '409': { description: 'Conflicts with the cluster state or a running operation', ...json('Error') },
+  '409': {
+    description: 'Conflicts with the cluster state or a running operation',
+    ...json('Error'),
+  },
 };
 
 const clusterPath = [
@@ -39,7 +51,8 @@ export function openApiDocument() {
     info: {
       title: 'Hostplane',
       version: '1',
-      description: 'Tenant clusters on hub clusters: hosted control planes with KubeVirt workers',
+      description:
+        'Tenant clusters on hub clusters: hosted control planes with KubeVirt workers',
     },
     servers: [{ url: '/api/hostplane' }],
     paths: {
@@ -51,28 +64,44 @@ export function openApiDocument() {
             in: 'query',
             schema: s,
           })),
-          responses: { '200': { description: 'One page', ...json('ClusterList') }, ...errorResponses },
+          responses: {
+            '200': { description: 'One page', ...json('ClusterList') },
+            ...errorResponses,
+          },
         },
         post: {
           summary: 'Create a cluster (an operation)',
           requestBody: { required: true, ...json('ClusterSpec') },
-          responses: { '202': { description: 'Started', ...json('Operation') }, ...errorResponses },
+          responses: {
+            '202': { description: 'Started', ...json('Operation') },
+            ...errorResponses,
+          },
         },
       },
       '/clusters/{hub}/{name}': {
         parameters: clusterPath,
         get: {
           summary: 'One cluster',
-          responses: { '200': { description: 'The cluster', ...json('Cluster') }, ...errorResponses },
+          responses: {
+            '200': { description: 'The cluster', ...json('Cluster') },
+            ...errorResponses,
+          },
         },
         patch: {
           summary: 'Change a cluster (an operation)',
           requestBody: { required: true, ...json('ClusterChange') },
-          responses: { '202': { description: 'Started', ...json('Operation') }, ...errorResponses },
+          responses: {
+            '202': { description: 'Started', ...json('Operation') },
+            ...errorResponses,
+          },
         },
         delete: {
-          summary: 'Delete a cluster (an operation); refused while deletion protection is on',
-          responses: { '202': { description: 'Started', ...json('Operation') }, ...errorResponses },
+          summary:
+            'Delete a cluster (an operation); refused while deletion protection is on',
+          responses: {
+            '202': { description: 'Started', ...json('Operation') },
+            ...errorResponses,
+          },
         },
       },
       '/clusters/{hub}/{name}/kubeconfig': {
@@ -80,14 +109,24 @@ export function openApiDocument() {
         post: {
           summary: 'Issue a short-lived kubeconfig for the caller (recorded)',
           requestBody: { required: false, ...json('KubeconfigRequest') },
-          responses: { '200': { description: 'The kubeconfig and its expiry', ...json('Kubeconfig') }, ...errorResponses },
+          responses: {
+            '200': {
+              description: 'The kubeconfig and its expiry',
+              ...json('Kubeconfig'),
+            },
+            ...errorResponses,
+          },
         },
       },
       '/clusters/{hub}/{name}/kubeconfig-issuances': {
         parameters: clusterPath,
         get: {
-          summary: 'Who was issued a kubeconfig for the cluster, and until when',
-          responses: { '200': { description: 'Issuances, newest first' }, ...errorResponses },
+          summary:
+            'Who was issued a kubeconfig for the cluster, and until when',
+          responses: {
+            '200': { description: 'Issuances, newest first' },
+            ...errorResponses,
+          },
         },
       },
       '/operations': {
@@ -96,31 +135,70 @@ export function openApiDocument() {
           parameters: ['hub', 'cluster', 'offset', 'limit'].map(name => ({
             name,
             in: 'query',
-            schema: { type: name === 'offset' || name === 'limit' ? 'integer' : 'string' },
+            schema: {
+              type:
+                name === 'offset' || name === 'limit' ? 'integer' : 'string',
+            },
           })),
-          responses: { '200': { description: 'One page of operations' }, ...errorResponses },
+          responses: {
+            '200': { description: 'One page of operations' },
+            ...errorResponses,
+          },
         },
       },
       '/operations/{id}': {
-        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        parameters: [
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            schema: { type: 'string' },
+          },
+        ],
         get: {
           summary: 'One operation with its steps and progress',
-          responses: { '200': { description: 'The operation', ...json('Operation') }, ...errorResponses },
+          responses: {
+            '200': { description: 'The operation', ...json('Operation') },
+            ...errorResponses,
+          },
         },
       },
       '/operations/{id}/retry': {
-        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        parameters: [
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            schema: { type: 'string' },
+          },
+        ],
         post: {
           summary: 'Retry a failed operation from its failed step',
-          responses: { '202': { description: 'Running again', ...json('Operation') }, ...errorResponses },
+          responses: {
+            '202': { description: 'Running again', ...json('Operation') },
+            ...errorResponses,
+          },
         },
       },
       '/hubs': {
-        get: { summary: 'Configured hubs and whether they are reachable', responses: { '200': { description: 'Hubs' } } },
+        get: {
+          summary: 'Configured hubs and whether they are reachable',
+          responses: { '200': { description: 'Hubs' } },
+        },
       },
       '/hubs/{hub}/versions': {
-        parameters: [{ name: 'hub', in: 'path', required: true, schema: { type: 'string' } }],
-        get: { summary: 'Kubernetes versions the hub offers', responses: { '200': { description: 'Versions' } } },
+        parameters: [
+          {
+            name: 'hub',
+            in: 'path',
+            required: true,
+            schema: { type: 'string' },
+          },
+        ],
+        get: {
+          summary: 'Kubernetes versions the hub offers',
+          responses: { '200': { description: 'Versions' } },
+        },
       },
     },
     components: {
@@ -131,7 +209,15 @@ export function openApiDocument() {
         Phase: { type: 'string', enum: [...CLUSTER_PHASES] },
         Cluster: {
           type: 'object',
-          required: ['hub', 'name', 'namespace', 'owner', 'phase', 'nodePools', 'conditions'],
+          required: [
+            'hub',
+            'name',
+            'namespace',
+            'owner',
+            'phase',
+            'nodePools',
+            'conditions',
+          ],
           properties: {
             hub: { type: 'string' },
             name: { type: 'string' },
@@ -152,9 +238,15 @@ export function openApiDocument() {
         ClusterList: {
           type: 'object',
           properties: {
-            items: { type: 'array', items: { $ref: '#/components/schemas/Cluster' } },
+            items: {
+              type: 'array',
+              items: { $ref: '#/components/schemas/Cluster' },
+            },
             totalCount: { type: 'integer' },
-            phaseCounts: { type: 'object', additionalProperties: { type: 'integer' } },
+            phaseCounts: {
+              type: 'object',
+              additionalProperties: { type: 'integer' },
+            },
           },
         },
         Operation: {
@@ -182,12 +274,21 @@ export function openApiDocument() {
         Error: {
           type: 'object',
           properties: {
-            error: { type: 'object', properties: { name: { type: 'string' }, message: { type: 'string' } } },
+            error: {
+              type: 'object',
+              properties: {
+                name: { type: 'string' },
+                message: { type: 'string' },
+              },
+            },
             issues: {
               type: 'array',
               items: {
                 type: 'object',
-                properties: { path: { type: 'array', items: {} }, message: { type: 'string' } },
+                properties: {
+                  path: { type: 'array', items: {} },
+                  message: { type: 'string' },
+                },
               },
             },
           },

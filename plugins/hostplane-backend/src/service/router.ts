@@ -49,7 +49,11 @@ export interface RouterOptions {
 const operationsQuerySchema = z.strictObject({
   hub: z.string().max(63).optional(),
   cluster: z.string().max(63).optional(),
-  offset: z.coerce.number().int().min(0, 'offset must be at least 0').default(0),
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0, 'offset must be at least 0')
+    .default(0),
   limit: z.coerce
     .number()
     .int()
@@ -100,7 +104,9 @@ export async function createRouter({
   ): Promise<void> {
     if (!(await clusterFilter(credentials, permission))(cluster)) {
       throw new NotAllowedError(
-        `${userOf(credentials)} may not ${permission.attributes.action ?? permission.name} cluster '${cluster.name}'`,
+        `${userOf(credentials)} may not ${
+          permission.attributes.action ?? permission.name
+        } cluster '${cluster.name}'`,
       );
     }
   }
@@ -113,13 +119,17 @@ export async function createRouter({
       credentials,
     });
     if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`${userOf(credentials)} may not ${permission.name}`);
+      throw new NotAllowedError(
+        `${userOf(credentials)} may not ${permission.name}`,
+      );
     }
   }
 
   /** Reads a cluster the caller may see; one they may not see is reported as missing. */
   async function readableCluster(req: express.Request) {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const cluster = clusters.get(req.params.hub, req.params.name);
     try {
       await authorizeCluster(credentials, clusterReadPermission, cluster);
@@ -152,7 +162,9 @@ export async function createRouter({
   });
 
   router.get('/clusters', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const query = parse(listClustersQuerySchema, req.query);
     const allowed = await clusterFilter(credentials, clusterReadPermission);
     const body: ListClustersResponse = clusters.cache.list(query, allowed);
@@ -175,7 +187,11 @@ export async function createRouter({
     const change = parse(clusterChangeSchema, req.body);
     const { credentials, cluster } = await readableCluster(req);
     await authorizeCluster(credentials, clusterUpdatePermission, cluster);
-    const operation = await clusters.change(cluster, change, userOf(credentials));
+    const operation = await clusters.change(
+      cluster,
+      change,
+      userOf(credentials),
+    );
     res.status(202).json(operation);
   });
 
@@ -204,10 +220,14 @@ export async function createRouter({
   });
 
   router.get('/operations', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const query = parse(operationsQuerySchema, req.query);
     const cluster =
-      query.hub && query.cluster ? clusters.cache.get(query.hub, query.cluster) : undefined;
+      query.hub && query.cluster
+        ? clusters.cache.get(query.hub, query.cluster)
+        : undefined;
     if (cluster) {
       await authorizeCluster(credentials, clusterReadPermission, cluster);
     } else {
@@ -231,14 +251,23 @@ export async function createRouter({
   }
 
   async function readableOperation(req: express.Request) {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const operation = await clusters.operation(req.params.id);
     const cluster = clusters.cache.get(operation.hub, operation.cluster);
+    // Without its cluster (a create not yet visible, a finished delete), an operation is visible
+    // to whoever asked for it and to those who may read every cluster.
     if (cluster) {
       await authorizeCluster(credentials, clusterReadPermission, cluster);
-    } else if (!(await mayReadAll(credentials))) {
+    } else if (
+      operation.createdBy !== userOf(credentials) &&
+      !(await mayReadAll(credentials))
+    ) {
       throw new NotAllowedError(
-        `${userOf(credentials)} may not read operations of cluster '${operation.cluster}', which is gone`,
+        `${userOf(credentials)} may not read operations of cluster '${
+          operation.cluster
+        }', which is gone`,
       );
     }
     return { credentials, operation, cluster };
@@ -252,11 +281,18 @@ export async function createRouter({
   router.post('/operations/:id/retry', async (req, res) => {
     const { credentials, operation, cluster } = await readableOperation(req);
     const permission =
-      operation.type === 'delete' ? clusterDeletePermission : clusterUpdatePermission;
+      operation.type === 'delete'
+        ? clusterDeletePermission
+        : clusterUpdatePermission;
     if (cluster) {
       await authorizeCluster(credentials, permission, cluster);
-    } else if (operation.type !== 'create' || !(await mayReadAll(credentials))) {
-      throw new NotAllowedError(`${userOf(credentials)} may not retry ${operation.id}`);
+    } else if (
+      operation.type !== 'create' ||
+      !(await mayReadAll(credentials))
+    ) {
+      throw new NotAllowedError(
+        `${userOf(credentials)} may not retry ${operation.id}`,
+      );
     }
     res.status(202).json(await clusters.retry(operation.id));
   });
@@ -290,6 +326,13 @@ export async function createRouter({
 }
 
 function userOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
-  return principal.userEntityRef ?? `${principal.type}:${principal.subject ?? 'unknown'}`;
+  const principal = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  return (
+    principal.userEntityRef ??
+    `${principal.type}:${principal.subject ?? 'unknown'}`
+  );
 }

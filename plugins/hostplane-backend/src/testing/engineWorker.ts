@@ -56,21 +56,35 @@ async function main() {
     waitTimeoutMs: 60_000,
   });
   await engine.start();
-  const requests: Array<{ action: 'create' | 'upgrade' | 'delete'; cluster: string; body: object }> =
-    request ? [JSON.parse(request)].flat() : [];
+  const requests: Array<{
+    action: 'create' | 'upgrade' | 'delete';
+    cluster: string;
+    body: object;
+  }> = request ? [JSON.parse(request)].flat() : [];
   if (requests.length) await engine.cache.whenSynced();
   for (const { action, cluster, body } of requests) {
-    const submitted = await db('hostplane_operations').where({ cluster, type: action });
+    const submitted = await db('hostplane_operations').where({
+      cluster,
+      type: action,
+    });
     if (submitted.length > 0) continue;
     const user = 'user:default/crash-test';
     if (action === 'create') await engine.clusters.create(body, user);
-    else if (action === 'delete') await engine.clusters.delete(engine.clusters.get('local', cluster), user);
-    else await engine.clusters.change(engine.clusters.get('local', cluster), body as never, user);
+    else if (action === 'delete')
+      await engine.clusters.delete(engine.clusters.get('local', cluster), user);
+    else
+      await engine.clusters.change(
+        engine.clusters.get('local', cluster),
+        body as never,
+        user,
+      );
   }
   for (;;) {
     const running = await engine.store.running();
     if (running.length === 0) break;
-    await Promise.all(running.map(operation => engine.runner.settled(operation.id)));
+    await Promise.all(
+      running.map(operation => engine.runner.settled(operation.id)),
+    );
   }
   process.stdout.write('SETTLED\n');
   await engine.stop();

@@ -1,4 +1,3 @@
-import { BackendFeature } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { waitFor } from '@hostplane/plugin-hostplane-node';
 import { Knex } from 'knex';
@@ -16,7 +15,7 @@ export type TestServer = Awaited<ReturnType<typeof startTestBackend>>;
 export async function startHostplane(options: {
   kubeconfig: string;
   knex: Knex;
-  features?: BackendFeature[];
+  features?: NonNullable<Parameters<typeof startTestBackend>[0]['features']>;
   config?: object;
 }): Promise<TestServer> {
   return startTestBackend({
@@ -49,6 +48,9 @@ export async function waitForOperation(
     async () => {
       const req = request(server).get(`/api/hostplane/operations/${id}`);
       const response = await (auth ? req.set('Authorization', auth) : req);
+      if (response.status !== 200) {
+        return { state: `unreadable (${response.status}: ${response.text})` };
+      }
       return response.body.state === 'running' ? undefined : response.body;
     },
     { timeoutMs: 150_000 },

@@ -1,0 +1,448 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import {
+  AuthService,
+  coreServices,
+  createBackendModule,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import permissionPlugin from '@backstage/plugin-permission-backend';
+import {
+  TestDatabases,
+  mockCredentials,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+  isResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import { CLUSTER_RESOURCE_TYPE } from '@hostplane/plugin-hostplane-common';
+import { StandinOperator, hubBinaries, useTestHub } from '@hostplane/local-hub';
+import { waitFor } from '@hostplane/plugin-hostplane-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { Knex } from 'knex';
+import request from 'supertest';
+import {
+  clusterConditions,
+  createClusterConditionalDecision,
+} from './permissions';
+import {
+  TestServer,
+  startHostplane,
+  waitForOperation,
+} from './testing/hostplaneBackend';
+
+jest.setTimeout(600_000);
+const run = promisify(execFile);
+
+const ALICE = 'user:default/alice'; // in team-a, which owns the cluster
+const BOB = 'user:default/bob'; // in team-b
+const ADMIN = 'user:default/root'; // in the platform team
+const CAROL = 'user:default/carol'; // in no group
+const GROUPS: Record<string, string[]> = {
+  [ALICE]: ['group:default/team-a'],
+  [BOB]: ['group:default/team-b'],
+  [ADMIN]: ['group:default/platform'],
+  [CAROL]: [],
+};
+
+/**
+ * The policy under test, as a platform team would write it: the platform team may do anything;
+ * members of the owning group may operate their clusters; others may read them (or, with
+ * `othersMayRead` off, not even see them); anyone in a group may create clusters.
+ */
+const policy = {
+  othersMayRead: true,
+  async handle(
+    query: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    const claims = user?.info.ownershipEntityRefs ?? [];
+    if (claims.includes('group:default/platform'))
+      return { result: AuthorizeResult.ALLOW };
+    if (query.permission.name === 'hostplane.cluster.create') {
+      return {
+        result: claims.some(c => c.startsWith('group:'))
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      };
+    }
+    if (isResourcePermission(query.permission, CLUSTER_RESOURCE_TYPE)) {
+      if (
+        query.permission.attributes.action === 'read' &&
+        policy.othersMayRead
+      ) {
+        return { result: AuthorizeResult.ALLOW };
+      }
+      return createClusterConditionalDecision(
+        query.permission,
+        clusterConditions.isClusterOwner({ claims }),
+      );
+    }
+    return { result: AuthorizeResult.DENY };
+  },
+};
+
+const policyModule = createBackendModule({
+  pluginId: 'permission',
+  moduleId: 'hostplane-test-policy',
+  register(reg) {
+    reg.registerInit({
+      deps: { policies: policyExtensionPoint },
+      async init({ policies }) {
+        policies.setPolicy(policy);
+      },
+    });
+  },
+});
+
+/**
+ * Mock auth, as in every backend test, except for one thing: a real token that a plugin sends on
+ * a user's behalf names that plugin as the actor, and the permission backend only answers
+ * resource permissions without a resourceRef (conditional decisions) to such requests. The mock
+ * drops the actor; this puts it back, so the real permission backend and policy can be used.
+ */
+const authWithActor = createServiceFactory({
+  service: coreServices.auth,
+  deps: { plugin: coreServices.pluginMetadata },
+  factory({ plugin }) {
+    const auth = mockServices.auth({ pluginId: plugin.getId() });
+    const getPluginRequestToken: AuthService['getPluginRequestToken'] =
+      async options => {
+        const principal = options.onBehalfOf.principal as {
+          type: string;
+          userEntityRef?: string;
+        };
+        if (principal.type !== 'user')
+          return auth.getPluginRequestToken(options);
+        return {
+          token: mockCredentials.user.token(principal.userEntityRef, {
+            actor: { subject: `plugin:${plugin.getId()}` },
+          }),
+        };
+      };
+    return new Proxy(auth, {
+      get: (target, property) =>
+        property === 'getPluginRequestToken'
+          ? getPluginRequestToken
+          : Reflect.get(target, property, target),
+    });
+  },
+});
+
+describe('access: permissions and short-lived kubeconfigs against a real tenant', () => {
+  let operator: StandinOperator;
+  afterAll(async () => {
+    await operator?.stop();
+  });
+  const context = useTestHub('access');
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  let backend: TestServer;
+  let knex: Knex;
+  const responses: string[] = [];
+  const logged: string[] = [];
+
+  beforeAll(async () => {
+    for (const level of ['error', 'warn', 'info', 'debug'] as const) {
+      jest.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+        logged.push(
+          args
+            .map(a => (typeof a === 'string' ? a : JSON.stringify(a)))
+            .join(' '),
+        );
+      });
+    }
+    operator = new StandinOperator({
+      hubKubeConfig: context.hub.kubeConfig(),
+      maxRealTenants: 1,
+      tenantsWorkdir: path.join(context.workdir, 'tenants'),
+      probeIntervalMs: 500,
+    });
+    await operator.start();
+    knex = await databases.init('SQLITE_3');
+    backend = await startHostplane({
+      kubeconfig: context.hub.kubeconfigPath,
+      knex,
+      config: { permission: { enabled: true } },
+      features: [
+        permissionPlugin,
+        policyModule,
+        authWithActor,
+        mockServices.rootLogger.factory({ level: 'debug' }),
+        mockServices.userInfo.mock({
+          getUserInfo: async credentials => {
+            const user = (credentials.principal as { userEntityRef: string })
+              .userEntityRef;
+            return {
+              userEntityRef: user,
+              ownershipEntityRefs: [user, ...GROUPS[user]],
+            };
+          },
+        }).factory,
+      ],
+    });
+  });
+  afterAll(async () => {
+    await backend?.stop();
+  });
+
+  const as = (user: string) => {
+    const auth = mockCredentials.user.header(user);
+    const record = (response: request.Response) => {
+      responses.push(response.text);
+      return response;
+    };
+    const server = () => request(backend.server);
+    return {
+      get: (url: string) =>
+        server()
+          .get(`/api/hostplane${url}`)
+          .set('Authorization', auth)
+          .then(record),
+      post: (url: string, body: object = {}) =>
+        server()
+          .post(`/api/hostplane${url}`)
+          .set('Authorization', auth)
+          .send(body)
+          .then(record),
+      patch: (url: string, body: object) =>
+        server()
+          .patch(`/api/hostplane${url}`)
+          .set('Authorization', auth)
+          .send(body)
+          .then(record),
+      delete: (url: string) =>
+        server()
+          .delete(`/api/hostplane${url}`)
+          .set('Authorization', auth)
+          .then(record),
+      auth,
+    };
+  };
+  const CLUSTER = '/clusters/local/team-a-app';
+
+  it('creates a real tenant for its owner; the matrix of who may do what holds', async () => {
+    const spec = {
+      name: 'team-a-app',
+      owner: 'group:default/team-a',
+      hub: 'local',
+      version: 'v1.37.2',
+      nodePools: [
+        { name: 'workers', replicas: 1, vcpu: 2, memoryGiB: 4, diskGiB: 20 },
+      ],
+    };
+    expect((await as(CAROL).post('/clusters', spec)).status).toBe(403);
+    const created = await as(ALICE).post('/clusters', spec);
+    expect(created.status).toBe(202);
+    await waitForOperation(backend.server, created.body.id, as(ALICE).auth);
+    // The stand-in takes the cluster over from the KWOK Stages and starts its real processes;
+    // it is real once its endpoint is the local API server's.
+    await waitFor(
+      'the real tenant to report Ready',
+      async () => {
+        const { body } = await as(ALICE).get(CLUSTER);
+        return body.phase === 'Ready' &&
+          body.endpoint?.startsWith('https://127.0.0.1')
+          ? true
+          : undefined;
+      },
+      { timeoutMs: 180_000 },
+    );
+
+    const matrix = async () => {
+      const row = async (user: string) => {
+        const list = await as(user).get('/clusters?text=team-a-app');
+        const get = await as(user).get(CLUSTER);
+        const issuances = await as(user).get(`${CLUSTER}/kubeconfig-issuances`);
+        const update = await as(user).patch(CLUSTER, {
+          action: 'protect',
+          deletionProtection: true,
+        });
+        if (update.status === 202)
+          await waitForOperation(backend.server, update.body.id, as(user).auth);
+        const kubeconfig = await as(user).post(`${CLUSTER}/kubeconfig`, {
+          ttlHours: 1,
+        });
+        // Protection is on, so an allowed delete is refused for that reason instead (409).
+        const remove = await as(user).delete(CLUSTER);
+        return {
+          list: list.body.totalCount,
+          get: get.status,
+          history: issuances.status,
+          update: update.status,
+          kubeconfig: kubeconfig.status,
+          delete: remove.status,
+        };
+      };
+      return {
+        owner: await row(ALICE),
+        other: await row(BOB),
+        admin: await row(ADMIN),
+      };
+    };
+
+    expect(await matrix()).toEqual({
+      owner: {
+        list: 1,
+        get: 200,
+        history: 200,
+        update: 202,
+        kubeconfig: 200,
+        delete: 409,
+      },
+      other: {
+        list: 1,
+        get: 200,
+        history: 200,
+        update: 403,
+        kubeconfig: 403,
+        delete: 403,
+      },
+      admin: {
+        list: 1,
+        get: 200,
+        history: 200,
+        update: 202,
+        kubeconfig: 200,
+        delete: 409,
+      },
+    });
+    policy.othersMayRead = false;
+    try {
+      expect((await matrix()).other).toEqual({
+        list: 0,
+        get: 403,
+        history: 403,
+        update: 403,
+        kubeconfig: 403,
+        delete: 403,
+      });
+    } finally {
+      policy.othersMayRead = true;
+    }
+  });
+
+  it('issues a kubeconfig that works with kubectl until it expires, and records it', async () => {
+    const issued = await as(ALICE).post(`${CLUSTER}/kubeconfig`, {
+      ttlHours: 0.003,
+    });
+    expect(issued.status).toBe(200);
+    expect(issued.headers['cache-control']).toBe('no-store');
+    const expiresAt = Date.parse(issued.body.expiresAt);
+    expect(expiresAt - Date.now()).toBeLessThanOrEqual(0.003 * 3_600_000);
+    expect(expiresAt - Date.now()).toBeGreaterThan(0);
+
+    const file = path.join(context.workdir, 'alice.kubeconfig');
+    fs.writeFileSync(file, issued.body.kubeconfig, { mode: 0o600 });
+    const kubectl = (...args: string[]) =>
+      run(hubBinaries().kubectl, ['--kubeconfig', file, ...args]);
+    const nodes = await waitFor('the tenant node to be listed', async () => {
+      const { stdout } = await kubectl('get', 'nodes', '-o', 'name');
+      return stdout.trim() ? stdout : undefined;
+    });
+    expect(nodes).toMatch(/^node\/team-a-app-workers-/m);
+    const whoami = JSON.parse(
+      (await kubectl('auth', 'whoami', '-o', 'json')).stdout,
+    );
+    expect(whoami.status.userInfo).toMatchObject({
+      username: ALICE,
+      groups: expect.arrayContaining(['group:default/team-a']),
+    });
+
+    await new Promise(resolve =>
+      setTimeout(resolve, Math.max(0, expiresAt - Date.now()) + 1_000),
+    );
+    await expect(kubectl('get', 'nodes')).rejects.toThrow(
+      /Unauthorized|must be logged in/,
+    );
+
+    const history = await as(ALICE).get(`${CLUSTER}/kubeconfig-issuances`);
+    expect(history.body.items[0]).toEqual({
+      id: issued.body.issuance.id,
+      hub: 'local',
+      cluster: 'team-a-app',
+      user: ALICE,
+      groups: ['group:default/team-a'],
+      serial: issued.body.issuance.serial,
+      issuedAt: expect.any(String),
+      expiresAt: issued.body.expiresAt,
+    });
+    expect(history.body.items.map((i: { user: string }) => i.user)).toEqual(
+      expect.arrayContaining([ALICE, ADMIN]),
+    );
+  });
+
+  it('never lets the admin credential out: not in a response, a log line or the database', async () => {
+    const secret = await context.hub
+      .kubeConfig()
+      .makeApiClient(CoreV1Api)
+      .readNamespacedSecret({
+        namespace: 'tenants-team-a',
+        name: 'team-a-app-admin-kubeconfig',
+      });
+    const admin = new KubeConfig();
+    admin.loadFromString(
+      Buffer.from(secret.data!.kubeconfig, 'base64').toString(),
+    );
+    const user = admin.getCurrentUser()!;
+    const rootCa = await context.hub
+      .kubeConfig()
+      .makeApiClient(CoreV1Api)
+      .readNamespacedSecret({
+        namespace: 'tenants-team-a-team-a-app',
+        name: 'root-ca',
+      });
+    const pem = (base64: string) => Buffer.from(base64, 'base64').toString();
+    // The credential in each form it could leak in: base64 as stored, PEM, and a PEM body line.
+    const needles = [
+      user.certData!,
+      user.keyData!,
+      rootCa.data!['ca.key'],
+    ].flatMap(value => {
+      const lines = pem(value)
+        .split('\n')
+        .filter(line => line.length > 40 && !line.startsWith('-----'));
+      // Not the start: every PEM begins alike, in base64 too.
+      return [
+        value.slice(200, 264),
+        lines[1],
+        lines[Math.floor(lines.length / 2)],
+      ];
+    });
+
+    await as(ALICE).get(CLUSTER);
+    await as(ALICE).get('/clusters');
+    await as(ALICE).get('/operations?hub=local&cluster=team-a-app');
+    const dump: string[] = [];
+    for (const table of [
+      'hostplane_operations',
+      'hostplane_cluster_locks',
+      'hostplane_kubeconfig_issuances',
+    ]) {
+      dump.push(JSON.stringify(await knex(table).select()));
+    }
+    expect(responses.length).toBeGreaterThan(20);
+    expect(logged.length).toBeGreaterThan(10);
+    for (const needle of needles) {
+      expect(needle.length).toBeGreaterThan(40);
+      for (const [where, texts] of Object.entries({
+        responses,
+        logged,
+        dump,
+      })) {
+        expect({
+          where,
+          leaked: texts.some(text => text.includes(needle)),
+        }).toEqual({ where, leaked: false });
+      }
+    }
+  });
+});
