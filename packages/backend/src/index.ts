@@ -71,5 +71,7 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // Hostplane: hubs, tenant clusters and their lifecycle
 backend.add(import('@hostplane/plugin-hostplane-backend'));
+// The hosted-control-plane provider of the hubs: HyperShift with KubeVirt workers.
+backend.add(import('@hostplane/plugin-hostplane-backend-module-hypershift'));
 
 backend.start();

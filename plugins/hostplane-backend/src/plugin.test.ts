@@ -2,6 +2,7 @@ import path from 'node:path';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { LocalHub, useTestHub } from '@hostplane/local-hub';
 import request from 'supertest';
+import hypershiftModule from '@hostplane/plugin-hostplane-backend-module-hypershift';
 import { hostplanePlugin } from './plugin';
 
 jest.setTimeout(180_000);
@@ -21,6 +22,7 @@ describe('hostplane backend against the local hub', () => {
       await startTestBackend({
         features: [
           hostplanePlugin,
+          hypershiftModule,
           mockServices.rootConfig.factory({ data: { hostplane: { hubs } } }),
         ],
       })
