@@ -1,6 +1,12 @@
 /**
- * The Hostplane backend plugin.
+ * The Hostplane backend plugin: the tenant-cluster lifecycle engine and `/api/hostplane`.
  *
  * @packageDocumentation
  */
 export { hostplanePlugin as default } from './plugin';
+export {
+  clusterConditions,
+  clusterPermissionResourceRef,
+  clusterPermissionRules,
+  createClusterConditionalDecision,
+} from './permissions';

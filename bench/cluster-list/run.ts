@@ -1,0 +1,207 @@
+/**
+ * bench/cluster-list: how fast Hostplane's API lists and gets clusters with many on one hub,
+ * side by side with what a portal would otherwise do (ask the hub's kube-apiserver directly).
+ *
+ *   yarn bench:cluster-list [--count 10000] [--rounds 300]
+ *
+ * The hub is the local hub named `bench` (kept in the cache between runs, so only the first run
+ * seeds it; seeding 10,000 status-only clusters takes 10-15 minutes). The backend is the real one
+ * (packages/backend) on SQLite. Both sides are measured in the same run, interleaved, so the
+ * ratios hold on a noisy machine even where the absolute numbers do not.
+ */
+import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import {
+  FAST_TIMINGS,
+  LOCAL_HUB_FIELD_MANAGER,
+  LocalHub,
+  planTenants,
+  seedTenants,
+} from '@hostplane/local-hub';
+import { getRaw } from '@hostplane/plugin-hostplane-node';
+import { startBackend } from 'e2e-tests/support/backend';
+
+const option = (name: string, fallback: number) => {
+  const index = process.argv.indexOf(name);
+  return index > 0 ? Number(process.argv[index + 1]) : fallback;
+};
+const COUNT = option('--count', 10_000);
+const ROUNDS = option('--rounds', 300);
+const PAGE = 50;
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  ];
+}
+
+async function timed(run: () => Promise<void>): Promise<number> {
+  const start = performance.now();
+  await run();
+  return performance.now() - start;
+}
+
+/** Requests the hub's API server has served for Hostplane's kinds, from its own metrics. */
+async function hubRequestCount(hub: LocalHub): Promise<number> {
+  const { body } = await getRaw(hub.kubeConfig(), '/metrics');
+  let total = 0;
+  for (const line of body.split('\n')) {
+    if (
+      line.startsWith('apiserver_request_total{') &&
+      /resource="(hostedclusters|nodepools)"/.test(line)
+    ) {
+      total += Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+  }
+  return total;
+}
+
+async function clusterCountOnHub(hub: LocalHub): Promise<number> {
+  const { body } = await getRaw(
+    hub.kubeConfig(),
+    '/apis/hypershift.openshift.io/v1beta1/hostedclusters?labelSelector=hostplane.io/cluster&limit=1',
+  );
+  const list = JSON.parse(body);
+  return list.items.length + (list.metadata.remainingItemCount ?? 0);
+}
+
+function rssMiB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+}
+
+async function main() {
+  const hub = await LocalHub.start({
+    name: 'bench',
+    timings: FAST_TIMINGS,
+    log,
+  });
+  let backend: Awaited<ReturnType<typeof startBackend>> | undefined;
+  try {
+    const existing = await clusterCountOnHub(hub);
+    if (existing < COUNT) {
+      log(
+        `seeding ${
+          COUNT - existing
+        } status-only clusters (${existing} already there)`,
+      );
+      await seedTenants(
+        hub.kubeConfig(),
+        planTenants({ count: COUNT }).slice(existing),
+        {
+          fieldManager: LOCAL_HUB_FIELD_MANAGER,
+          log,
+        },
+      );
+    }
+    const total = await clusterCountOnHub(hub);
+    log(`${total} clusters on the hub`);
+
+    backend = await startBackend({
+      database: 'sqlite',
+      hubKubeconfig: hub.kubeconfigPath,
+    });
+    const token = await backend.guestToken();
+    const api = async (path: string) => {
+      const response = await fetch(`${backend!.baseUrl}/api/hostplane${path}`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      if (!response.ok)
+        throw new Error(
+          `${path} answered ${response.status}: ${await response.text()}`,
+        );
+      return response.json();
+    };
+    const hubGet = async (path: string) => {
+      const response = await getRaw(hub.kubeConfig(), path);
+      if (response.status !== 200)
+        throw new Error(`${path} answered ${response.status}`);
+      return JSON.parse(response.body);
+    };
+
+    const started = performance.now();
+    for (;;) {
+      const { totalCount } = await api('/clusters?limit=1');
+      if (totalCount >= total) break;
+      await new Promise(resolve => setTimeout(resolve, 500));
+    }
+    const syncSeconds = (performance.now() - started) / 1000;
+
+    // The first owner by name and its first cluster, as a page view would show them.
+    const { items } = await api('/clusters?limit=1&sort=owner');
+    const owner: string = items[0].owner.split('/').pop();
+    const ownerPage = await api(
+      `/clusters?owner=${owner}&sort=name&limit=${PAGE}`,
+    );
+    const target = ownerPage.items[0];
+    const listPath = `/clusters?owner=${owner}&sort=name&limit=${PAGE}`;
+    const getPath = `/clusters/local/${target.name}`;
+    const baselineList = `/apis/hypershift.openshift.io/v1beta1/hostedclusters?labelSelector=hostplane.io/owner%3D${owner}&limit=${PAGE}`;
+    const baselineGet = `/apis/hypershift.openshift.io/v1beta1/namespaces/${target.namespace}/hostedclusters/${target.name}`;
+
+    for (let i = 0; i < 30; i++) {
+      await api(listPath);
+      await api(getPath);
+      await hubGet(baselineList);
+      await hubGet(baselineGet);
+    }
+
+    // Hub requests per page view, with nothing else talking to the hub's API for these kinds.
+    const before = await hubRequestCount(hub);
+    for (let i = 0; i < ROUNDS; i++) await api(listPath);
+    const hubRequestsPerView = ((await hubRequestCount(hub)) - before) / ROUNDS;
+
+    const samples = {
+      list: [] as number[],
+      get: [] as number[],
+      baselineList: [] as number[],
+      baselineGet: [] as number[],
+    };
+    for (let i = 0; i < ROUNDS; i++) {
+      samples.list.push(await timed(() => api(listPath)));
+      samples.baselineList.push(await timed(() => hubGet(baselineList)));
+      samples.get.push(await timed(() => api(getPath)));
+      samples.baselineGet.push(await timed(() => hubGet(baselineGet)));
+    }
+    const rss = rssMiB(backend.pid);
+
+    const row = (name: string, ours: number[], baseline: number[]) => {
+      const [p50, p95, p99] = [50, 95, 99].map(p => percentile(ours, p));
+      const [b50, b95, b99] = [50, 95, 99].map(p => percentile(baseline, p));
+      return `| ${name} | ${p50.toFixed(1)} / ${p95.toFixed(1)} / ${p99.toFixed(
+        1,
+      )} | ${b50.toFixed(1)} / ${b95.toFixed(1)} / ${b99.toFixed(1)} | ${(
+        b50 / p50
+      ).toFixed(1)}x / ${(b95 / p95).toFixed(1)}x |`;
+    };
+    const lines = [
+      `bench/cluster-list: ${total} clusters on the hub, owner ${owner} (${ownerPage.totalCount} clusters), ${ROUNDS} rounds, pages of ${PAGE}`,
+      '',
+      '| request | Hostplane API p50 / p95 / p99 (ms) | hub kube-apiserver p50 / p95 / p99 (ms) | faster (p50 / p95) |',
+      '|---|---|---|---|',
+      row(
+        'list page (owner filter, by name)',
+        samples.list,
+        samples.baselineList,
+      ),
+      row('one cluster', samples.get, samples.baselineGet),
+      '',
+      `| hub requests per page view | ${hubRequestsPerView.toFixed(
+        3,
+      )} | target 0 at steady state |`,
+      `| backend RSS | ${rss.toFixed(0)} MiB | target < 600 MiB |`,
+      `| backend cache filled from cold | ${syncSeconds.toFixed(1)} s | |`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await backend?.stop();
+    await hub.stop();
+  }
+}
+
+main().catch(error => {
+  process.stderr.write(`${error.stack ?? error}\n`);
+  process.exit(1);
+});
