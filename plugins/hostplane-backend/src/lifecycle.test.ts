@@ -145,6 +145,22 @@ describe('tenant cluster lifecycle against the local hub', () => {
         });
       }
 
+      await change({
+        action: 'addPool',
+        nodePool: { name: 'batch', autoscaling: { min: 1, max: 3 }, vcpu: 4, memoryGiB: 16, diskGiB: 80 },
+      });
+      const [batch] = (await hubObjects('NodePool', name)).filter(np => np.metadata.name === `${name}-batch`);
+      expect(batch.spec).toMatchObject({ autoScaling: { min: 1, max: 3 }, platform: { kubevirt: { compute: { cores: 4 } } } });
+      expect(batch.spec.replicas).toBeUndefined();
+      await change({ action: 'autoscale', pool: 'workers', autoscaling: { min: 1, max: 2 } });
+      expect((await hubObjects('NodePool', name)).find(np => np.metadata.name === `${name}-workers`).spec).toMatchObject({
+        autoScaling: { min: 1, max: 2 },
+      });
+      await change({ action: 'scale', pool: 'workers', replicas: 1 });
+      await change({ action: 'removePool', pool: 'batch' });
+      expect(Object.keys(await pools())).toEqual(['workers']);
+      expect((await cluster()).nodePools.map((p: { name: string }) => p.name)).toEqual(['workers']);
+
       const upgrade = await change({ action: 'upgrade', version: 'v1.37.2' });
       expect(upgrade.steps.map((s: any) => s.name)).toEqual([
         'applyControlPlane',
@@ -233,6 +249,10 @@ describe('tenant cluster lifecycle against the local hub', () => {
           'resume',
           'hibernate',
           'upgrade',
+          'removePool',
+          'scale',
+          'autoscale',
+          'addPool',
           'scale',
           'scale',
           'create',
