@@ -1,8 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { useTestHub } from '@hostplane/local-hub';
+import { prng, useTestHub } from '@hostplane/local-hub';
 import { KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
 import knexFactory, { Knex } from 'knex';
+import { OPERATION_STEPS } from './operations/plan';
 
 jest.setTimeout(1_500_000);
 
@@ -10,35 +11,12 @@ const TRIALS = 21;
 const SEED = Number(process.env.HOSTPLANE_CRASH_SEED ?? 20261123);
 const WORKER = path.join(__dirname, 'testing', 'engineWorker.ts');
 
-/** A small seeded generator, so a failing trial can be replayed with HOSTPLANE_CRASH_SEED. */
-function mulberry32(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+// The operations the trials interrupt.
 const STEPS = {
-  create: [
-    'ensureNamespace',
-    'ensureSecrets',
-    'applyControlPlane',
-    'applyNodePools',
-    'waitControlPlane',
-    'waitNodePools',
-  ],
-  upgrade: [
-    'applyControlPlane',
-    'waitControlPlane',
-    'applyNodePools',
-    'waitNodePools',
-  ],
-  delete: ['deleteNodePools', 'deleteControlPlane', 'deleteSecrets'],
-} as const;
+  create: OPERATION_STEPS.create,
+  upgrade: OPERATION_STEPS.upgrade,
+  delete: OPERATION_STEPS.delete,
+};
 type Action = keyof typeof STEPS;
 
 const spec = (name: string) => ({
@@ -169,7 +147,7 @@ describe('crash safety of the lifecycle engine', () => {
   };
 
   it(`converges after being killed at a random step, in ${TRIALS} seeded trials`, async () => {
-    const random = mulberry32(SEED);
+    const random = prng(SEED);
     const trials = Array.from({ length: TRIALS }, (_, index) => {
       const action = (['create', 'upgrade', 'delete'] as Action[])[index % 3];
       const steps = STEPS[action];

@@ -53,7 +53,7 @@ const POOL_SIZES: Array<[number, number]> = [
 ];
 
 /** mulberry32: a tiny, well-distributed PRNG; Math.random cannot be seeded. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -43,7 +43,8 @@ export interface PlannedOperation {
   steps: StepName[];
 }
 
-const STEPS: Record<OperationType, StepName[]> = {
+/** The steps of each operation, in order. */
+export const OPERATION_STEPS: Record<OperationType, StepName[]> = {
   create: [
     'ensureNamespace',
     'ensureSecrets',
@@ -87,7 +88,7 @@ export function planCreate(
   return {
     type: 'create',
     plan: { namespace, spec, hibernated: false },
-    steps: STEPS.create,
+    steps: OPERATION_STEPS.create,
   };
 }
 
@@ -106,7 +107,7 @@ export function planDelete(current: ClusterStatus): PlannedOperation {
       spec,
       hibernated: current.phase === 'Hibernated',
     },
-    steps: STEPS.delete,
+    steps: OPERATION_STEPS.delete,
   };
 }
 
@@ -134,7 +135,7 @@ export function planChange(
       hibernated: false,
       ...extra,
     },
-    steps: STEPS[change.action],
+    steps: OPERATION_STEPS[change.action],
   });
 
   switch (change.action) {
