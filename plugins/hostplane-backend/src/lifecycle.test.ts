@@ -1,6 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { LocalHub, useTestHub } from '@hostplane/local-hub';
-import { waitFor } from '@hostplane/plugin-hostplane-node';
+import { ServerSideApplier, waitFor } from '@hostplane/plugin-hostplane-node';
 import { KubernetesObjectApi } from '@kubernetes/client-node';
 import request from 'supertest';
 import {
@@ -147,19 +147,40 @@ describe('tenant cluster lifecycle against the local hub', () => {
 
       await change({
         action: 'addPool',
-        nodePool: { name: 'batch', autoscaling: { min: 1, max: 3 }, vcpu: 4, memoryGiB: 16, diskGiB: 80 },
+        nodePool: {
+          name: 'batch',
+          autoscaling: { min: 1, max: 3 },
+          vcpu: 4,
+          memoryGiB: 16,
+          diskGiB: 80,
+        },
       });
-      const [batch] = (await hubObjects('NodePool', name)).filter(np => np.metadata.name === `${name}-batch`);
-      expect(batch.spec).toMatchObject({ autoScaling: { min: 1, max: 3 }, platform: { kubevirt: { compute: { cores: 4 } } } });
+      const [batch] = (await hubObjects('NodePool', name)).filter(
+        np => np.metadata.name === `${name}-batch`,
+      );
+      expect(batch.spec).toMatchObject({
+        autoScaling: { min: 1, max: 3 },
+        platform: { kubevirt: { compute: { cores: 4 } } },
+      });
       expect(batch.spec.replicas).toBeUndefined();
-      await change({ action: 'autoscale', pool: 'workers', autoscaling: { min: 1, max: 2 } });
-      expect((await hubObjects('NodePool', name)).find(np => np.metadata.name === `${name}-workers`).spec).toMatchObject({
+      await change({
+        action: 'autoscale',
+        pool: 'workers',
+        autoscaling: { min: 1, max: 2 },
+      });
+      expect(
+        (await hubObjects('NodePool', name)).find(
+          np => np.metadata.name === `${name}-workers`,
+        ).spec,
+      ).toMatchObject({
         autoScaling: { min: 1, max: 2 },
       });
       await change({ action: 'scale', pool: 'workers', replicas: 1 });
       await change({ action: 'removePool', pool: 'batch' });
       expect(Object.keys(await pools())).toEqual(['workers']);
-      expect((await cluster()).nodePools.map((p: { name: string }) => p.name)).toEqual(['workers']);
+      expect(
+        (await cluster()).nodePools.map((p: { name: string }) => p.name),
+      ).toEqual(['workers']);
 
       const upgrade = await change({ action: 'upgrade', version: 'v1.37.2' });
       expect(upgrade.steps.map((s: any) => s.name)).toEqual([
@@ -220,6 +241,49 @@ describe('tenant cluster lifecycle against the local hub', () => {
         ).data,
       ).toEqual(encryptionKey);
 
+      // Another writer takes the pool's size: the engine's apply is refused (never forced), the
+      // step keeps the API server's reason, and a retry succeeds once the other writer lets go.
+      const otherWriter = (replicas?: number) =>
+        new ServerSideApplier(hub.kubeConfig(), 'kubectl-edit', {
+          force: true,
+        }).apply([
+          {
+            apiVersion: 'hypershift.openshift.io/v1beta1',
+            kind: 'NodePool',
+            metadata: { namespace: 'tenants-team-a', name: `${name}-workers` },
+            ...(replicas === undefined ? {} : { spec: { replicas } }),
+          } as never,
+        ]);
+      await otherWriter(3);
+      const conflicted = await api()
+        .patch(`/api/hostplane/clusters/local/${name}`)
+        .send({ action: 'scale', pool: 'workers', replicas: 2 });
+      const failed = await waitFor('the scale to fail', async () => {
+        const { body } = await api().get(
+          `/api/hostplane/operations/${conflicted.body.id}`,
+        );
+        return body.state === 'failed' ? body : undefined;
+      });
+      expect(failed.error).toMatch(
+        /Apply the node pools: .*conflict.*kubectl-edit/i,
+      );
+      expect(failed.steps.map((s: any) => s.state)).toEqual([
+        'succeeded',
+        'failed',
+        'pending',
+      ]);
+      await otherWriter();
+      const retried = await api().post(
+        `/api/hostplane/operations/${conflicted.body.id}/retry`,
+      );
+      expect(retried.status).toBe(202);
+      const recovered = await waitForOperation(
+        backend.server,
+        conflicted.body.id,
+      );
+      expect(recovered.steps.map((s: any) => s.attempts)).toEqual([1, 2, 1]);
+      expect((await pools()).workers).toMatchObject({ replicas: 2, status: 2 });
+
       const deletion = await api().delete(
         `/api/hostplane/clusters/local/${name}`,
       );
@@ -244,6 +308,7 @@ describe('tenant cluster lifecycle against the local hub', () => {
       ).toEqual(
         [
           'delete',
+          'scale',
           'protect',
           'protect',
           'resume',

@@ -30,7 +30,7 @@ import { renderUserKubeconfig } from './userKubeconfig';
  * here and used only to grant the owning group access inside the tenant; it is never returned.
  */
 export class KubeconfigService {
-  /** Tenants whose owner binding has been applied by this instance (`hub/name/owner`). */
+  /** Tenants whose owner binding has been applied by this instance. */
   private readonly bound = new Set<string>();
 
   constructor(
@@ -165,7 +165,8 @@ export class KubeconfigService {
     cluster: ClusterStatus,
     admin: KubeConfig,
   ): Promise<void> {
-    const key = `${cluster.hub}/${cluster.name}/${cluster.owner}`;
+    // A cluster deleted and created again under its name is a new tenant: createdAt tells them apart.
+    const key = `${cluster.hub}/${cluster.name}/${cluster.createdAt}/${cluster.owner}`;
     if (this.bound.has(key)) return;
     await new ServerSideApplier(admin, FIELD_MANAGER, { force: false }).apply([
       ownerAccessBinding(cluster.owner),
