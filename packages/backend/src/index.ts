@@ -73,5 +73,7 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 backend.add(import('@hostplane/plugin-hostplane-backend'));
 // The hosted-control-plane provider of the hubs: HyperShift with KubeVirt workers.
 backend.add(import('@hostplane/plugin-hostplane-backend-module-hypershift'));
+// Every tenant cluster as a catalog Resource.
+backend.add(import('@hostplane/plugin-catalog-backend-module-hostplane'));
 
 backend.start();

@@ -3,7 +3,10 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { hostplanePermissions } from '@hostplane/plugin-hostplane-common';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
+  CLUSTER_EVENTS_TOPIC,
+  ClusterEvent,
   HostedControlPlaneProvider,
   hostplaneProvidersExtensionPoint,
   readHubDefinitions,
@@ -50,6 +53,7 @@ export const hostplanePlugin = createBackendPlugin({
         userInfo: coreServices.userInfo,
         auditor: coreServices.auditor,
         lifecycle: coreServices.lifecycle,
+        events: eventsServiceRef,
       },
       async init(deps) {
         const { config, logger, database, lifecycle } = deps;
@@ -87,6 +91,22 @@ export const hostplanePlugin = createBackendPlugin({
           deps.auditor,
         );
 
+        // Every change, for the catalog and anyone else who follows clusters without polling.
+        engine.cache.subscribe((hub, { namespace, name }, cluster) => {
+          const event: ClusterEvent = {
+            hub,
+            namespace,
+            name,
+            cluster: cluster ?? null,
+          };
+          deps.events
+            .publish({ topic: CLUSTER_EVENTS_TOPIC, eventPayload: event })
+            .catch(error =>
+              logger.warn(
+                `Could not publish a change of ${hub}/${name}: ${error.message}`,
+              ),
+            );
+        });
         lifecycle.addStartupHook(async () => {
           const resumed = await engine.start();
           if (resumed) logger.info(`Resumed ${resumed} operation(s)`);

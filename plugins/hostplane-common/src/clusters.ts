@@ -132,6 +132,8 @@ export interface ListClustersResponse {
   totalCount: number;
   /** Matching clusters per phase (ignoring the phase filter), for the phase chips. */
   phaseCounts: Partial<Record<ClusterPhase, number>>;
+  /** Hubs whose clusters are not all known yet (still being listed, or unreachable). */
+  incompleteHubs: string[];
 }
 
 const poolName = nodePoolSpecSchema.shape.name;

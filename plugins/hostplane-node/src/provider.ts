@@ -101,3 +101,14 @@ export const hostplaneProvidersExtensionPoint =
   createExtensionPoint<HostplaneProvidersExtensionPoint>({
     id: 'hostplane.providers',
   });
+
+/** The events topic on which the Hostplane backend announces every change of a cluster. */
+export const CLUSTER_EVENTS_TOPIC = 'hostplane.clusters';
+
+/** A cluster appeared, changed or (with `cluster: null`) went away. */
+export interface ClusterEvent {
+  hub: string;
+  namespace: string;
+  name: string;
+  cluster: ClusterStatus | null;
+}

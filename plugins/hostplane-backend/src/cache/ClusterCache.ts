@@ -82,7 +82,10 @@ export class ClusterCache {
     query: ClusterQuery,
     allowed: (cluster: ClusterStatus) => boolean = () => true,
   ) {
-    return this.index.query(query, allowed);
+    const incompleteHubs = [...this.hubs.values()]
+      .filter(hub => !hub.state().synced)
+      .map(hub => hub.hub.name);
+    return { ...this.index.query(query, allowed), incompleteHubs };
   }
 
   get(hub: string, name: string): ClusterStatus | undefined {

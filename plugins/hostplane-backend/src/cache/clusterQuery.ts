@@ -70,7 +70,7 @@ export class ClusterIndex {
   query(
     query: ClusterQuery,
     allowed: (cluster: ClusterStatus) => boolean,
-  ): ListClustersResponse {
+  ): Omit<ListClustersResponse, 'incompleteHubs'> {
     const sorted = this.sortedBy(query.sort);
     const matches = filterExceptPhase(query);
     const matchesOthers = (cluster: ClusterStatus) =>

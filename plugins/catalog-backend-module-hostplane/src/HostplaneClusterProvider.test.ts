@@ -1,0 +1,153 @@
+import {
+  TestDatabases,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { eventsServiceFactory } from '@backstage/plugin-events-node';
+import {
+  LOCAL_HUB_FIELD_MANAGER,
+  planTenants,
+  seedTenants,
+  useTestHub,
+} from '@hostplane/local-hub';
+import hostplanePlugin from '@hostplane/plugin-hostplane-backend';
+import hypershiftModule from '@hostplane/plugin-hostplane-backend-module-hypershift';
+import { waitFor } from '@hostplane/plugin-hostplane-node';
+import { KubernetesObjectApi } from '@kubernetes/client-node';
+import request from 'supertest';
+import catalogModuleHostplane from './index';
+
+jest.setTimeout(300_000);
+
+describe('tenant clusters in the catalog', () => {
+  const context = useTestHub('catalog');
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  const seeded = planTenants({ count: 4, seed: 7 });
+
+  beforeAll(async () => {
+    await seedTenants(context.hub.kubeConfig(), seeded, {
+      fieldManager: LOCAL_HUB_FIELD_MANAGER,
+    });
+    backend = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogModuleHostplane,
+        // The real events service: the test default gives each plugin a bus of its own.
+        eventsServiceFactory,
+        hostplanePlugin,
+        hypershiftModule,
+        mockServices.database.factory({
+          knex: await databases.init('SQLITE_3'),
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            app: { baseUrl: 'http://localhost:3000' },
+            // The catalog's processing loop runs often in tests; the provider's deltas do not wait for it.
+            catalog: { processingInterval: { seconds: 1 } },
+            hostplane: {
+              hubs: [{ name: 'local', kubeconfig: context.hub.kubeconfigPath }],
+            },
+          },
+        }),
+      ],
+    });
+  });
+  afterAll(async () => {
+    await backend?.stop();
+  });
+
+  const clusterEntities = async () => {
+    const response = await request(backend.server)
+      .get('/api/catalog/entities/by-query')
+      .query({
+        filter: 'kind=resource,spec.type=kubernetes-cluster',
+        limit: 1000,
+      });
+    return response.body.items as any[];
+  };
+  const entity = async (name: string) =>
+    (await clusterEntities()).find(
+      e => e.metadata.annotations['hostplane.io/cluster'] === name,
+    );
+
+  it('holds one entity per cluster, follows changes and removals, and carries no secret', async () => {
+    await waitFor('every seeded cluster in the catalog', async () =>
+      (await clusterEntities()).length === seeded.length ? true : undefined,
+    );
+    const [first] = seeded;
+    expect(await entity(first.name)).toMatchObject({
+      kind: 'Resource',
+      metadata: {
+        name: `${first.name}.local`,
+        title: first.name,
+        labels: {
+          'hostplane.io/phase':
+            first.phase === 'Ready' ? 'ready' : expect.any(String),
+        },
+      },
+      spec: {
+        type: 'kubernetes-cluster',
+        owner: `group:default/${first.owner}`,
+      },
+    });
+
+    const created = await request(backend.server)
+      .post('/api/hostplane/clusters')
+      .send({
+        name: 'fresh',
+        owner: 'group:default/team-z',
+        hub: 'local',
+        version: 'v1.37.2',
+        nodePools: [
+          { name: 'workers', replicas: 1, vcpu: 2, memoryGiB: 4, diskGiB: 20 },
+        ],
+      });
+    expect(created.status).toBe(202);
+    // Within seconds of the change on the hub, not at the next full refresh (30 minutes away).
+    await waitFor(
+      'the new cluster to reach the catalog as Ready',
+      async () =>
+        (await entity('fresh'))?.metadata.labels['hostplane.io/phase'] ===
+        'ready'
+          ? true
+          : undefined,
+      { timeoutMs: 20_000 },
+    );
+
+    const client = KubernetesObjectApi.makeApiClient(context.hub.kubeConfig());
+    await client
+      .delete({
+        apiVersion: 'hypershift.openshift.io/v1beta1',
+        kind: 'NodePool',
+        metadata: { namespace: first.namespace, name: `${first.name}-workers` },
+      } as never)
+      .catch(() => undefined);
+    for (const pool of (
+      await client.list(
+        'hypershift.openshift.io/v1beta1',
+        'NodePool',
+        first.namespace,
+      )
+    ).items) {
+      if (pool.metadata?.labels?.['hostplane.io/cluster'] === first.name)
+        await client.delete(pool);
+    }
+    await client.delete({
+      apiVersion: 'hypershift.openshift.io/v1beta1',
+      kind: 'HostedCluster',
+      metadata: { namespace: first.namespace, name: first.name },
+    });
+    await waitFor(
+      'the deleted cluster to leave the catalog',
+      async () => ((await entity(first.name)) === undefined ? true : undefined),
+      { timeoutMs: 20_000 },
+    );
+
+    const text = JSON.stringify(await clusterEntities());
+    expect(text).not.toMatch(
+      /BEGIN [A-Z ]*(PRIVATE KEY|CERTIFICATE)|client-key|client-certificate|token|password|kubeconfig"/i,
+    );
+  });
+});

@@ -1,0 +1,170 @@
+import {
+  AuthService,
+  DiscoveryService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import {
+  DeferredEntity,
+  EntityProvider,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
+import { EventsService } from '@backstage/plugin-events-node';
+import {
+  ClusterStatus,
+  ListClustersResponse,
+} from '@hostplane/plugin-hostplane-common';
+import {
+  CLUSTER_EVENTS_TOPIC,
+  ClusterEvent,
+} from '@hostplane/plugin-hostplane-node';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  clusterEntity,
+  clusterEntityName,
+  clusterLocation,
+} from './clusterEntity';
+
+export interface HostplaneClusterProviderOptions {
+  discovery: DiscoveryService;
+  auth: AuthService;
+  events: EventsService;
+  logger: LoggerService;
+  appBaseUrl: string;
+  /** Changes arriving within this window go to the catalog as one delta. */
+  batchWindowMs?: number;
+  pageSize?: number;
+}
+
+/**
+ * One `Resource` per tenant cluster. A full mutation on start (from the Hostplane API, once its
+ * hubs are listed) and on each `refresh()`; in between, every cluster change event becomes a delta
+ * mutation, batched over a short window so that a hub relisting thousands of clusters does not
+ * mean thousands of catalog writes.
+ */
+export class HostplaneClusterProvider implements EntityProvider {
+  private connection?: EntityProviderConnection;
+  private pending = new Map<string, ClusterEvent>();
+  private flushTimer?: NodeJS.Timeout;
+  private fullMutationDone = false;
+
+  constructor(private readonly options: HostplaneClusterProviderOptions) {}
+
+  getProviderName(): string {
+    return 'hostplane-clusters';
+  }
+
+  async connect(connection: EntityProviderConnection): Promise<void> {
+    this.connection = connection;
+    await this.options.events.subscribe({
+      id: 'catalog-hostplane-clusters',
+      topics: [CLUSTER_EVENTS_TOPIC],
+      onEvent: async ({ eventPayload }) =>
+        this.enqueue(eventPayload as ClusterEvent),
+    });
+  }
+
+  /** Replaces every cluster entity with what the Hostplane API lists now. */
+  async refresh(): Promise<number> {
+    if (!this.connection) throw new Error('Not connected to the catalog');
+    const clusters = await this.listAll();
+    await this.connection.applyMutation({
+      type: 'full',
+      entities: clusters.map(cluster => this.deferred(cluster)),
+    });
+    this.fullMutationDone = true;
+    this.options.logger.info(`Hostplane: ${clusters.length} cluster entities`);
+    await this.flush();
+    return clusters.length;
+  }
+
+  private deferred(cluster: ClusterStatus): DeferredEntity {
+    return {
+      entity: clusterEntity(cluster, this.options.appBaseUrl),
+      locationKey: clusterLocation(cluster.hub, cluster.name),
+    };
+  }
+
+  private enqueue(event: ClusterEvent): void {
+    this.pending.set(`${event.hub}/${event.name}`, event);
+    this.flushTimer ??= setTimeout(
+      () => void this.flush(),
+      this.options.batchWindowMs ?? 250,
+    );
+  }
+
+  private async flush(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    // Kept until the first full mutation, then applied after it: a change may have come in while
+    // the list was being read.
+    if (!this.connection || !this.fullMutationDone || this.pending.size === 0) {
+      return;
+    }
+    const events = [...this.pending.values()];
+    this.pending.clear();
+    const added = events.flatMap(e =>
+      e.cluster ? [this.deferred(e.cluster)] : [],
+    );
+    const removed = events
+      .filter(e => !e.cluster)
+      .map(e => ({
+        entityRef: stringifyEntityRef({
+          kind: 'Resource',
+          namespace: 'default',
+          name: clusterEntityName(e.hub, e.name),
+        }),
+        locationKey: clusterLocation(e.hub, e.name),
+      }));
+    try {
+      await this.connection.applyMutation({ type: 'delta', added, removed });
+    } catch (error) {
+      this.options.logger.warn(
+        `Hostplane: could not apply ${
+          events.length
+        } cluster change(s) to the catalog: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  /** Every cluster, page by page, once every hub has been listed (or after a minute, what there is). */
+  private async listAll(): Promise<ClusterStatus[]> {
+    const baseUrl = await this.options.discovery.getBaseUrl('hostplane');
+    const { token } = await this.options.auth.getPluginRequestToken({
+      onBehalfOf: await this.options.auth.getOwnServiceCredentials(),
+      targetPluginId: 'hostplane',
+    });
+    const page = async (offset: number): Promise<ListClustersResponse> => {
+      const limit = this.options.pageSize ?? 500;
+      const response = await fetch(
+        `${baseUrl}/clusters?offset=${offset}&limit=${limit}&sort=name`,
+        { headers: { Authorization: `Bearer ${token}` } },
+      );
+      if (!response.ok) {
+        throw new Error(
+          `Hostplane API answered ${response.status}: ${await response.text()}`,
+        );
+      }
+      return response.json();
+    };
+    const deadline = Date.now() + 60_000;
+    let first = await page(0);
+    while (first.incompleteHubs.length > 0 && Date.now() < deadline) {
+      await new Promise(resolve => setTimeout(resolve, 1000));
+      first = await page(0);
+    }
+    if (first.incompleteHubs.length > 0) {
+      this.options.logger.warn(
+        `Hostplane: hubs ${first.incompleteHubs.join(
+          ', ',
+        )} are not listed yet; their clusters follow as they appear`,
+      );
+    }
+    const clusters = [...first.items];
+    while (clusters.length < first.totalCount) {
+      const next = await page(clusters.length);
+      if (next.items.length === 0) break;
+      clusters.push(...next.items);
+    }
+    return clusters;
+  }
+}

@@ -1,0 +1,91 @@
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  Entity,
+} from '@backstage/catalog-model';
+import { ClusterStatus } from '@hostplane/plugin-hostplane-common';
+
+export const HUB_ANNOTATION = 'hostplane.io/hub';
+export const CLUSTER_ANNOTATION = 'hostplane.io/cluster';
+export const CLUSTER_NAMESPACE_ANNOTATION = 'hostplane.io/hub-namespace';
+/** Where the Hostplane API serves the cluster (for the entity page's tabs). */
+export const CLUSTER_API_ANNOTATION = 'hostplane.io/api';
+
+const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+/** The entity name of a cluster: unique across hubs, since names are unique per hub only. */
+export function clusterEntityName(hub: string, name: string): string {
+  return `${name}.${hub}`;
+}
+
+/** Where the provider says its entities come from (one per cluster). */
+export function clusterLocation(hub: string, name: string): string {
+  return `hostplane:${hub}/${name}`;
+}
+
+/**
+ * The catalog's view of a tenant cluster: a Resource of type `kubernetes-cluster`. Everything in
+ * it comes from the cluster's status, which carries no credentials; the endpoint is an address.
+ * Resources have no `lifecycle` of their own in the catalog model; the schema allows it, and the
+ * catalog's lifecycle filter reads it.
+ */
+export function clusterEntity(
+  cluster: ClusterStatus,
+  appBaseUrl: string,
+): Entity {
+  const location = clusterLocation(cluster.hub, cluster.name);
+  const labels: Record<string, string> = {};
+  for (const [key, value] of Object.entries(cluster.labels)) {
+    if (LABEL_VALUE.test(value)) labels[key] = value;
+  }
+  labels['hostplane.io/phase'] = cluster.phase.toLowerCase();
+  labels[HUB_ANNOTATION] = cluster.hub;
+  if (cluster.version) labels['hostplane.io/version'] = cluster.version;
+
+  const version = cluster.version
+    ? `Kubernetes ${cluster.version}`
+    : 'Kubernetes';
+  const links = [
+    {
+      url: `${appBaseUrl}/hostplane/clusters/${cluster.hub}/${cluster.name}`,
+      title: 'Hostplane',
+      icon: 'dashboard',
+    },
+  ];
+  if (cluster.endpoint) {
+    links.push({ url: cluster.endpoint, title: 'API server', icon: 'cloud' });
+  }
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: clusterEntityName(cluster.hub, cluster.name),
+      namespace: 'default',
+      title: cluster.name,
+      description: `${version} tenant cluster on hub ${cluster.hub}: ${
+        cluster.phase
+      }${
+        cluster.reason && cluster.phase !== 'Ready'
+          ? ` (${cluster.reason})`
+          : ''
+      }`,
+      labels,
+      annotations: {
+        [ANNOTATION_LOCATION]: location,
+        [ANNOTATION_ORIGIN_LOCATION]: location,
+        [HUB_ANNOTATION]: cluster.hub,
+        [CLUSTER_ANNOTATION]: cluster.name,
+        [CLUSTER_NAMESPACE_ANNOTATION]: cluster.namespace,
+        [CLUSTER_API_ANNOTATION]: `/api/hostplane/clusters/${cluster.hub}/${cluster.name}`,
+      },
+      tags: ['kubernetes', 'hostplane'],
+      links,
+    },
+    spec: {
+      type: 'kubernetes-cluster',
+      owner: cluster.owner,
+      lifecycle: cluster.labels.lifecycle ?? cluster.labels.env ?? 'production',
+      ...(cluster.labels.system ? { system: cluster.labels.system } : {}),
+    },
+  };
+}

@@ -1,0 +1,14 @@
+/**
+ * A catalog module that puts every Hostplane tenant cluster in the catalog as a Resource.
+ *
+ * @packageDocumentation
+ */
+export { catalogModuleHostplane as default } from './module';
+export { HostplaneClusterProvider } from './HostplaneClusterProvider';
+export {
+  CLUSTER_ANNOTATION,
+  CLUSTER_API_ANNOTATION,
+  HUB_ANNOTATION,
+  clusterEntity,
+  clusterEntityName,
+} from './clusterEntity';

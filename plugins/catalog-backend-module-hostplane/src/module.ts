@@ -1,0 +1,70 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { HostplaneClusterProvider } from './HostplaneClusterProvider';
+
+/** Puts Hostplane's tenant clusters in the catalog. */
+export const catalogModuleHostplane = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'hostplane',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        catalog: catalogProcessingExtensionPoint,
+        config: coreServices.rootConfig,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        events: eventsServiceRef,
+        logger: coreServices.logger,
+        scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
+      },
+      async init({
+        catalog,
+        config,
+        discovery,
+        auth,
+        events,
+        logger,
+        scheduler,
+        lifecycle,
+      }) {
+        const provider = new HostplaneClusterProvider({
+          discovery,
+          auth,
+          events,
+          logger,
+          appBaseUrl: config.getString('app.baseUrl'),
+        });
+        catalog.addEntityProvider(provider);
+
+        // The first full mutation as soon as the Hostplane API answers; retried until it does.
+        lifecycle.addStartupHook(() => {
+          const attempt = (delayMs: number) =>
+            setTimeout(() => {
+              provider.refresh().catch(error => {
+                logger.warn(
+                  `Hostplane clusters not in the catalog yet: ${error.message}`,
+                );
+                attempt(Math.min(delayMs * 2, 30_000));
+              });
+            }, delayMs);
+          attempt(0);
+        });
+        // Events keep entities current; a periodic full mutation heals any that were missed.
+        await scheduler.scheduleTask({
+          id: 'hostplane-clusters-full-refresh',
+          frequency: { minutes: 30 },
+          initialDelay: { minutes: 30 },
+          timeout: { minutes: 10 },
+          fn: async () => {
+            await provider.refresh();
+          },
+        });
+      },
+    });
+  },
+});
