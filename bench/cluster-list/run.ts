@@ -58,13 +58,22 @@ async function hubRequestCount(hub: LocalHub): Promise<number> {
   return total;
 }
 
+/** Clusters on the hub, counted page by page (a label selector leaves out remainingItemCount). */
 async function clusterCountOnHub(hub: LocalHub): Promise<number> {
-  const { body } = await getRaw(
-    hub.kubeConfig(),
-    '/apis/hypershift.openshift.io/v1beta1/hostedclusters?labelSelector=hostplane.io/cluster&limit=1',
-  );
-  const list = JSON.parse(body);
-  return list.items.length + (list.metadata.remainingItemCount ?? 0);
+  let count = 0;
+  let continueToken = '';
+  do {
+    const { body } = await getRaw(
+      hub.kubeConfig(),
+      `/apis/hypershift.openshift.io/v1beta1/hostedclusters?labelSelector=hostplane.io/cluster&limit=1000${
+        continueToken ? `&continue=${encodeURIComponent(continueToken)}` : ''
+      }`,
+    );
+    const list = JSON.parse(body);
+    count += list.items.length;
+    continueToken = list.metadata.continue ?? '';
+  } while (continueToken);
+  return count;
 }
 
 function rssMiB(pid: number): number {

@@ -25,6 +25,7 @@ test('a new user signs in as guest and sees the local hub on the Hostplane page'
   const nav = page.getByRole('navigation', { name: 'sidebar nav' });
   await nav.getByRole('link', { name: 'Hostplane' }).click();
   await expect(page).toHaveURL(/\/hostplane$/);
+  await page.getByRole('tab', { name: 'Hubs' }).click();
 
   await expect(page.getByText('Hubs (1)')).toBeVisible();
   const row = page.getByRole('row', { name: /local/ });
@@ -39,4 +40,77 @@ test('a new user signs in as guest and sees the local hub on the Hostplane page'
     path: 'artifacts/screenshots/hostplane-hubs.png',
     fullPage: true,
   });
+});
+
+test('the Clusters page pages, filters and sorts on the server', async ({
+  page,
+}, testInfo) => {
+  const requests: URL[] = [];
+  const responses: Array<{ bytes: number; items: number; totalCount: number }> =
+    [];
+  page.on('response', async response => {
+    const url = new URL(response.url());
+    if (url.pathname === '/api/hostplane/clusters') {
+      requests.push(url);
+      const body = await response.body();
+      const { items, totalCount } = JSON.parse(body.toString());
+      responses.push({ bytes: body.length, items: items.length, totalCount });
+    }
+  });
+  await page.goto(backend.baseUrl);
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await page
+    .getByRole('navigation', { name: 'sidebar nav' })
+    .getByRole('link', { name: 'Hostplane' })
+    .click();
+
+  await expect(
+    page.getByText('1-50 of 120').filter({ visible: true }),
+  ).toBeVisible();
+  expect(requests[0].searchParams.get('limit')).toBe('50');
+  expect(requests[0].searchParams.get('offset')).toBe('0');
+  // Fifty clusters' summaries, not all of them: under half of what all 120 weigh.
+  expect(responses[0]).toMatchObject({ items: 50, totalCount: 120 });
+  const token = await page.evaluate(async () => {
+    const response = await fetch('/api/auth/guest/refresh?env=development', {
+      headers: { 'X-Requested-With': 'XMLHttpRequest' },
+    });
+    return (await response.json()).backstageIdentity.token;
+  });
+  const all = await page.request.get(
+    `${backend.baseUrl}/api/hostplane/clusters?limit=120`,
+    {
+      headers: { Authorization: `Bearer ${token}` },
+    },
+  );
+  expect(responses[0].bytes).toBeLessThan((await all.body()).length / 2);
+  await page.screenshot({
+    path: 'artifacts/screenshots/hostplane-clusters.png',
+    fullPage: true,
+  });
+  await page.screenshot({
+    path: testInfo.outputPath('hostplane-clusters.png'),
+    fullPage: true,
+  });
+
+  await page.getByRole('button', { name: 'Next Page' }).first().click();
+  await expect(
+    page.getByText('51-100 of 120').filter({ visible: true }),
+  ).toBeVisible();
+  expect(requests.at(-1)!.searchParams.get('offset')).toBe('50');
+
+  await page.getByRole('button', { name: /^Degraded \d+$/ }).click();
+  await expect
+    .poll(() => requests.at(-1)!.searchParams.toString())
+    .toMatch(/offset=0&.*phase=Degraded/);
+  const rows = page.locator('tbody tr');
+  await expect(rows.filter({ hasText: 'Degraded' })).toHaveCount(
+    responses.at(-1)!.totalCount,
+  );
+  await expect(rows).toHaveCount(responses.at(-1)!.totalCount);
+
+  await page.getByRole('columnheader', { name: 'Version' }).click();
+  await expect
+    .poll(() => requests.at(-1)!.searchParams.get('sort'))
+    .toBe('version');
 });

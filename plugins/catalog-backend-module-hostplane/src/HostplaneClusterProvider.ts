@@ -10,7 +10,7 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { EventsService } from '@backstage/plugin-events-node';
 import {
-  ClusterStatus,
+  ClusterSummary,
   ListClustersResponse,
 } from '@hostplane/plugin-hostplane-common';
 import {
@@ -77,7 +77,7 @@ export class HostplaneClusterProvider implements EntityProvider {
     return clusters.length;
   }
 
-  private deferred(cluster: ClusterStatus): DeferredEntity {
+  private deferred(cluster: ClusterSummary): DeferredEntity {
     return {
       entity: clusterEntity(cluster, this.options.appBaseUrl),
       locationKey: clusterLocation(cluster.hub, cluster.name),
@@ -127,7 +127,7 @@ export class HostplaneClusterProvider implements EntityProvider {
   }
 
   /** Every cluster, page by page, once every hub has been listed (or after a minute, what there is). */
-  private async listAll(): Promise<ClusterStatus[]> {
+  private async listAll(): Promise<ClusterSummary[]> {
     const baseUrl = await this.options.discovery.getBaseUrl('hostplane');
     const { token } = await this.options.auth.getPluginRequestToken({
       onBehalfOf: await this.options.auth.getOwnServiceCredentials(),

@@ -3,7 +3,7 @@ import {
   ANNOTATION_ORIGIN_LOCATION,
   Entity,
 } from '@backstage/catalog-model';
-import { ClusterStatus } from '@hostplane/plugin-hostplane-common';
+import { ClusterSummary } from '@hostplane/plugin-hostplane-common';
 
 export const HUB_ANNOTATION = 'hostplane.io/hub';
 export const CLUSTER_ANNOTATION = 'hostplane.io/cluster';
@@ -30,7 +30,7 @@ export function clusterLocation(hub: string, name: string): string {
  * catalog's lifecycle filter reads it.
  */
 export function clusterEntity(
-  cluster: ClusterStatus,
+  cluster: ClusterSummary,
   appBaseUrl: string,
 ): Entity {
   const location = clusterLocation(cluster.hub, cluster.name);

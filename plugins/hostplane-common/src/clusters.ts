@@ -126,8 +126,26 @@ export const listClustersQuerySchema = z.strictObject({
 });
 export type ListClustersQuery = z.input<typeof listClustersQuerySchema>;
 
+/** A cluster as a list shows it: its status without the conditions (ask for the cluster for those). */
+export type ClusterSummary = Omit<
+  ClusterStatus,
+  'conditions' | 'spec' | 'nodePools'
+> & {
+  nodePools: Array<Omit<NodePoolStatus, 'conditions'>>;
+};
+
+export function summarizeCluster(cluster: ClusterStatus): ClusterSummary {
+  const { conditions: _conditions, spec: _spec, nodePools, ...rest } = cluster;
+  return {
+    ...rest,
+    nodePools: nodePools.map(
+      ({ conditions: _poolConditions, ...pool }) => pool,
+    ),
+  };
+}
+
 export interface ListClustersResponse {
-  items: ClusterStatus[];
+  items: ClusterSummary[];
   /** Clusters that match the filters, across all pages. */
   totalCount: number;
   /** Matching clusters per phase (ignoring the phase filter), for the phase chips. */

@@ -23,7 +23,8 @@ const hostplanePage = PageBlueprint.make({
     title: 'Hostplane',
     icon: <CloudQueueIcon fontSize="inherit" />,
     routeRef: rootRouteRef,
-    loader: () => import('./components/HubsPage').then(m => <m.HubsPage />),
+    loader: () =>
+      import('./components/HostplanePage').then(m => <m.HostplanePage />),
   },
 });
 

@@ -5,6 +5,7 @@ import {
   ListClustersResponse,
   listClustersQuerySchema,
   ownerName,
+  summarizeCluster,
 } from '@hostplane/plugin-hostplane-common';
 import { z } from 'zod';
 
@@ -84,7 +85,9 @@ export class ClusterIndex {
     }
     if (query.order === 'desc') matching.reverse();
     return {
-      items: matching.slice(query.offset, query.offset + query.limit),
+      items: matching
+        .slice(query.offset, query.offset + query.limit)
+        .map(summarizeCluster),
       totalCount: matching.length,
       phaseCounts,
     };

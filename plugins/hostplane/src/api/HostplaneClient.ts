@@ -1,6 +1,10 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { HubListResponse } from '@hostplane/plugin-hostplane-common';
+import {
+  HubListResponse,
+  ListClustersQuery,
+  ListClustersResponse,
+} from '@hostplane/plugin-hostplane-common';
 import { HostplaneApi } from './HostplaneApi';
 
 export class HostplaneClient implements HostplaneApi {
@@ -10,6 +14,14 @@ export class HostplaneClient implements HostplaneApi {
 
   async listHubs(): Promise<HubListResponse> {
     return this.get('/hubs');
+  }
+
+  async listClusters(query: ListClustersQuery): Promise<ListClustersResponse> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') params.set(key, String(value));
+    }
+    return this.get(`/clusters?${params}`);
   }
 
   private async get<T>(path: string): Promise<T> {

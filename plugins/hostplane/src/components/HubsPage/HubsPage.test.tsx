@@ -3,9 +3,9 @@ import { screen } from '@testing-library/react';
 import { HostplaneApi, hostplaneApiRef } from '../../api';
 import { HubsPage } from './HubsPage';
 
-function renderWith(api: HostplaneApi) {
+function renderWith(api: Pick<HostplaneApi, 'listHubs'>) {
   return renderInTestApp(
-    <TestApiProvider apis={[[hostplaneApiRef, api]]}>
+    <TestApiProvider apis={[[hostplaneApiRef, api as HostplaneApi]]}>
       <HubsPage />
     </TestApiProvider>,
   );

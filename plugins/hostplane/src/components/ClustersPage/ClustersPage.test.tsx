@@ -1,0 +1,88 @@
+import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import {
+  ClusterStatus,
+  ListClustersQuery,
+} from '@hostplane/plugin-hostplane-common';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { HostplaneApi, hostplaneApiRef } from '../../api';
+import { ClustersPage } from './ClustersPage';
+
+const cluster = (
+  name: string,
+  phase: ClusterStatus['phase'],
+): ClusterStatus => ({
+  hub: 'local',
+  name,
+  namespace: 'tenants-team-a',
+  owner: 'group:default/team-a',
+  phase,
+  reason: phase === 'Degraded' ? 'EtcdQuorumLost' : 'AsExpected',
+  version: 'v1.37.2',
+  nodePools: [
+    { name: 'workers', phase: 'Ready', currentReplicas: 3, conditions: [] },
+  ],
+  conditions: [],
+  deletionProtection: false,
+  labels: {},
+});
+
+describe('ClustersPage', () => {
+  it('asks the server for one page at a time, with the filters and sort the user picks', async () => {
+    const queries: ListClustersQuery[] = [];
+    const api: Pick<HostplaneApi, 'listClusters'> = {
+      listClusters: async query => {
+        queries.push(query);
+        return {
+          items: [cluster('payments', 'Ready'), cluster('search', 'Degraded')],
+          totalCount: 10_000,
+          phaseCounts: { Ready: 9_000, Degraded: 1_000 },
+          incompleteHubs: [],
+        };
+      },
+    };
+    await renderInTestApp(
+      <TestApiProvider apis={[[hostplaneApiRef, api as HostplaneApi]]}>
+        <ClustersPage />
+      </TestApiProvider>,
+    );
+
+    expect(await screen.findByText('payments')).toBeInTheDocument();
+    expect(screen.getByText('Degraded')).toBeInTheDocument();
+    expect(queries[0]).toEqual({ offset: 0, limit: 50 });
+    expect(await screen.findByText('Ready 9000')).toBeInTheDocument();
+
+    fireEvent.click(screen.getByText('Degraded 1000'));
+    await waitFor(() =>
+      expect(queries.at(-1)).toEqual({
+        offset: 0,
+        limit: 50,
+        phase: 'Degraded',
+      }),
+    );
+
+    fireEvent.click(screen.getByText('Version'));
+    await waitFor(() =>
+      expect(queries.at(-1)).toMatchObject({
+        sort: 'version',
+        order: 'asc',
+        phase: 'Degraded',
+      }),
+    );
+  });
+
+  it('shows the reason when the server refuses', async () => {
+    const api: Pick<HostplaneApi, 'listClusters'> = {
+      listClusters: async () => {
+        throw new Error('hostplane is down');
+      },
+    };
+    await renderInTestApp(
+      <TestApiProvider apis={[[hostplaneApiRef, api as HostplaneApi]]}>
+        <ClustersPage />
+      </TestApiProvider>,
+    );
+    expect(
+      await screen.findByText('Error: hostplane is down'),
+    ).toBeInTheDocument();
+  });
+});

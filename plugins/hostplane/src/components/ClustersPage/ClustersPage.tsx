@@ -1,0 +1,165 @@
+import { useCallback, useRef, useState } from 'react';
+import {
+  Content,
+  ContentHeader,
+  ResponseErrorPanel,
+  SupportButton,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  CLUSTER_PHASES,
+  CLUSTER_SORT_FIELDS,
+  ClusterPhase,
+  ClusterSortField,
+  ClusterSummary,
+  ListClustersResponse,
+} from '@hostplane/plugin-hostplane-common';
+import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
+import TextField from '@material-ui/core/TextField';
+import Tooltip from '@material-ui/core/Tooltip';
+import { hostplaneApiRef } from '../../api';
+import { PhaseStatus } from './PhaseChip';
+
+const PAGE_SIZE = 50;
+
+const columns: TableColumn<ClusterSummary>[] = [
+  { title: 'Cluster', field: 'name', highlight: true },
+  { title: 'Owner', field: 'owner' },
+  {
+    title: 'Phase',
+    field: 'phase',
+    render: cluster => (
+      <Tooltip
+        title={[cluster.reason, cluster.message].filter(Boolean).join(': ')}
+      >
+        <span>
+          <PhaseStatus phase={cluster.phase} />
+        </span>
+      </Tooltip>
+    ),
+  },
+  {
+    title: 'Version',
+    field: 'version',
+    render: cluster =>
+      cluster.desiredVersion
+        ? `${cluster.version ?? '—'} → ${cluster.desiredVersion}`
+        : cluster.version ?? '—',
+  },
+  {
+    title: 'Nodes',
+    sorting: false,
+    render: cluster =>
+      cluster.nodePools.reduce((sum, pool) => sum + pool.currentReplicas, 0),
+  },
+  { title: 'Hub', field: 'hub' },
+  { title: 'Created', field: 'createdAt', type: 'datetime' },
+];
+
+const isSortField = (field: unknown): field is ClusterSortField =>
+  CLUSTER_SORT_FIELDS.includes(field as ClusterSortField);
+
+/**
+ * Every tenant cluster the user may see. Paging, filtering and sorting are the server's: a page
+ * asks for 50 clusters however many there are.
+ */
+export function ClustersPage() {
+  const api = useApi(hostplaneApiRef);
+  const tableRef = useRef<any>();
+  const [phase, setPhase] = useState<ClusterPhase | undefined>();
+  const [owner, setOwner] = useState('');
+  const [error, setError] = useState<Error | undefined>();
+  const [counts, setCounts] = useState<ListClustersResponse['phaseCounts']>({});
+
+  // A new filter starts again at the first page.
+  const refresh = useCallback(
+    () => tableRef.current?.onQueryChange({ page: 0 }),
+    [],
+  );
+
+  return (
+    <Content>
+      <ContentHeader title="Clusters">
+        <SupportButton>
+          Tenant clusters: hosted control planes on the hubs, with KubeVirt
+          virtual machines as workers.
+        </SupportButton>
+      </ContentHeader>
+      {error && <ResponseErrorPanel error={error} />}
+      <Box
+        display="flex"
+        flexWrap="wrap"
+        alignItems="center"
+        mb={2}
+        style={{ gap: 8 }}
+      >
+        {CLUSTER_PHASES.map(candidate => (
+          <Chip
+            key={candidate}
+            label={`${candidate} ${counts[candidate] ?? 0}`}
+            color={phase === candidate ? 'primary' : 'default'}
+            onClick={() => {
+              setPhase(phase === candidate ? undefined : candidate);
+              setTimeout(refresh);
+            }}
+            aria-pressed={phase === candidate}
+          />
+        ))}
+        <TextField
+          label="Owner"
+          size="small"
+          variant="outlined"
+          value={owner}
+          onChange={event => {
+            setOwner(event.target.value);
+            setTimeout(refresh);
+          }}
+        />
+      </Box>
+      <Table<ClusterSummary>
+        tableRef={tableRef}
+        title="Clusters"
+        columns={columns}
+        options={{
+          pageSize: PAGE_SIZE,
+          pageSizeOptions: [20, 50, 100],
+          padding: 'dense',
+          search: true,
+          debounceInterval: 300,
+          emptyRowsWhenPaging: false,
+        }}
+        data={async query => {
+          const field = query.orderBy?.field;
+          try {
+            const page = await api.listClusters({
+              offset: query.page * query.pageSize,
+              limit: query.pageSize,
+              ...(query.search ? { text: query.search } : {}),
+              ...(phase ? { phase } : {}),
+              ...(owner ? { owner } : {}),
+              ...(isSortField(field)
+                ? {
+                    sort: field,
+                    order: query.orderDirection === 'desc' ? 'desc' : 'asc',
+                  }
+                : {}),
+            });
+            setError(undefined);
+            setCounts(page.phaseCounts);
+            return {
+              data: page.items,
+              page: query.page,
+              totalCount: page.totalCount,
+            };
+          } catch (e) {
+            setError(e as Error);
+            return { data: [], page: 0, totalCount: 0 };
+          }
+        }}
+      />
+    </Content>
+  );
+}
