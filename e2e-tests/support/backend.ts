@@ -30,6 +30,8 @@ export interface RunningBackend {
 export async function startBackend(options: {
   database: Database;
   hubKubeconfig: string;
+  /** Another entry point than packages/backend's (a benchmark's smaller backend). */
+  entry?: string;
 }): Promise<RunningBackend> {
   const port = await ephemeralPort();
   const baseUrl = `http://localhost:${port}`;
@@ -76,7 +78,7 @@ export async function startBackend(options: {
       require.resolve('@backstage/cli/config/nodeTransform.cjs', {
         paths: [BACKEND_DIR],
       }),
-      'src/index.ts',
+      options.entry ?? 'src/index.ts',
       ...configs.flatMap(c => ['--config', c]),
     ],
     {

@@ -1,5 +1,12 @@
 export interface Config {
   hostplane?: {
+    permissions?: {
+      /**
+       * How long a user's permission decision is reused, in seconds (5 by default): a page view
+       * then costs no permission round trip; a policy change takes this long to apply.
+       */
+      decisionCacheSeconds?: number;
+    };
     operations?: {
       /** How long a step of an operation waits for the hub to converge before failing (30 min). */
       waitTimeoutSeconds?: number;

@@ -171,7 +171,14 @@ describe('access: permissions and short-lived kubeconfigs against a real tenant'
     backend = await startHostplane({
       kubeconfig: context.hub.kubeconfigPath,
       knex,
-      config: { permission: { enabled: true } },
+      // Decisions are not reused, so the policy change in the matrix applies at once.
+      config: {
+        permission: { enabled: true },
+        hostplane: {
+          hubs: [{ name: 'local', kubeconfig: context.hub.kubeconfigPath }],
+          permissions: { decisionCacheSeconds: 0 },
+        },
+      },
       features: [
         permissionPlugin,
         policyModule,

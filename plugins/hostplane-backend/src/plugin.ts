@@ -121,6 +121,10 @@ export const hostplanePlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             permissionsRegistry: deps.permissionsRegistry,
+            decisionTtlMs:
+              (config.getOptionalNumber(
+                'hostplane.permissions.decisionCacheSeconds',
+              ) ?? 5) * 1000,
           }),
         );
       },

@@ -33,6 +33,7 @@ import { z } from 'zod';
 import { KubeconfigService } from '../kubeconfig/KubeconfigService';
 import { clusterPermissionResourceRef } from '../permissions';
 import { ClusterService } from './ClusterService';
+import { DecisionCache } from './DecisionCache';
 import { HubStatusChecker } from './HubStatusChecker';
 import { openApiDocument } from './openapi';
 import { ValidationError } from './ValidationError';
@@ -44,6 +45,8 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   permissionsRegistry: PermissionsRegistryService;
+  /** How long a caller's permission decision is reused (policy changes take this long). */
+  decisionTtlMs?: number;
 }
 
 const operationsQuerySchema = z.strictObject({
@@ -75,10 +78,12 @@ export async function createRouter({
   httpAuth,
   permissions,
   permissionsRegistry,
+  decisionTtlMs,
 }: RouterOptions): Promise<express.Router> {
   const router = Router();
   router.use(express.json({ limit: '256kb' }));
 
+  const decisions = new DecisionCache(permissions, decisionTtlMs);
   const isAllowed = createConditionAuthorizer(
     permissionsRegistry.getPermissionRuleset(clusterPermissionResourceRef),
   );
@@ -88,10 +93,7 @@ export async function createRouter({
     credentials: BackstageCredentials,
     permission: ResourcePermission<typeof CLUSTER_RESOURCE_TYPE>,
   ): Promise<(cluster: ClusterStatus) => boolean> {
-    const [decision] = await permissions.authorizeConditional(
-      [{ permission }],
-      { credentials },
-    );
+    const decision = await decisions.decide(credentials, permission);
     if (decision.result === AuthorizeResult.ALLOW) return () => true;
     if (decision.result === AuthorizeResult.DENY) return () => false;
     return cluster => isAllowed(decision, cluster);
@@ -243,10 +245,7 @@ export async function createRouter({
   });
 
   async function mayReadAll(credentials: BackstageCredentials) {
-    const [decision] = await permissions.authorizeConditional(
-      [{ permission: clusterReadPermission }],
-      { credentials },
-    );
+    const decision = await decisions.decide(credentials, clusterReadPermission);
     return decision.result === AuthorizeResult.ALLOW;
   }
 
