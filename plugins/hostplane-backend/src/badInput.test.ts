@@ -1,6 +1,11 @@
 import os from 'node:os';
 import path from 'node:path';
 import { TestDatabases } from '@backstage/backend-test-utils';
+import {
+  CLUSTER_PHASES,
+  CLUSTER_SORT_FIELDS,
+  clusterChangeSchema,
+} from '@hostplane/plugin-hostplane-common';
 import fc from 'fast-check';
 import request from 'supertest';
 import { TestServer, startHostplane } from './testing/hostplaneBackend';
@@ -205,23 +210,13 @@ const malformedSpec = fc.oneof(
   ),
 );
 
+const CHANGE_ACTIONS: string[] = clusterChangeSchema.options.map(
+  option => option.shape.action.value,
+);
+
 const malformedChange = fc.oneof(
   fc.record({
-    action: fc
-      .string()
-      .filter(
-        a =>
-          ![
-            'scale',
-            'autoscale',
-            'addPool',
-            'removePool',
-            'upgrade',
-            'hibernate',
-            'resume',
-            'protect',
-          ].includes(a),
-      ),
+    action: fc.string().filter(a => !CHANGE_ACTIONS.includes(a)),
   }),
   fc.record({
     action: fc.constant('scale'),
@@ -267,22 +262,12 @@ const malformedQuery = fc.oneof(
   fc.record({
     sort: fc
       .string({ minLength: 1 })
-      .filter(
-        s =>
-          !['name', 'owner', 'phase', 'version', 'hub', 'createdAt'].includes(
-            s,
-          ),
-      ),
+      .filter(s => !(CLUSTER_SORT_FIELDS as readonly string[]).includes(s)),
   }),
   fc.record({
     phase: fc
       .string({ minLength: 1 })
-      .filter(
-        s =>
-          !/^(Pending|Provisioning|Ready|Updating|Degraded|Hibernated|Deleting|Failed)$/.test(
-            s,
-          ),
-      ),
+      .filter(s => !(CLUSTER_PHASES as readonly string[]).includes(s)),
   }),
   fc.record({
     order: fc.string({ minLength: 1 }).filter(s => s !== 'asc' && s !== 'desc'),
