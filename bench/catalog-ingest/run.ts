@@ -1,0 +1,267 @@
+/**
+ * bench/catalog-ingest: how long the catalog takes to hold every tenant cluster from a cold start,
+ * and how long a change on the hub takes to show through the catalog API.
+ *
+ *   yarn bench:catalog-ingest [--count 10000] [--changes 60]
+ *
+ * Uses the local hub named `bench` (seeded by bench/cluster-list, or here) and the real backend
+ * (packages/backend, every plugin) on SQLite. Baselines, measured in the same run: for the cold
+ * start, a paged LIST of all HostedClusters straight from the hub; for each change, the moment a
+ * watch on the hub's kube-apiserver sees it (the least any cache in front of the hub can add).
+ */
+import { performance } from 'node:perf_hooks';
+import {
+  FAST_TIMINGS,
+  LOCAL_HUB_FIELD_MANAGER,
+  LocalHub,
+  planTenants,
+  seedTenants,
+} from '@hostplane/local-hub';
+import { getRaw } from '@hostplane/plugin-hostplane-node';
+import {
+  CustomObjectsApi,
+  KubernetesObjectApi,
+  PatchStrategy,
+  Watch,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import { startBackend } from 'e2e-tests/support/backend';
+
+const option = (name: string, fallback: number) => {
+  const index = process.argv.indexOf(name);
+  return index > 0 ? Number(process.argv[index + 1]) : fallback;
+};
+const COUNT = option('--count', 10_000);
+const CHANGES = option('--changes', 60);
+const GROUP = 'hypershift.openshift.io';
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  ];
+}
+
+async function listAllFromHub(
+  hub: LocalHub,
+): Promise<Array<{ namespace: string; name: string }>> {
+  const clusters: Array<{ namespace: string; name: string }> = [];
+  let continueToken = '';
+  do {
+    const { body } = await getRaw(
+      hub.kubeConfig(),
+      `/apis/${GROUP}/v1beta1/hostedclusters?labelSelector=hostplane.io/cluster&limit=500${
+        continueToken ? `&continue=${encodeURIComponent(continueToken)}` : ''
+      }`,
+    );
+    const list = JSON.parse(body);
+    for (const item of list.items) {
+      clusters.push({
+        namespace: item.metadata.namespace,
+        name: item.metadata.name,
+      });
+    }
+    continueToken = list.metadata.continue ?? '';
+  } while (continueToken);
+  return clusters;
+}
+
+async function main() {
+  const hub = await LocalHub.start({
+    name: 'bench',
+    timings: FAST_TIMINGS,
+    log,
+  });
+  let backend: Awaited<ReturnType<typeof startBackend>> | undefined;
+  let stopWatch: (() => void) | undefined;
+  try {
+    let onHub = await listAllFromHub(hub);
+    if (onHub.length < COUNT) {
+      log(`seeding ${COUNT - onHub.length} status-only clusters`);
+      await seedTenants(
+        hub.kubeConfig(),
+        planTenants({ count: COUNT }).slice(onHub.length),
+        {
+          fieldManager: LOCAL_HUB_FIELD_MANAGER,
+          log,
+        },
+      );
+    }
+    const listStarted = performance.now();
+    onHub = await listAllFromHub(hub);
+    const hubListSeconds = (performance.now() - listStarted) / 1000;
+
+    const started = performance.now();
+    backend = await startBackend({
+      database: 'sqlite',
+      hubKubeconfig: hub.kubeconfigPath,
+    });
+    const readySeconds = (performance.now() - started) / 1000;
+    const token = await backend.guestToken();
+    const catalog = async (path: string) => {
+      const response = await fetch(`${backend!.baseUrl}/api/catalog${path}`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      return {
+        status: response.status,
+        body: response.ok ? await response.json() : undefined,
+      };
+    };
+    for (;;) {
+      const { body } = await catalog(
+        '/entities/by-query?filter=kind=resource,spec.type=kubernetes-cluster&limit=1',
+      );
+      if ((body?.totalItems ?? 0) >= onHub.length) break;
+      await sleep(500);
+    }
+    const coldSeconds = (performance.now() - started) / 1000;
+    log(
+      `catalog holds ${onHub.length} clusters after ${coldSeconds.toFixed(
+        1,
+      )} s`,
+    );
+
+    // The baseline: when the hub's own watch reports each change.
+    const seenOnHub = new Map<string, number>();
+    const abort = await new Watch(hub.kubeConfig()).watch(
+      `/apis/${GROUP}/v1beta1/hostedclusters`,
+      { labelSelector: 'hostplane.io/cluster' },
+      (phase, object) =>
+        seenOnHub.set(`${phase}/${object.metadata.name}`, performance.now()),
+      () => {},
+    );
+    stopWatch = () => abort.abort();
+
+    const custom = hub.kubeConfig().makeApiClient(CustomObjectsApi);
+    const objects = KubernetesObjectApi.makeApiClient(hub.kubeConfig());
+    const entityOf = (name: string) =>
+      catalog(`/entities/by-name/resource/default/${name}.local`);
+    const waitForEntity = async (
+      name: string,
+      done: (entity: any) => boolean,
+    ) => {
+      for (;;) {
+        const { status, body } = await entityOf(name);
+        if (done(status === 200 ? body : undefined)) return performance.now();
+        await sleep(20);
+      }
+    };
+
+    const fresh = planTenants({ count: COUNT + CHANGES }).slice(COUNT);
+    // Ready clusters to degrade: each run picks ones an earlier run has not already degraded.
+    const { body: readyPage } = await catalog(
+      `/entities/by-query?filter=kind=resource,metadata.labels.hostplane.io/phase=ready&limit=${CHANGES}`,
+    );
+    const toDegrade: Array<{ namespace: string; name: string }> =
+      readyPage.items.map((e: any) => ({
+        namespace: e.metadata.annotations['hostplane.io/hub-namespace'],
+        name: e.metadata.annotations['hostplane.io/cluster'],
+      }));
+    const delays: Record<'phase' | 'create' | 'delete', number[]> = {
+      phase: [],
+      create: [],
+      delete: [],
+    };
+    const hubDelays: number[] = [];
+    for (let i = 0; i < CHANGES; i++) {
+      const kind = (['phase', 'create', 'delete'] as const)[i % 3];
+      if (kind === 'phase') {
+        const { namespace, name } = toDegrade[i];
+        const hc: any = await custom.getNamespacedCustomObject({
+          group: GROUP,
+          version: 'v1beta1',
+          namespace,
+          plural: 'hostedclusters',
+          name,
+        });
+        const conditions = hc.status.conditions.map((c: any) =>
+          c.type === 'Degraded'
+            ? {
+                ...c,
+                status: 'True',
+                reason: 'BenchDegraded',
+                message: 'Degraded by bench/catalog-ingest',
+                lastTransitionTime: new Date().toISOString(),
+              }
+            : c,
+        );
+        const t0 = performance.now();
+        await custom.patchNamespacedCustomObjectStatus(
+          {
+            group: GROUP,
+            version: 'v1beta1',
+            namespace,
+            plural: 'hostedclusters',
+            name,
+            body: { status: { conditions } },
+          },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        );
+        const t1 = await waitForEntity(
+          name,
+          e => e?.metadata.labels['hostplane.io/phase'] === 'degraded',
+        );
+        delays.phase.push(t1 - t0);
+        hubDelays.push((seenOnHub.get(`MODIFIED/${name}`) ?? t1) - t0);
+      } else if (kind === 'create') {
+        const plan = fresh[i];
+        const t0 = performance.now();
+        await seedTenants(hub.kubeConfig(), [plan], {
+          fieldManager: LOCAL_HUB_FIELD_MANAGER,
+        });
+        const t1 = await waitForEntity(plan.name, e => e !== undefined);
+        delays.create.push(t1 - t0);
+        hubDelays.push((seenOnHub.get(`ADDED/${plan.name}`) ?? t1) - t0);
+      } else {
+        const { namespace, name } = onHub[onHub.length - 1 - i];
+        const t0 = performance.now();
+        await objects.delete({
+          apiVersion: `${GROUP}/v1beta1`,
+          kind: 'HostedCluster',
+          metadata: { namespace, name },
+        });
+        const t1 = await waitForEntity(name, e => e === undefined);
+        delays.delete.push(t1 - t0);
+        hubDelays.push((seenOnHub.get(`DELETED/${name}`) ?? t1) - t0);
+      }
+    }
+
+    const all = [...delays.phase, ...delays.create, ...delays.delete];
+    const ms = (samples: number[]) =>
+      `${percentile(samples, 50).toFixed(0)} / ${percentile(
+        samples,
+        95,
+      ).toFixed(0)}`;
+    const lines = [
+      `bench/catalog-ingest: ${onHub.length} clusters on the hub, ${CHANGES} changes`,
+      '',
+      '| measure | Hostplane + catalog | baseline | target |',
+      '|---|---|---|---|',
+      `| cold start until the catalog holds every cluster | ${coldSeconds.toFixed(
+        1,
+      )} s (backend ready after ${readySeconds.toFixed(
+        1,
+      )} s) | paged LIST of all from the hub: ${hubListSeconds.toFixed(
+        1,
+      )} s | < 60 s |`,
+      `| change visible through the catalog API, p50 / p95 (ms) | ${ms(
+        all,
+      )} | hub watch: ${ms(hubDelays)} | < 2,000 |`,
+      `| - phase change | ${ms(delays.phase)} | | |`,
+      `| - new cluster | ${ms(delays.create)} | | |`,
+      `| - deleted cluster | ${ms(delays.delete)} | | |`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    stopWatch?.();
+    await backend?.stop();
+    await hub.stop();
+  }
+}
+
+main().catch(error => {
+  process.stderr.write(`${error.stack ?? error}\n`);
+  process.exit(1);
+});
