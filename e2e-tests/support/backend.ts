@@ -96,6 +96,10 @@ export async function startBackend(options: {
   const exited = new Promise<number | null>(resolve =>
     child.once('exit', code => resolve(code)),
   );
+  // A test runner or benchmark that dies must not leave its backend running.
+  const killChild = () => child.kill('SIGKILL');
+  process.once('exit', killChild);
+  void exited.then(() => process.off('exit', killChild));
 
   const deadline = Date.now() + 120_000;
   for (;;) {

@@ -8,7 +8,7 @@ const input = {
   rootCa:
     '-----BEGIN CERTIFICATE-----\nnot a real certificate\n-----END CERTIFICATE-----\n',
   rootCaKey:
-    '-----BEGIN PRIVATE KEY-----\nnot a real key\n-----END PRIVATE KEY-----\n',
+    'not a real key (the renderer copies it as it is)\n',
   adminKubeconfig: 'apiVersion: v1\nkind: Config\n',
 };
 
