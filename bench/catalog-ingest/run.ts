@@ -11,13 +11,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import {
-  FAST_TIMINGS,
   LOCAL_HUB_FIELD_MANAGER,
-  LocalHub,
   planTenants,
   seedTenants,
 } from '@hostplane/local-hub';
-import { getRaw } from '@hostplane/plugin-hostplane-node';
 import {
   CustomObjectsApi,
   KubernetesObjectApi,
@@ -26,71 +23,26 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { startBackend } from 'e2e-tests/support/backend';
+import {
+  clustersOnHub,
+  log,
+  option,
+  percentile,
+  startBenchHub,
+} from '../support';
 
-const option = (name: string, fallback: number) => {
-  const index = process.argv.indexOf(name);
-  return index > 0 ? Number(process.argv[index + 1]) : fallback;
-};
 const COUNT = option('--count', 10_000);
 const CHANGES = option('--changes', 60);
 const GROUP = 'hypershift.openshift.io';
-const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[
-    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
-  ];
-}
-
-async function listAllFromHub(
-  hub: LocalHub,
-): Promise<Array<{ namespace: string; name: string }>> {
-  const clusters: Array<{ namespace: string; name: string }> = [];
-  let continueToken = '';
-  do {
-    const { body } = await getRaw(
-      hub.kubeConfig(),
-      `/apis/${GROUP}/v1beta1/hostedclusters?labelSelector=hostplane.io/cluster&limit=500${
-        continueToken ? `&continue=${encodeURIComponent(continueToken)}` : ''
-      }`,
-    );
-    const list = JSON.parse(body);
-    for (const item of list.items) {
-      clusters.push({
-        namespace: item.metadata.namespace,
-        name: item.metadata.name,
-      });
-    }
-    continueToken = list.metadata.continue ?? '';
-  } while (continueToken);
-  return clusters;
-}
-
 async function main() {
-  const hub = await LocalHub.start({
-    name: 'bench',
-    timings: FAST_TIMINGS,
-    log,
-  });
+  const hub = await startBenchHub(COUNT);
   let backend: Awaited<ReturnType<typeof startBackend>> | undefined;
   let stopWatch: (() => void) | undefined;
   try {
-    let onHub = await listAllFromHub(hub);
-    if (onHub.length < COUNT) {
-      log(`seeding ${COUNT - onHub.length} status-only clusters`);
-      await seedTenants(
-        hub.kubeConfig(),
-        planTenants({ count: COUNT }).slice(onHub.length),
-        {
-          fieldManager: LOCAL_HUB_FIELD_MANAGER,
-          log,
-        },
-      );
-    }
     const listStarted = performance.now();
-    onHub = await listAllFromHub(hub);
+    const onHub = await clustersOnHub(hub);
     const hubListSeconds = (performance.now() - listStarted) / 1000;
 
     const started = performance.now();

@@ -12,32 +12,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import {
-  FAST_TIMINGS,
-  LOCAL_HUB_FIELD_MANAGER,
-  LocalHub,
-  planTenants,
-  seedTenants,
-} from '@hostplane/local-hub';
+import { LocalHub } from '@hostplane/local-hub';
 import { getRaw } from '@hostplane/plugin-hostplane-node';
 import { startBackend } from 'e2e-tests/support/backend';
+import {
+  clustersOnHub,
+  log,
+  option,
+  percentile,
+  startBenchHub,
+} from '../support';
 
-const option = (name: string, fallback: number) => {
-  const index = process.argv.indexOf(name);
-  return index > 0 ? Number(process.argv[index + 1]) : fallback;
-};
 const COUNT = option('--count', 10_000);
 const ROUNDS = option('--rounds', 300);
 const PAGE = 50;
-const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[
-    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
-  ];
-}
-
 async function timed(run: () => Promise<void>): Promise<number> {
   const start = performance.now();
   await run();
@@ -59,54 +47,16 @@ async function hubRequestCount(hub: LocalHub): Promise<number> {
   return total;
 }
 
-/** Clusters on the hub, counted page by page (a label selector leaves out remainingItemCount). */
-async function clusterCountOnHub(hub: LocalHub): Promise<number> {
-  let count = 0;
-  let continueToken = '';
-  do {
-    const { body } = await getRaw(
-      hub.kubeConfig(),
-      `/apis/hypershift.openshift.io/v1beta1/hostedclusters?labelSelector=hostplane.io/cluster&limit=1000${
-        continueToken ? `&continue=${encodeURIComponent(continueToken)}` : ''
-      }`,
-    );
-    const list = JSON.parse(body);
-    count += list.items.length;
-    continueToken = list.metadata.continue ?? '';
-  } while (continueToken);
-  return count;
-}
-
 function rssMiB(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
 }
 
 async function main() {
-  const hub = await LocalHub.start({
-    name: 'bench',
-    timings: FAST_TIMINGS,
-    log,
-  });
+  const hub = await startBenchHub(COUNT);
   let backend: Awaited<ReturnType<typeof startBackend>> | undefined;
   try {
-    const existing = await clusterCountOnHub(hub);
-    if (existing < COUNT) {
-      log(
-        `seeding ${
-          COUNT - existing
-        } status-only clusters (${existing} already there)`,
-      );
-      await seedTenants(
-        hub.kubeConfig(),
-        planTenants({ count: COUNT }).slice(existing),
-        {
-          fieldManager: LOCAL_HUB_FIELD_MANAGER,
-          log,
-        },
-      );
-    }
-    const total = await clusterCountOnHub(hub);
+    const total = (await clustersOnHub(hub)).length;
     log(`${total} clusters on the hub`);
 
     backend = await startBackend({
