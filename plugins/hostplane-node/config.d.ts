@@ -10,6 +10,17 @@ export interface Config {
     operations?: {
       /** How long a step of an operation waits for the hub to converge before failing (30 min). */
       waitTimeoutSeconds?: number;
+      /**
+       * How long an instance's claim on a running operation lasts without renewal, in seconds
+       * (30 by default). When an instance dies, another takes its operations over after this.
+       */
+      leaseSeconds?: number;
+      /**
+       * The name this backend instance claims operations under; the host's name by default,
+       * which suits one pod per instance (a restarted container resumes its operations at once).
+       * Instances must not share it.
+       */
+      instanceId?: string;
     };
     /**
      * The hub clusters that host tenant control planes. When absent, one hub named `local` is

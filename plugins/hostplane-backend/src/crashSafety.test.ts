@@ -55,10 +55,12 @@ describe('crash safety of the lifecycle engine', () => {
   });
 
   /**
-   * Runs the engine in a child process. With `killAt`, kills it (SIGKILL: no cleanup of any kind)
-   * the given time after it starts the given step; otherwise waits until it has nothing running.
+   * Runs the engine in a child process, as the named backend instance. With `killAt`, kills it
+   * (SIGKILL: no cleanup of any kind) the given time after it starts the given step; otherwise
+   * waits until nothing is running.
    */
   function runWorker(
+    instance: string,
     request?: object,
     killAt?: { step: string; afterMs: number },
   ): Promise<'killed' | 'settled'> {
@@ -68,6 +70,7 @@ describe('crash safety of the lifecycle engine', () => {
       WORKER,
       context.hub.kubeconfigPath,
       sqliteFile,
+      instance,
     ];
     if (request) args.push(JSON.stringify(request));
     const child = spawn(process.execPath, args, {
@@ -154,6 +157,7 @@ describe('crash safety of the lifecycle engine', () => {
       return {
         cluster: `crash-${index}`,
         action,
+        takenOver: index % 2 === 1,
         killAt: {
           step: steps[Math.floor(random() * steps.length)],
           afterMs: Math.floor(random() * 400),
@@ -163,6 +167,7 @@ describe('crash safety of the lifecycle engine', () => {
 
     // Clusters for the upgrade and delete trials, made without interruption by one engine run each.
     await runWorker(
+      'engine-a',
       trials
         .filter(t => t.action !== 'create')
         .map(t => ({
@@ -184,13 +189,16 @@ describe('crash safety of the lifecycle engine', () => {
             ? spec(trial.cluster)
             : { action: 'upgrade', version: 'v1.37.2' },
       };
-      const first = await runWorker(request, trial.killAt);
+      const first = await runWorker('engine-a', request, trial.killAt);
       if (first === 'killed') killed++;
+      // Every other trial, a different instance carries on, once the killed one's lease expires;
+      // otherwise the same instance restarts and takes its own operation back at once.
+      const survivor = trial.takenOver ? 'engine-b' : 'engine-a';
       let restarts = 0;
       // Restart until it settles; the restarts resume from the database alone.
-      while ((await runWorker()) !== 'settled') restarts++;
+      while ((await runWorker(survivor)) !== 'settled') restarts++;
       report.push(
-        `${trial.cluster} ${trial.action} killed in ${trial.killAt.step}+${trial.killAt.afterMs}ms: ${first}, restarts ${restarts}`,
+        `${trial.cluster} ${trial.action} killed in ${trial.killAt.step}+${trial.killAt.afterMs}ms: ${first}, continued by ${survivor}, restarts ${restarts}`,
       );
 
       const operations = await db('hostplane_operations').where({

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   HostedControlPlaneProvider,
@@ -15,7 +16,13 @@ export interface EngineOptions {
   db: Knex;
   logger: LoggerService;
   waitTimeoutMs?: number;
+  /** The name this instance holds operation leases under; the host's name by default. */
+  instanceId?: string;
+  /** How long an operation's lease lasts without renewal (30 s by default). */
+  leaseMs?: number;
 }
+
+const DEFAULT_LEASE_MS = 30_000;
 
 /**
  * The lifecycle engine without Backstage around it: the hub caches, the operation store and the
@@ -27,8 +34,13 @@ export function createEngine(options: EngineOptions) {
     options.providers,
     options.logger,
   );
-  const store = new OperationStore(options.db);
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const store = new OperationStore(options.db, {
+    holder: options.instanceId ?? os.hostname(),
+    leaseMs,
+  });
   const runner = new OperationRunner({
+    leaseMs,
     store,
     cache,
     hubs: options.hubs,

@@ -4,13 +4,14 @@ import { Knex } from 'knex';
 
 const ISSUANCES = 'hostplane_kubeconfig_issuances';
 
+/** An issuance as recorded; whether it is revoked depends on the cluster, not on the record. */
+export type IssuanceRecord = Omit<KubeconfigIssuance, 'revoked'>;
+
 /** The record of every kubeconfig handed out: who, for which cluster, until when. Never the credential. */
 export class IssuanceStore {
   constructor(private readonly db: Knex) {}
 
-  async record(
-    issuance: Omit<KubeconfigIssuance, 'id'>,
-  ): Promise<KubeconfigIssuance> {
+  async record(issuance: Omit<IssuanceRecord, 'id'>): Promise<IssuanceRecord> {
     const id = randomUUID();
     await this.db(ISSUANCES).insert({
       id,
@@ -29,7 +30,7 @@ export class IssuanceStore {
     hub: string,
     cluster: string,
     limit = 100,
-  ): Promise<KubeconfigIssuance[]> {
+  ): Promise<IssuanceRecord[]> {
     const rows = await this.db(ISSUANCES)
       .where({ hub, cluster })
       .orderBy('issued_at', 'desc')

@@ -44,20 +44,58 @@ export interface NewOperation {
   createdBy: string;
 }
 
-const now = () => new Date().toISOString();
+/** Who runs operations from this store, and for how long a lease lasts without renewal. */
+export interface LeaseOptions {
+  /**
+   * This backend instance. An instance that restarts under the same name (a pod keeps its
+   * hostname across container restarts) takes its own operations back at once; another waits
+   * for their leases to expire.
+   */
+  holder: string;
+  leaseMs: number;
+  /** Milliseconds since the epoch; tests move it instead of waiting. */
+  clock?: () => number;
+}
+
+/** The instance no longer holds the operation's lease: another one has taken it over. */
+export class LeaseLostError extends Error {
+  name = 'LeaseLostError';
+}
 
 /**
  * Operations and their steps, persisted as they progress, and the per-cluster lock: a row keyed
  * by hub and cluster that exists while an operation runs, so a second one is refused even from
- * another backend instance.
+ * another backend instance. The lock carries a lease: its holder renews it while it runs the
+ * operation, writes progress only while it holds it, and another instance claims the operation
+ * once the lease has expired.
  */
 export class OperationStore {
-  constructor(private readonly db: Knex) {}
+  private readonly clock: () => number;
+
+  constructor(private readonly db: Knex, private readonly lease: LeaseOptions) {
+    this.clock = lease.clock ?? Date.now;
+  }
+
+  private now(): string {
+    return new Date(this.clock()).toISOString();
+  }
+
+  private leaseUntil(): string {
+    return new Date(this.clock() + this.lease.leaseMs).toISOString();
+  }
+
+  private lockFor(operationId: string) {
+    return {
+      operation_id: operationId,
+      holder: this.lease.holder,
+      lease_expires_at: this.leaseUntil(),
+    };
+  }
 
   /** Records a new running operation and takes the cluster's lock, or names the one holding it. */
   async start(operation: NewOperation): Promise<StoredOperation> {
     const id = randomUUID();
-    const time = now();
+    const time = this.now();
     const steps: OperationStep[] = operation.steps.map(name => ({
       name,
       title: STEP_TITLES[name],
@@ -69,7 +107,7 @@ export class OperationStore {
         await tx(LOCKS).insert({
           hub: operation.hub,
           cluster: operation.cluster,
-          operation_id: id,
+          ...this.lockFor(id),
         });
         await tx(OPERATIONS).insert({
           id,
@@ -111,7 +149,7 @@ export class OperationStore {
         await tx(LOCKS).insert({
           hub: operation.hub,
           cluster: operation.cluster,
-          operation_id: id,
+          ...this.lockFor(id),
         });
         const steps = operation.steps.map(step =>
           step.state === 'failed'
@@ -125,7 +163,7 @@ export class OperationStore {
             error: null,
             finished_at: null,
             steps: JSON.stringify(steps),
-            updated_at: now(),
+            updated_at: this.now(),
           });
       });
     } catch (error) {
@@ -140,21 +178,97 @@ export class OperationStore {
     return this.get(id);
   }
 
+  /** Records progress; only the lease's holder may. */
   async updateSteps(id: string, steps: OperationStep[]): Promise<void> {
-    await this.db(OPERATIONS)
+    const { holder } = this.lease;
+    const updated = await this.db(OPERATIONS)
       .where({ id })
-      .update({ steps: JSON.stringify(steps), updated_at: now() });
+      .whereExists(function heldLock() {
+        this.select('operation_id')
+          .from(LOCKS)
+          .where({ operation_id: id, holder });
+      })
+      .update({ steps: JSON.stringify(steps), updated_at: this.now() });
+    if (updated === 0) {
+      throw new LeaseLostError(`Operation ${id} is no longer run by ${holder}`);
+    }
   }
 
-  /** Ends an operation and releases its cluster's lock in one transaction. */
+  /**
+   * Extends the leases of the given operations that this instance still holds, and returns
+   * those; any other has been taken over and must stop here.
+   */
+  async renew(ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    await this.db(LOCKS)
+      .whereIn('operation_id', ids)
+      .where({ holder: this.lease.holder })
+      .update({ lease_expires_at: this.leaseUntil() });
+    const held = await this.db(LOCKS)
+      .whereIn('operation_id', ids)
+      .where({ holder: this.lease.holder })
+      .select('operation_id');
+    return held.map(row => row.operation_id);
+  }
+
+  /**
+   * Takes over the running operations that nobody holds: those whose lease expired, those left
+   * by this instance before it restarted, and those locked before leases existed. Each is taken
+   * by one conditional update, so of several instances only one gets it.
+   */
+  async claim(): Promise<StoredOperation[]> {
+    const { holder } = this.lease;
+    const time = this.now();
+    const claimable = (query: Knex.QueryBuilder) =>
+      query.where(q =>
+        q
+          .where({ holder })
+          .orWhereNull('holder')
+          .orWhereNull('lease_expires_at')
+          .orWhere('lease_expires_at', '<', time),
+      );
+    const candidates: Array<{ operation_id: string }> = await claimable(
+      this.db(LOCKS).select('operation_id'),
+    );
+    const claimed: StoredOperation[] = [];
+    for (const { operation_id: id } of candidates) {
+      const taken = await claimable(
+        this.db(LOCKS).where({ operation_id: id }),
+      ).update({ holder, lease_expires_at: this.leaseUntil() });
+      if (taken !== 1) continue;
+      const operation = await this.get(id);
+      if (operation.state === 'running') claimed.push(operation);
+    }
+    return claimed.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** Lets any instance take these operations now (on an orderly stop, with steps unfinished). */
+  async release(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db(LOCKS)
+      .whereIn('operation_id', ids)
+      .where({ holder: this.lease.holder })
+      .update({ holder: null, lease_expires_at: null });
+  }
+
+  /** Ends an operation and releases its cluster's lock in one transaction, if still its holder. */
   async finish(
     id: string,
     state: Exclude<OperationState, 'running'>,
     steps: OperationStep[],
     error?: string,
   ): Promise<void> {
+    const { holder } = this.lease;
     await this.db.transaction(async tx => {
-      const time = now();
+      const released = await tx(LOCKS)
+        .where({ operation_id: id, holder })
+        .delete();
+      if (released === 0) {
+        throw new LeaseLostError(
+          `Operation ${id} is no longer run by ${holder}`,
+        );
+      }
+      const time = this.now();
       await tx(OPERATIONS)
         .where({ id })
         .update({
@@ -164,7 +278,6 @@ export class OperationStore {
           updated_at: time,
           finished_at: time,
         });
-      await tx(LOCKS).where({ operation_id: id }).delete();
     });
   }
 

@@ -8,6 +8,7 @@ import {
 import { KubernetesObjectApi } from '@kubernetes/client-node';
 import { ClusterCache } from '../cache/ClusterCache';
 import {
+  LeaseLostError,
   NewOperation,
   OperationStore,
   StoredOperation,
@@ -26,16 +27,25 @@ export interface OperationRunnerOptions {
   logger: LoggerService;
   /** How long a step waits for the hub to converge before it fails. */
   waitTimeoutMs?: number;
+  /** How long an operation's lease lasts; it is renewed at a third of that. */
+  leaseMs: number;
 }
 
 /**
  * Runs operations step by step, persisting each step's state before and after it, so that an
  * engine killed at any point resumes, on start, from the step that was under way (steps are
- * idempotent, so running one again is safe).
+ * idempotent, so running one again is safe). While it runs an operation it renews the
+ * operation's lease; it takes over operations whose lease expired (their instance died), and
+ * stops one whose lease another instance has taken.
  */
 export class OperationRunner {
-  private readonly inFlight = new Map<string, Promise<void>>();
-  private readonly abort = new AbortController();
+  private readonly inFlight = new Map<
+    string,
+    { done: Promise<void>; abort: AbortController }
+  >();
+  private stopped = false;
+  private leaseTimer?: NodeJS.Timeout;
+  private tick?: Promise<void>;
   private readonly clients = new Map<
     string,
     { applier: ServerSideApplier; objects: KubernetesObjectApi }
@@ -55,41 +65,106 @@ export class OperationRunner {
     return stored;
   }
 
-  /** Picks up what was running when the engine last stopped. */
+  /**
+   * Picks up what was running when the engine last stopped (and what other instances left
+   * behind), then keeps renewing leases and looking for abandoned operations. Returns how many
+   * operations it resumed now.
+   */
   async resume(): Promise<number> {
-    const running = await this.options.store.running();
-    for (const operation of running) {
-      this.options.logger.info(
-        `Resuming ${operation.type} of ${operation.hub}/${operation.cluster} (${operation.id})`,
-      );
-      this.launch(operation);
-    }
-    return running.length;
+    const resumed = await this.claimAbandoned();
+    this.leaseTimer = setInterval(() => {
+      this.tick ??= this.renewAndClaim().finally(() => {
+        this.tick = undefined;
+      });
+    }, Math.max(100, Math.floor(this.options.leaseMs / 3)));
+    this.leaseTimer.unref();
+    return resumed;
   }
 
   /** Resolves when the operation has finished here (or was never running here). */
   async settled(id: string): Promise<void> {
-    await this.inFlight.get(id);
+    await this.inFlight.get(id)?.done;
   }
 
-  /** Stops running steps without marking them failed: they resume on the next start. */
+  /** Operations this instance is running now. */
+  running(): string[] {
+    return [...this.inFlight.keys()];
+  }
+
+  /**
+   * Stops running steps without marking them failed, and lets their leases go so that another
+   * instance, or this one started again, resumes them at once.
+   */
   async stop(): Promise<void> {
-    this.abort.abort();
-    await Promise.allSettled(this.inFlight.values());
+    this.stopped = true;
+    clearInterval(this.leaseTimer);
+    await this.tick;
+    const ids = this.running();
+    this.inFlight.forEach(run => run.abort.abort());
+    await Promise.allSettled([...this.inFlight.values()].map(r => r.done));
+    await this.options.store.release(ids);
+  }
+
+  private async claimAbandoned(): Promise<number> {
+    const claimed = await this.options.store.claim();
+    if (this.stopped) {
+      // Stopped while claiming: what was taken but not started goes back at once.
+      await this.options.store.release(
+        claimed.map(o => o.id).filter(id => !this.inFlight.has(id)),
+      );
+      return 0;
+    }
+    let launched = 0;
+    for (const operation of claimed) {
+      if (this.inFlight.has(operation.id)) continue;
+      this.options.logger.info(
+        `Resuming ${operation.type} of ${operation.hub}/${operation.cluster} (${operation.id})`,
+      );
+      this.launch(operation);
+      launched++;
+    }
+    return launched;
+  }
+
+  private async renewAndClaim(): Promise<void> {
+    try {
+      const ids = this.running();
+      const held = new Set(await this.options.store.renew(ids));
+      for (const id of ids) {
+        if (held.has(id)) continue;
+        this.options.logger.warn(
+          `Operation ${id} was taken over by another instance; stopping it here`,
+        );
+        this.inFlight.get(id)?.abort.abort();
+      }
+      if (!this.stopped) await this.claimAbandoned();
+    } catch (error) {
+      // The database may be briefly unreachable; the next tick tries again before leases lapse.
+      this.options.logger.warn(
+        `Could not renew operation leases: ${(error as Error).message}`,
+      );
+    }
   }
 
   private launch(operation: StoredOperation): void {
     if (this.inFlight.has(operation.id)) return;
-    const run = this.run(operation)
-      .catch(error =>
+    const abort = new AbortController();
+    const done = this.run(operation, abort.signal)
+      .catch(error => {
+        if (error instanceof LeaseLostError) {
+          this.options.logger.warn(
+            `${error.message}: another instance continues it`,
+          );
+          return;
+        }
         this.options.logger.error(
           `Operation ${operation.id} stopped unexpectedly: ${
             (error as Error).message
           }`,
-        ),
-      )
+        );
+      })
       .finally(() => this.inFlight.delete(operation.id));
-    this.inFlight.set(operation.id, run);
+    this.inFlight.set(operation.id, { done, abort });
   }
 
   private clientsFor(hub: HubDefinition) {
@@ -107,10 +182,12 @@ export class OperationRunner {
     return clients;
   }
 
-  private async run(operation: StoredOperation): Promise<void> {
+  private async run(
+    operation: StoredOperation,
+    signal: AbortSignal,
+  ): Promise<void> {
     const { store, cache, logger } = this.options;
     const steps: OperationStep[] = operation.steps.map(step => ({ ...step }));
-    const signal = this.abort.signal;
     const hub = this.options.hubs.find(h => h.name === operation.hub);
     if (!hub) {
       await store.finish(
@@ -158,6 +235,7 @@ export class OperationRunner {
         });
       } catch (error) {
         if (signal.aborted) return;
+        if (error instanceof LeaseLostError) throw error;
         const message = describeError(error);
         step.state = 'failed';
         step.message = message;

@@ -25,6 +25,8 @@ export const STEP_TITLES = {
   deleteControlPlane:
     'Delete the hosted control plane and wait for its finalizers',
   deleteSecrets: 'Delete the generated secrets',
+  waitCredentialsRotated:
+    'Wait for the control plane to replace its CA and admin credential',
 } as const;
 export type StepName = keyof typeof STEP_TITLES;
 
@@ -35,6 +37,8 @@ export interface OperationPlan {
   hibernated: boolean;
   /** During an upgrade: the version the pools stay at until the control plane has moved. */
   poolVersion?: string;
+  /** The last credential rotation asked for; a rotation plans a new one. */
+  credentialsRotation?: string;
 }
 
 export interface PlannedOperation {
@@ -66,6 +70,7 @@ export const OPERATION_STEPS: Record<OperationType, StepName[]> = {
   hibernate: ['applyNodePools', 'waitNodePools'],
   resume: ['applyNodePools', 'waitNodePools'],
   protect: ['applyControlPlane'],
+  rotateCredentials: ['applyControlPlane', 'waitCredentialsRotated'],
   delete: ['deleteNodePools', 'deleteControlPlane', 'deleteSecrets'],
 };
 
@@ -106,6 +111,7 @@ export function planDelete(current: ClusterStatus): PlannedOperation {
       namespace: current.namespace,
       spec,
       hibernated: current.phase === 'Hibernated',
+      credentialsRotation: current.credentialsRotatedAt,
     },
     steps: OPERATION_STEPS.delete,
   };
@@ -116,6 +122,7 @@ export function planChange(
   current: ClusterStatus,
   change: ClusterChange,
   releases: OfferedRelease[],
+  now: Date = new Date(),
 ): PlannedOperation {
   const spec = managedSpec(current);
   const hibernated = current.phase === 'Hibernated';
@@ -133,6 +140,7 @@ export function planChange(
       namespace: current.namespace,
       spec: validated(next),
       hibernated: false,
+      credentialsRotation: current.credentialsRotatedAt,
       ...extra,
     },
     steps: OPERATION_STEPS[change.action],
@@ -207,6 +215,14 @@ export function planChange(
         { ...spec, deletionProtection: change.deletionProtection },
         { hibernated },
       );
+    case 'rotateCredentials':
+      if (current.phase !== 'Ready' && current.phase !== 'Degraded') {
+        throw new ConflictError(
+          `Cluster '${current.name}' is ${current.phase}; its credentials can be rotated when it is Ready (or Degraded)`,
+        );
+      }
+      // The request's time names it: recorded on the HostedCluster, it is when they were rotated.
+      return planned(spec, { credentialsRotation: now.toISOString() });
     default:
       throw new InputError(`Unknown change`);
   }

@@ -1,4 +1,5 @@
 import {
+  CREDENTIALS_ROTATION_ANNOTATION,
   ClusterStatus,
   NODE_POOL_LABEL,
 } from '@hostplane/plugin-hostplane-common';
@@ -139,6 +140,45 @@ export const STEPS: Record<StepName, Step> = {
       return pending.length === 0 ? true : pending.join('; ');
     });
   },
+  waitCredentialsRotated: async context => {
+    const { credentialsRotation, namespace, spec } = context.plan;
+    const refs = context.provider.credentialRefs({
+      hub: context.hub.name,
+      namespace,
+      name: spec.name,
+    });
+    const secrets = [
+      { what: 'root CA', ...refs.rootCa },
+      { what: 'admin kubeconfig', ...refs.adminKubeconfig },
+    ];
+    // Secrets are not watched (the cache holds no credentials), so this asks the hub, once a second.
+    await pollUntil(
+      context,
+      'the control plane to replace its credentials',
+      async () => {
+        const waiting: string[] = [];
+        for (const secret of secrets) {
+          const found = await readOrUndefined(context.objects, {
+            apiVersion: 'v1',
+            kind: 'Secret',
+            metadata: { namespace: secret.namespace, name: secret.name },
+          });
+          if (!found) {
+            throw new Error(
+              `The control plane has published no ${secret.what} (Secret ${secret.namespace}/${secret.name}); there are no credentials to rotate`,
+            );
+          }
+          const answered =
+            found.metadata?.annotations?.[CREDENTIALS_ROTATION_ANNOTATION];
+          if (answered !== credentialsRotation) {
+            waiting.push(`${secret.what} not yet replaced`);
+          }
+        }
+        return waiting.length === 0 ? true : waiting.join('; ');
+      },
+      1_000,
+    );
+  },
   deleteNodePools: async context => {
     await deleteAll(context, clusterObjects(context).filter(isPoolObject));
     await waitUntil(context, 'the node pools to go', status =>
@@ -175,7 +215,7 @@ function rendered(
   context: StepContext,
   mode: 'control-plane-first' | 'all' = 'all',
 ): KubernetesObject[] {
-  const { spec, poolVersion, hibernated } = context.plan;
+  const { spec, poolVersion, hibernated, credentialsRotation } = context.plan;
   const release = (version: string): OfferedRelease => {
     const found = context.hub.releases.find(r => r.version === version);
     if (!found) {
@@ -196,7 +236,7 @@ function rendered(
         spec.nodePools.map(p => [p.name, poolRelease]),
       ),
     },
-    { hibernated },
+    { hibernated, credentialsRotation },
   );
 }
 
@@ -260,20 +300,32 @@ async function deleteAll(context: StepContext, objects: KubernetesObject[]) {
  * Waits on the watch-backed cache (no request to the hub) until `check` says the cluster is where
  * it should be; its other answers are the progress shown meanwhile.
  */
-async function waitUntil(
+function waitUntil(
   context: StepContext,
   what: string,
   check: (status: ClusterStatus | undefined) => true | string,
+): Promise<void> {
+  return pollUntil(
+    context,
+    what,
+    async () =>
+      check(context.cache.get(context.plan.namespace, context.plan.spec.name)),
+    250,
+  );
+}
+
+/** Asks `probe` until it says true, reporting its other answers as progress, within the timeout. */
+async function pollUntil(
+  context: StepContext,
+  what: string,
+  probe: () => Promise<true | string>,
+  intervalMs: number,
 ): Promise<void> {
   const deadline = Date.now() + context.waitTimeoutMs;
   let reported = '';
   for (;;) {
     context.signal.throwIfAborted();
-    const status = context.cache.get(
-      context.plan.namespace,
-      context.plan.spec.name,
-    );
-    const result = check(status);
+    const result = await probe();
     if (result === true) return;
     if (result !== reported) {
       reported = result;
@@ -286,6 +338,6 @@ async function waitUntil(
         )} s waiting for ${what}: ${result}`,
       );
     }
-    await new Promise(resolve => setTimeout(resolve, 250));
+    await new Promise(resolve => setTimeout(resolve, intervalMs));
   }
 }

@@ -1,8 +1,10 @@
 /**
  * The lifecycle engine in a process of its own, for the crash-safety test to kill at any moment:
- * `engineWorker.ts <hub kubeconfig> <sqlite file> [<operation or array of operations, JSON>]`. It resumes what the
- * database says was running, submits the given operation (unless it was already submitted), and
- * exits once nothing is running. Step starts are printed as `STEP <operation id> <step name>`.
+ * `engineWorker.ts <hub kubeconfig> <sqlite file> <instance> [<operation or array of operations, JSON>]`.
+ * It resumes what the database says was running (at once what it ran itself under the same
+ * instance name, after their leases expire what another instance ran), submits the given
+ * operation (unless it was already submitted), and exits once nothing is running. Step starts are
+ * printed as `STEP <step name>`.
  */
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { HypershiftKubevirtProvider } from '@hostplane/plugin-hostplane-backend-module-hypershift';
@@ -28,8 +30,12 @@ function consoleLogger(): LoggerService {
   return logger;
 }
 
+/** Short, so that a takeover by another instance costs the test seconds, not half a minute. */
+const WORKER_LEASE_MS = 2_000;
+
 async function main() {
-  const [kubeconfigPath, sqliteFile, request] = process.argv.slice(2);
+  const [kubeconfigPath, sqliteFile, instanceId, request] =
+    process.argv.slice(2);
   const db = knexFactory({
     client: 'better-sqlite3',
     connection: { filename: sqliteFile },
@@ -54,6 +60,8 @@ async function main() {
     db,
     logger: consoleLogger(),
     waitTimeoutMs: 60_000,
+    instanceId,
+    leaseMs: WORKER_LEASE_MS,
   });
   await engine.start();
   const requests: Array<{
@@ -79,12 +87,14 @@ async function main() {
         user,
       );
   }
-  for (;;) {
-    const running = await engine.store.running();
-    if (running.length === 0) break;
-    await Promise.all(
-      running.map(operation => engine.runner.settled(operation.id)),
-    );
+  // Operations another instance holds are claimed by the runner once their leases expire.
+  while ((await engine.store.running()).length > 0) {
+    const here = engine.runner.running();
+    if (here.length > 0) {
+      await Promise.all(here.map(id => engine.runner.settled(id)));
+    } else {
+      await new Promise(resolve => setTimeout(resolve, 200));
+    }
   }
   process.stdout.write('SETTLED\n');
   await engine.stop();
