@@ -38,9 +38,13 @@ export class ClusterCache {
           hub,
           provider,
           logger.child({ hub: hub.name }),
-          (key, status) => {
+          (key, status, initial) => {
             this.index.invalidate();
-            this.listeners.forEach(listener => listener(hub.name, key, status));
+            if (!initial) {
+              this.listeners.forEach(listener =>
+                listener(hub.name, key, status),
+              );
+            }
           },
         ),
       );
@@ -71,7 +75,10 @@ export class ClusterCache {
     return [...this.hubs.keys()];
   }
 
-  /** Calls the listener on every change of a cluster's status; returns how to stop. */
+  /**
+   * Calls the listener on every change of a cluster's status once its hub has been listed in full
+   * (what the first listing finds is read with `list`, not announced); returns how to stop.
+   */
   subscribe(listener: ClusterChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -8,7 +8,10 @@ import {
   HubDefinition,
 } from '@hostplane/plugin-hostplane-node';
 import { KubernetesObject } from '@kubernetes/client-node';
-import { KindWatcher } from './KindWatcher';
+import { KindWatcher, KindWatcherOptions } from './KindWatcher';
+
+/** What the cache needs of a watcher; tests give it one they drive by hand. */
+export type Watcher = Pick<KindWatcher, 'start' | 'stop' | 'requests'>;
 
 export interface HubCacheState {
   hub: string;
@@ -33,17 +36,22 @@ const objectKey = (object: KubernetesObject) =>
 /**
  * The clusters of one hub as its provider derives them from the watched objects, kept current by
  * one watcher per kind. Requests read from here; none causes a request to the hub.
+ *
+ * `onChange` hears of real changes only: a watch event that leaves a cluster's status as it was
+ * keeps the status object it had, so nothing downstream recomputes or republishes. Changes found
+ * by the first full listing are flagged `initial`: they are the starting state, not news.
  */
 export class HubClusterCache {
   private readonly clusters = new Map<string, ClusterEntry>();
   /** Cluster names are unique per hub; the API addresses clusters by hub and name. */
   private readonly byName = new Map<string, ClusterStatus>();
-  private readonly watchers: KindWatcher[];
+  private readonly watchers: Watcher[];
   private readonly kindStates = new Map<
     string,
     { synced: boolean; error?: string }
   >();
   private readonly syncedWaiters: Array<() => void> = [];
+  private everSynced = false;
 
   constructor(
     readonly hub: HubDefinition,
@@ -52,10 +60,13 @@ export class HubClusterCache {
     private readonly onChange: (
       key: { namespace: string; name: string },
       status: ClusterStatus | undefined,
+      initial: boolean,
     ) => void,
+    watch: (options: KindWatcherOptions) => Watcher = options =>
+      new KindWatcher(options),
   ) {
     this.watchers = provider.watchedKinds.map(kind => {
-      const watcher: KindWatcher = new KindWatcher({
+      const watcher = watch({
         kubeConfig: lazyKubeConfig(hub),
         kind,
         labelSelector: CLUSTER_LABEL,
@@ -65,6 +76,7 @@ export class HubClusterCache {
         onState: state => {
           this.kindStates.set(kind.kind, state);
           if (this.state().synced) {
+            this.everSynced = true;
             this.syncedWaiters.splice(0).forEach(resolve => resolve());
           }
         },
@@ -177,10 +189,11 @@ export class HubClusterCache {
     const entry = this.clusters.get(key);
     if (!entry) return;
     const before = entry.status;
-    entry.status =
+    const after =
       entry.objects.size > 0
         ? this.provider.status(this.hub.name, [...entry.objects.values()])
         : undefined;
+    entry.status = sameStatus(before, after) ? before : after;
     const [namespace, name] = key.split('/');
     if (entry.status) {
       this.byName.set(name, entry.status);
@@ -191,9 +204,18 @@ export class HubClusterCache {
       this.clusters.delete(key);
     }
     if (before !== entry.status) {
-      this.onChange({ namespace, name }, entry.status);
+      this.onChange({ namespace, name }, entry.status, !this.everSynced);
     }
   }
+}
+
+function sameStatus(
+  before: ClusterStatus | undefined,
+  after: ClusterStatus | undefined,
+): boolean {
+  if (!before || !after) return before === after;
+  // Statuses are built the same way every time, so equal content serializes alike.
+  return JSON.stringify(before) === JSON.stringify(after);
 }
 
 /**

@@ -27,6 +27,11 @@ const clusters = [
   cluster('payments-staging', 'team-a', 'Updating', 'v1.9.0'),
   cluster('search-prod', 'team-b', 'Degraded', 'v1.10.1'),
   cluster('ads', 'team-c', 'Ready', 'v1.36.4'),
+  // A namesake of team-a in another catalog namespace: a name matches both, a full ref one.
+  {
+    ...cluster('ledger', 'team-a', 'Ready', 'v1.37.2'),
+    owner: 'group:finance/team-a',
+  },
 ];
 
 const query = (q: object) =>
@@ -38,34 +43,38 @@ const names = (q: object) => query(q).items.map(c => c.name);
 
 describe('ClusterIndex', () => {
   it.each([
-    [{}, ['ads', 'payments-prod', 'payments-staging', 'search-prod']],
+    [{}, ['ads', 'ledger', 'payments-prod', 'payments-staging', 'search-prod']],
     [
       { order: 'desc' },
-      ['search-prod', 'payments-staging', 'payments-prod', 'ads'],
+      ['search-prod', 'payments-staging', 'payments-prod', 'ledger', 'ads'],
     ],
-    [{ owner: 'team-a' }, ['payments-prod', 'payments-staging']],
+    [{ owner: 'team-a' }, ['ledger', 'payments-prod', 'payments-staging']],
+    [{ owner: 'group:default/team-a' }, ['payments-prod', 'payments-staging']],
+    [{ owner: 'group:finance/team-a' }, ['ledger']],
     [{ owner: 'group:default/team-b' }, ['search-prod']],
-    [{ phase: 'Ready' }, ['ads', 'payments-prod']],
-    [{ version: 'v1.37' }, ['payments-prod']],
+    [{ owner: 'team-z' }, []],
+    [{ phase: 'Ready' }, ['ads', 'ledger', 'payments-prod']],
+    [{ version: 'v1.37' }, ['ledger', 'payments-prod']],
     [{ text: 'prod' }, ['payments-prod', 'search-prod']],
-    [{ text: 'staging' }, ['ads', 'payments-staging']], // ads by its env label
+    // ads and ledger by their env label
+    [{ text: 'staging' }, ['ads', 'ledger', 'payments-staging']],
     [
       { sort: 'version' },
-      ['payments-staging', 'search-prod', 'ads', 'payments-prod'],
+      ['payments-staging', 'search-prod', 'ads', 'ledger', 'payments-prod'],
     ],
     [
       { sort: 'owner', order: 'desc' },
-      ['ads', 'search-prod', 'payments-staging', 'payments-prod'],
+      ['ledger', 'ads', 'search-prod', 'payments-staging', 'payments-prod'],
     ],
-    [{ offset: 1, limit: 2 }, ['payments-prod', 'payments-staging']],
+    [{ offset: 1, limit: 2 }, ['ledger', 'payments-prod']],
   ])('%j', (q, expected) => {
     expect(names(q)).toEqual(expected);
   });
 
   it('counts all matches and phases apart from the phase filter', () => {
     expect(query({ owner: 'team-a', phase: 'Ready', limit: 1 })).toMatchObject({
-      totalCount: 1,
-      phaseCounts: { Ready: 1, Updating: 1 },
+      totalCount: 2,
+      phaseCounts: { Ready: 2, Updating: 1 },
     });
   });
 

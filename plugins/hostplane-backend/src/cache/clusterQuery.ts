@@ -36,16 +36,21 @@ function compare(a: string, b: string): number {
   return a > b ? 1 : 0;
 }
 
+/** The clusters in one sort order, and the same order per owner (an owner's page reads only theirs). */
+interface SortedView {
+  generation: number;
+  items: ClusterStatus[];
+  byOwner: Map<string, ClusterStatus[]>;
+}
+
 /**
  * Lists clusters in every sort order on demand and keeps each order until the set changes: at
- * steady state a page view is a filter over an already sorted array and a slice.
+ * steady state a page view is a filter over an already sorted array (one owner's clusters, when
+ * the page is filtered by owner, as most are) and a slice.
  */
 export class ClusterIndex {
   private generation = 0;
-  private readonly sorted = new Map<
-    ClusterSortField,
-    { generation: number; items: ClusterStatus[] }
-  >();
+  private readonly sorted = new Map<ClusterSortField, SortedView>();
 
   constructor(private readonly all: () => ClusterStatus[]) {}
 
@@ -54,9 +59,9 @@ export class ClusterIndex {
     this.generation++;
   }
 
-  private sortedBy(field: ClusterSortField): ClusterStatus[] {
+  private sortedBy(field: ClusterSortField): SortedView {
     const cached = this.sorted.get(field);
-    if (cached?.generation === this.generation) return cached.items;
+    if (cached?.generation === this.generation) return cached;
     const key = sortKey[field];
     const items = this.all().sort(
       (a, b) =>
@@ -64,21 +69,36 @@ export class ClusterIndex {
         compare(a.name, b.name) ||
         compare(a.hub, b.hub),
     );
-    this.sorted.set(field, { generation: this.generation, items });
-    return items;
+    const byOwner = new Map<string, ClusterStatus[]>();
+    for (const cluster of items) {
+      const owner = ownerName(cluster.owner);
+      let clusters = byOwner.get(owner);
+      if (!clusters) {
+        clusters = [];
+        byOwner.set(owner, clusters);
+      }
+      clusters.push(cluster);
+    }
+    const view = { generation: this.generation, items, byOwner };
+    this.sorted.set(field, view);
+    return view;
   }
 
   query(
     query: ClusterQuery,
     allowed: (cluster: ClusterStatus) => boolean,
   ): Omit<ListClustersResponse, 'incompleteHubs'> {
-    const sorted = this.sortedBy(query.sort);
+    const view = this.sortedBy(query.sort);
+    // A cluster matches an owner given as a name or as a full entity ref; both share its name.
+    const candidates = query.owner
+      ? view.byOwner.get(ownerName(query.owner)) ?? []
+      : view.items;
     const matches = filterExceptPhase(query);
     const matchesOthers = (cluster: ClusterStatus) =>
       matches(cluster) && allowed(cluster);
     const phaseCounts: Partial<Record<ClusterPhase, number>> = {};
     const matching: ClusterStatus[] = [];
-    for (const cluster of sorted) {
+    for (const cluster of candidates) {
       if (!matchesOthers(cluster)) continue;
       phaseCounts[cluster.phase] = (phaseCounts[cluster.phase] ?? 0) + 1;
       if (!query.phase || cluster.phase === query.phase) matching.push(cluster);
