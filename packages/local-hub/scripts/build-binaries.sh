@@ -25,6 +25,15 @@ BIN="$HOSTPLANE_CACHE/bin"
 CRDS="$HOSTPLANE_CACHE/crds"
 mkdir -p "$BIN" "$CRDS"
 
+# One build at a time per cache: test suites started together on a cold cache would otherwise each
+# build the same binaries, and each would clear the others' partial folders. The later ones wait,
+# then find the folders built.
+exec 9>"$HOSTPLANE_CACHE/.build-binaries.lock"
+if ! flock -n 9; then
+  log "another build of the hub's binaries is running; waiting for it"
+  flock 9
+fi
+
 # Runs "$@" while printing what is being built and how long it has taken, every 30 s.
 with_progress() {
   local what=$1

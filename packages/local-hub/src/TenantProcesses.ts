@@ -4,6 +4,7 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { ServerSideApplier } from '@hostplane/plugin-hostplane-node';
 import { ensureHubBinaries } from './binaries';
 import { KwokctlCluster } from './KwokctlCluster';
+import { rotatePki } from './pki';
 import { cacheDir } from './paths';
 import { FAKE_NODE_ANNOTATION } from './stages';
 import { STANDIN_FIELD_MANAGER } from './standin/fieldManager';
@@ -49,6 +50,29 @@ export class TenantProcesses extends KwokctlCluster {
   }
 
   private readonly logOffsets = new Map<string, number>();
+
+  private get rotationMarkerPath(): string {
+    return path.join(this.clusterDir, 'pki', 'rotation');
+  }
+
+  /** The credential rotation request this tenant's PKI answers, if it was ever rotated. */
+  credentialsRotation(): string | undefined {
+    return fs.existsSync(this.rotationMarkerPath)
+      ? fs.readFileSync(this.rotationMarkerPath, 'utf8')
+      : undefined;
+  }
+
+  /**
+   * Replaces the tenant's CA and every certificate signed by it, with the processes stopped (they
+   * read their certificates when they start), and starts them again. The request is recorded
+   * last: interrupted, the rotation runs again from the start.
+   */
+  async rotateCredentials(request: string): Promise<void> {
+    await this.stop();
+    rotatePki(path.join(this.clusterDir, 'pki'));
+    await this.up();
+    fs.writeFileSync(this.rotationMarkerPath, request);
+  }
 
   /** Where `kubectl logs` of a component's pods reads from (see {@link mirrorLogs}). */
   criLogPath(component: string): string {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { CREDENTIALS_ROTATION_ANNOTATION } from '@hostplane/plugin-hostplane-common';
 import { ServerSideApplier } from '@hostplane/plugin-hostplane-node';
 import { parse, stringify } from 'yaml';
 import { TenantProcesses } from '../TenantProcesses';
@@ -15,7 +16,7 @@ export function adminKubeconfigSecretName(cluster: string): string {
  * Publishes a running tenant in the hub the way HyperShift does: its control-plane namespace
  * (pods that stand for the tenant's processes, its root CA) and the admin kubeconfig Secret
  * beside the HostedCluster; and wires those pods' logs, exec and port-forward to the processes.
- * Returns the Secret's name.
+ * The credential Secrets name the rotation their contents answer. Returns the Secret's name.
  */
 export async function publishControlPlane(
   applier: ServerSideApplier,
@@ -23,9 +24,11 @@ export async function publishControlPlane(
   tenant: TenantProcesses,
 ): Promise<string> {
   const adminKubeconfig = embedCredentialFiles(tenant.kubeconfigPath);
+  const credentialsRotation = tenant.credentialsRotation();
   await applier.apply(
     renderControlPlane({
       ...cluster,
+      credentialsRotation,
       rootCa: fs.readFileSync(tenant.rootCaPath, 'utf8'),
       // kwokctl keeps the CA's key beside its certificate.
       rootCaKey: fs.readFileSync(
@@ -48,7 +51,17 @@ export async function publishControlPlane(
     {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { namespace: cluster.namespace, name: secretName },
+      metadata: {
+        namespace: cluster.namespace,
+        name: secretName,
+        ...(credentialsRotation
+          ? {
+              annotations: {
+                [CREDENTIALS_ROTATION_ANNOTATION]: credentialsRotation,
+              },
+            }
+          : {}),
+      },
       type: 'Opaque',
       data: { kubeconfig: Buffer.from(adminKubeconfig).toString('base64') },
     } as never,

@@ -7,8 +7,7 @@ const input = {
   name: 'payments-prod',
   rootCa:
     '-----BEGIN CERTIFICATE-----\nnot a real certificate\n-----END CERTIFICATE-----\n',
-  rootCaKey:
-    'not a real key (the renderer copies it as it is)\n',
+  rootCaKey: 'not a real key (the renderer copies it as it is)\n',
   adminKubeconfig: 'apiVersion: v1\nkind: Config\n',
 };
 

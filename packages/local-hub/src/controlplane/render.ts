@@ -1,4 +1,7 @@
-import { CLUSTER_LABEL } from '@hostplane/plugin-hostplane-common';
+import {
+  CLUSTER_LABEL,
+  CREDENTIALS_ROTATION_ANNOTATION,
+} from '@hostplane/plugin-hostplane-common';
 import { versions } from '../paths';
 
 /**
@@ -17,6 +20,8 @@ export interface ControlPlaneInput {
   rootCaKey: string;
   /** The tenant's admin kubeconfig. */
   adminKubeconfig: string;
+  /** The credential rotation request the root CA and admin kubeconfig answer, if any. */
+  credentialsRotation?: string;
 }
 
 type Manifest = {
@@ -100,6 +105,13 @@ function secret(
     metadata: {
       namespace: controlPlaneNamespace(input.namespace, input.name),
       name,
+      ...(input.credentialsRotation
+        ? {
+            annotations: {
+              [CREDENTIALS_ROTATION_ANNOTATION]: input.credentialsRotation,
+            },
+          }
+        : {}),
     },
     type: 'Opaque',
     data: Object.fromEntries(

@@ -5,6 +5,7 @@ import {
   KubernetesObject,
   makeInformer,
 } from '@kubernetes/client-node';
+import { ROTATE_CREDENTIALS_ANNOTATION } from '@hostplane/plugin-hostplane-common';
 import { ServerSideApplier } from '@hostplane/plugin-hostplane-node';
 import {
   CONTROL_PLANE_COMPONENTS,
@@ -211,6 +212,14 @@ export class StandinOperator {
       });
       await tenant.up();
       this.tenants.set(key, tenant);
+    }
+    // What HyperShift would do if asked to rotate: a new root CA and admin credential, with the
+    // control plane restarted on them, published again.
+    const rotation = hc.metadata!.annotations?.[ROTATE_CREDENTIALS_ANNOTATION];
+    if (rotation && tenant.credentialsRotation() !== rotation) {
+      this.log(`rotating the credentials of ${key}`);
+      await tenant.rotateCredentials(rotation);
+      this.published.delete(key);
     }
     const highlyAvailable =
       hc.spec?.controllerAvailabilityPolicy === 'HighlyAvailable';
