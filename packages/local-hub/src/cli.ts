@@ -7,6 +7,7 @@ import {
   applyRealTenants,
   demoTenants,
   planTenants,
+  seedDemoWorkload,
   seedTenants,
 } from './seed';
 import { StandinOperator } from './standin';
@@ -58,6 +59,16 @@ async function main(argv: string[]) {
       demo.filter(isReal),
       LOCAL_HUB_FIELD_MANAGER,
     );
+    // In the background: the tenant's control plane takes a minute or two to come up.
+    seedDemoWorkload(operator, { fieldManager: LOCAL_HUB_FIELD_MANAGER })
+      .then(() =>
+        log(
+          'demo workload payments/payments-api applied in tenant payments-prod (Kubernetes tab of component payments-api)',
+        ),
+      )
+      .catch(error =>
+        log(`demo workload not applied: ${(error as Error).message}`),
+      );
     log(
       `demo tenants: ${demo
         .map(t => `${t.namespace}/${t.name} (${isReal(t) ? 'real' : t.phase})`)

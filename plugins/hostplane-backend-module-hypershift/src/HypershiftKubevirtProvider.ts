@@ -56,7 +56,7 @@ export class HypershiftKubevirtProvider implements HostedControlPlaneProvider {
   ): KubernetesObject[] {
     return [
       renderNamespace(spec),
-      renderHostedCluster(spec, releases.controlPlane),
+      renderHostedCluster(spec, releases.controlPlane, state),
       ...spec.nodePools.map(pool =>
         renderNodePool(
           spec,

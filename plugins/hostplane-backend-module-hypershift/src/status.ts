@@ -10,6 +10,7 @@ import {
   NodePoolStatus,
   OWNER_LABEL,
   OWNER_REF_ANNOTATION,
+  ROTATE_CREDENTIALS_ANNOTATION,
   SPEC_ANNOTATION,
   clusterSpecSchema,
 } from '@hostplane/plugin-hostplane-common';
@@ -376,5 +377,7 @@ export function clusterStatus(
     labels: spec?.labels ?? userLabels(hostedCluster.metadata?.labels),
     createdAt: timestamp(hostedCluster.metadata?.creationTimestamp),
     spec,
+    credentialsRotatedAt:
+      hostedCluster.metadata?.annotations?.[ROTATE_CREDENTIALS_ANNOTATION],
   };
 }

@@ -24,7 +24,10 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import { CLUSTER_RESOURCE_TYPE } from '@hostplane/plugin-hostplane-common';
+import {
+  CLUSTER_RESOURCE_TYPE,
+  clusterUpdatePermission,
+} from '@hostplane/plugin-hostplane-common';
 import { StandinOperator, hubBinaries, useTestHub } from '@hostplane/local-hub';
 import { waitFor } from '@hostplane/plugin-hostplane-node';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -337,6 +340,25 @@ describe('access: permissions and short-lived kubeconfigs against a real tenant'
     }
   });
 
+  it('answers a frontend asking about one cluster by its resource ref, with the owner rule applied', async () => {
+    const decide = async (user: string, resourceRef: string) => {
+      const response = await request(backend.server)
+        .post('/api/permission/authorize')
+        .set('Authorization', as(user).auth)
+        .send({
+          items: [
+            { id: '1', permission: clusterUpdatePermission, resourceRef },
+          ],
+        });
+      expect(response.status).toBe(200);
+      return response.body.items[0].result;
+    };
+    expect(await decide(ALICE, 'local/team-a-app')).toBe('ALLOW');
+    expect(await decide(BOB, 'local/team-a-app')).toBe('DENY');
+    // A cluster that does not exist is nobody's to update.
+    expect(await decide(ALICE, 'local/no-such-cluster')).toBe('DENY');
+  });
+
   it('issues a kubeconfig that works with kubectl until it expires, and records it', async () => {
     const issued = await as(ALICE).post(`${CLUSTER}/kubeconfig`, {
       ttlHours: 0.003,
@@ -381,6 +403,7 @@ describe('access: permissions and short-lived kubeconfigs against a real tenant'
       serial: issued.body.issuance.serial,
       issuedAt: expect.any(String),
       expiresAt: issued.body.expiresAt,
+      revoked: false,
     });
     expect(history.body.items.map((i: { user: string }) => i.user)).toEqual(
       expect.arrayContaining([ALICE, ADMIN]),
@@ -451,5 +474,97 @@ describe('access: permissions and short-lived kubeconfigs against a real tenant'
         }).toEqual({ where, leaked: false });
       }
     }
+  });
+
+  it('rotates the CA and admin credential: kubeconfigs issued before stop working, new ones work', async () => {
+    const core = context.hub.kubeConfig().makeApiClient(CoreV1Api);
+    const credentials = async () => ({
+      admin: (
+        await core.readNamespacedSecret({
+          namespace: 'tenants-team-a',
+          name: 'team-a-app-admin-kubeconfig',
+        })
+      ).data!.kubeconfig,
+      ca: (
+        await core.readNamespacedSecret({
+          namespace: 'tenants-team-a-team-a-app',
+          name: 'root-ca',
+        })
+      ).data!['ca.crt'],
+    });
+    const kubectlWith = (name: string, kubeconfig: string) => {
+      const file = path.join(context.workdir, `${name}.kubeconfig`);
+      fs.writeFileSync(file, kubeconfig, { mode: 0o600 });
+      return (...args: string[]) =>
+        run(hubBinaries().kubectl, ['--kubeconfig', file, ...args]);
+    };
+    const before = await credentials();
+    const issuedBefore = await as(ALICE).post(`${CLUSTER}/kubeconfig`, {
+      ttlHours: 1,
+    });
+    const oldKubectl = kubectlWith('before', issuedBefore.body.kubeconfig);
+    await expect(
+      oldKubectl('get', 'nodes', '-o', 'name'),
+    ).resolves.toMatchObject({ stdout: expect.stringMatching(/^node\//) });
+
+    // Another team may not rotate a cluster it does not own.
+    expect(
+      (await as(BOB).patch(CLUSTER, { action: 'rotateCredentials' })).status,
+    ).toBe(403);
+    const rotation = await as(ALICE).patch(CLUSTER, {
+      action: 'rotateCredentials',
+    });
+    expect(rotation.status).toBe(202);
+    const operation = await waitForOperation(
+      backend.server,
+      rotation.body.id,
+      as(ALICE).auth,
+    );
+    expect(operation.steps.map((s: { name: string }) => s.name)).toEqual([
+      'applyControlPlane',
+      'waitCredentialsRotated',
+    ]);
+
+    const after = await credentials();
+    expect(after.admin).not.toBe(before.admin);
+    expect(after.ca).not.toBe(before.ca);
+    await expect(oldKubectl('get', 'nodes')).rejects.toThrow(
+      /Unauthorized|must be logged in|certificate/,
+    );
+    await expect(
+      kubectlWith('admin-after', Buffer.from(after.admin, 'base64').toString())(
+        'get',
+        'nodes',
+        '-o',
+        'name',
+      ),
+    ).resolves.toMatchObject({ stdout: expect.stringMatching(/^node\//) });
+
+    const issuedAfter = await as(ALICE).post(`${CLUSTER}/kubeconfig`, {
+      ttlHours: 1,
+    });
+    expect(issuedAfter.status).toBe(200);
+    await expect(
+      kubectlWith('after', issuedAfter.body.kubeconfig)(
+        'get',
+        'nodes',
+        '-o',
+        'name',
+      ),
+    ).resolves.toMatchObject({ stdout: expect.stringMatching(/^node\//) });
+
+    const cluster = await as(ALICE).get(CLUSTER);
+    expect(Date.parse(cluster.body.credentialsRotatedAt)).toBeGreaterThan(
+      Date.parse(issuedBefore.body.issuance.issuedAt),
+    );
+    const history = await as(ALICE).get(`${CLUSTER}/kubeconfig-issuances`);
+    const revoked = Object.fromEntries(
+      history.body.items.map((i: { id: string; revoked: boolean }) => [
+        i.id,
+        i.revoked,
+      ]),
+    );
+    expect(revoked[issuedBefore.body.issuance.id]).toBe(true);
+    expect(revoked[issuedAfter.body.issuance.id]).toBe(false);
   });
 });

@@ -13,6 +13,7 @@ import {
 } from '@hostplane/plugin-hostplane-node';
 import { IssuanceStore } from './database/IssuanceStore';
 import { KubeconfigService } from './kubeconfig/KubeconfigService';
+import { ServiceCredentialService } from './kubeconfig/ServiceCredentialService';
 import { migrationsDirectory } from './database/migrations';
 import { createEngine } from './engine';
 import {
@@ -65,29 +66,53 @@ export const hostplanePlugin = createBackendPlugin({
           await db.migrate.latest({ directory: migrationsDirectory });
         }
 
-        deps.permissionsRegistry.addResourceType({
-          resourceRef: clusterPermissionResourceRef,
-          permissions: hostplanePermissions,
-          rules: Object.values(clusterPermissionRules),
-        });
-
         const waitTimeoutSeconds = config.getOptionalNumber(
           'hostplane.operations.waitTimeoutSeconds',
+        );
+        const leaseSeconds = config.getOptionalNumber(
+          'hostplane.operations.leaseSeconds',
         );
         const engine = createEngine({
           hubs,
           providers,
           db,
           logger,
+          instanceId: config.getOptionalString(
+            'hostplane.operations.instanceId',
+          ),
           ...(waitTimeoutSeconds
             ? { waitTimeoutMs: waitTimeoutSeconds * 1000 }
             : {}),
+          ...(leaseSeconds ? { leaseMs: leaseSeconds * 1000 } : {}),
         });
+        // Clusters are named `<hub>/<name>` as permission resources, so that a frontend can ask
+        // "may I update this cluster" and conditional decisions are applied to it here.
+        const clusterOf = (resourceRef: string) => {
+          const [hub, name] = resourceRef.split('/');
+          try {
+            return engine.cache.get(hub, name);
+          } catch {
+            return undefined;
+          }
+        };
+        deps.permissionsRegistry.addResourceType({
+          resourceRef: clusterPermissionResourceRef,
+          permissions: hostplanePermissions,
+          rules: Object.values(clusterPermissionRules),
+          getResources: async resourceRefs => resourceRefs.map(clusterOf),
+        });
+
         const kubeconfigs = new KubeconfigService(
           hubs,
           providers,
           new IssuanceStore(db),
           deps.userInfo,
+          deps.auditor,
+        );
+        const serviceCredentials = new ServiceCredentialService(
+          hubs,
+          providers,
+          new IssuanceStore(db),
           deps.auditor,
         );
 
@@ -118,6 +143,7 @@ export const hostplanePlugin = createBackendPlugin({
             hubs: new HubStatusChecker(hubs),
             clusters: engine.clusters,
             kubeconfigs,
+            serviceCredentials,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             permissionsRegistry: deps.permissionsRegistry,

@@ -156,6 +156,50 @@ export const etcdSpecSchema = z.strictObject({
     .default({ schedule: '0 */6 * * *', retention: 7 }),
 });
 
+const SSH_PUBLIC_KEY =
+  /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256) ([A-Za-z0-9+/]+={0,2})( [^\r\n]*)?$/;
+const SSH_PUBLIC_KEY_FORMAT =
+  "sshPublicKey must be one OpenSSH public key line: 'ssh-ed25519', 'ssh-rsa' or 'ecdsa-sha2-nistp256', a space, the base64 key and an optional comment";
+
+/** The key type at the start of an OpenSSH key blob (an SSH string: big-endian length, bytes). */
+function blobKeyType(base64: string): string | undefined {
+  let bytes: string;
+  try {
+    bytes = atob(base64);
+  } catch {
+    return undefined;
+  }
+  if (bytes.length < 4) return undefined;
+  const length =
+    ((bytes.charCodeAt(0) << 24) |
+      (bytes.charCodeAt(1) << 16) |
+      (bytes.charCodeAt(2) << 8) |
+      bytes.charCodeAt(3)) >>>
+    0;
+  // The key material follows the type; a blob that ends after it is truncated.
+  return 4 + length < bytes.length ? bytes.slice(4, 4 + length) : undefined;
+}
+
+/**
+ * An OpenSSH `authorized_keys` line for the nodes. Messages never repeat the value: it reaches
+ * the API through the scaffolder's secrets, which must not be written to a task's log.
+ */
+export const sshPublicKeySchema = z
+  .string({ error: 'sshPublicKey must be a string' })
+  .trim()
+  .max(16_384, 'sshPublicKey must be at most 16384 characters')
+  .superRefine((line, ctx) => {
+    const match = SSH_PUBLIC_KEY.exec(line);
+    if (!match) {
+      ctx.addIssue({ code: 'custom', message: SSH_PUBLIC_KEY_FORMAT });
+    } else if (blobKeyType(match[2]) !== match[1]) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `sshPublicKey's base64 part is not a ${match[1]} key (the line may be cut short or mixed up)`,
+      });
+    }
+  });
+
 export const availabilitySchema = z.enum(['SingleReplica', 'HighlyAvailable'], {
   error: 'availability must be SingleReplica or HighlyAvailable',
 });
@@ -192,6 +236,8 @@ export const clusterSpecSchema = z
       .boolean({ error: 'deletionProtection must be true or false' })
       .default(false),
     labels: labelsSchema.default({}),
+    /** For the nodes' `authorized_keys`; without it the provider generates a key pair and keeps only its public half. */
+    sshPublicKey: sshPublicKeySchema.optional(),
   })
   .superRefine((spec, ctx) => {
     const seen = new Set<string>();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
-  ClusterSpec,
   autoscalingSchema,
+  clusterSpecSchema,
   nodePoolSpecSchema,
 } from './clusterSpec';
 
@@ -29,60 +29,109 @@ export const NODE_POOL_PHASES = [
 ] as const;
 export type NodePoolPhase = (typeof NODE_POOL_PHASES)[number];
 
-/** An upstream condition, with its reason and message kept verbatim. */
-export interface ClusterCondition {
-  type: string;
-  status: 'True' | 'False' | 'Unknown';
-  reason?: string;
-  message?: string;
-  lastTransitionTime?: string;
-}
+/*
+ * Response shapes are zod schemas so that the OpenAPI document is generated from the same source
+ * as the types the backend answers with. Their descriptions end up in that document.
+ */
 
-export interface NodePoolStatus {
-  name: string;
-  phase: NodePoolPhase;
-  /** The desired size: spec.replicas, or the autoscaler's range. */
-  replicas?: number;
-  autoscaling?: { min: number; max: number };
-  /** Machines that exist (status.replicas). */
-  currentReplicas: number;
-  version?: string;
-  vcpu?: number;
-  memoryGiB?: number;
-  diskGiB?: number;
-  /** Replicas to restore on resume, while hibernated. */
-  hibernatedReplicas?: number;
-  /** Why the pool is in its phase: the deciding upstream condition's reason and message. */
-  reason?: string;
-  message?: string;
-  conditions: ClusterCondition[];
-}
+const nonNegativeInt = () => z.number().int().nonnegative();
 
-/** What the portal shows of one tenant cluster. Never carries credentials. */
-export interface ClusterStatus {
-  hub: string;
-  name: string;
-  namespace: string;
-  /** Entity ref of the owner. */
-  owner: string;
-  phase: ClusterPhase;
-  /** Why the cluster is in its phase: the deciding upstream condition's reason and message. */
-  reason?: string;
-  message?: string;
-  /** The version the control plane runs (last completed in the version history). */
-  version?: string;
-  /** The version asked for, when an upgrade is under way. */
-  desiredVersion?: string;
-  availability?: string;
-  endpoint?: string;
-  nodePools: NodePoolStatus[];
-  conditions: ClusterCondition[];
-  deletionProtection: boolean;
-  labels: Record<string, string>;
-  createdAt?: string;
-  /** The spec Hostplane applied, when Hostplane created the cluster. */
-  spec?: ClusterSpec;
-}
+export const clusterConditionSchema = z
+  .object({
+    type: z.string(),
+    status: z.enum(['True', 'False', 'Unknown']),
+    reason: z.string().optional(),
+    message: z.string().optional(),
+    lastTransitionTime: z.string().optional(),
+  })
+  .describe(
+    'An upstream condition, with its reason and message kept verbatim.',
+  );
+export type ClusterCondition = z.output<typeof clusterConditionSchema>;
+
+export const nodePoolStatusSchema = z.object({
+  name: z.string(),
+  phase: z.enum(NODE_POOL_PHASES),
+  replicas: nonNegativeInt()
+    .optional()
+    .describe("The desired size: spec.replicas, or the autoscaler's range."),
+  autoscaling: z
+    .object({ min: nonNegativeInt(), max: nonNegativeInt() })
+    .optional(),
+  currentReplicas: nonNegativeInt().describe(
+    'Machines that exist (status.replicas).',
+  ),
+  version: z.string().optional(),
+  vcpu: nonNegativeInt().optional(),
+  memoryGiB: nonNegativeInt().optional(),
+  diskGiB: nonNegativeInt().optional(),
+  hibernatedReplicas: nonNegativeInt()
+    .optional()
+    .describe('Replicas to restore on resume, while hibernated.'),
+  reason: z
+    .string()
+    .optional()
+    .describe(
+      "Why the pool is in its phase: the deciding upstream condition's reason.",
+    ),
+  message: z
+    .string()
+    .optional()
+    .describe("The deciding upstream condition's message."),
+  conditions: z.array(clusterConditionSchema),
+});
+export type NodePoolStatus = z.output<typeof nodePoolStatusSchema>;
+
+export const clusterStatusSchema = z
+  .object({
+    hub: z.string(),
+    name: z.string(),
+    namespace: z.string(),
+    owner: z.string().describe('Entity ref of the owner.'),
+    phase: z.enum(CLUSTER_PHASES),
+    reason: z
+      .string()
+      .optional()
+      .describe(
+        "Why the cluster is in its phase: the deciding upstream condition's reason.",
+      ),
+    message: z
+      .string()
+      .optional()
+      .describe("The deciding upstream condition's message."),
+    version: z
+      .string()
+      .optional()
+      .describe(
+        'The version the control plane runs (last completed in the version history).',
+      ),
+    desiredVersion: z
+      .string()
+      .optional()
+      .describe('The version asked for, when an upgrade is under way.'),
+    availability: z.string().optional(),
+    endpoint: z.string().optional(),
+    nodePools: z.array(nodePoolStatusSchema),
+    conditions: z.array(clusterConditionSchema),
+    deletionProtection: z.boolean(),
+    labels: z.record(z.string(), z.string()),
+    createdAt: z.string().optional(),
+    spec: clusterSpecSchema
+      .optional()
+      .describe(
+        'The spec Hostplane applied, when Hostplane created the cluster.',
+      ),
+    credentialsRotatedAt: z
+      .string()
+      .optional()
+      .describe(
+        "When its CA and admin credential were last rotated at Hostplane's request (ISO-8601).",
+      ),
+  })
+  .describe(
+    'What the portal shows of one tenant cluster. Never carries credentials.',
+  );
+export type ClusterStatus = z.output<typeof clusterStatusSchema>;
 
 export const CLUSTER_SORT_FIELDS = [
   'name',
@@ -126,13 +175,15 @@ export const listClustersQuerySchema = z.strictObject({
 });
 export type ListClustersQuery = z.input<typeof listClustersQuerySchema>;
 
-/** A cluster as a list shows it: its status without the conditions (ask for the cluster for those). */
-export type ClusterSummary = Omit<
-  ClusterStatus,
-  'conditions' | 'spec' | 'nodePools'
-> & {
-  nodePools: Array<Omit<NodePoolStatus, 'conditions'>>;
-};
+export const clusterSummarySchema = clusterStatusSchema
+  .omit({ conditions: true, spec: true, nodePools: true })
+  .extend({
+    nodePools: z.array(nodePoolStatusSchema.omit({ conditions: true })),
+  })
+  .describe(
+    'A cluster as a list shows it: its status without the conditions (ask for the cluster for those).',
+  );
+export type ClusterSummary = z.output<typeof clusterSummarySchema>;
 
 export function summarizeCluster(cluster: ClusterStatus): ClusterSummary {
   const { conditions: _conditions, spec: _spec, nodePools, ...rest } = cluster;
@@ -144,15 +195,23 @@ export function summarizeCluster(cluster: ClusterStatus): ClusterSummary {
   };
 }
 
-export interface ListClustersResponse {
-  items: ClusterSummary[];
-  /** Clusters that match the filters, across all pages. */
-  totalCount: number;
-  /** Matching clusters per phase (ignoring the phase filter), for the phase chips. */
-  phaseCounts: Partial<Record<ClusterPhase, number>>;
-  /** Hubs whose clusters are not all known yet (still being listed, or unreachable). */
-  incompleteHubs: string[];
-}
+export const listClustersResponseSchema = z.object({
+  items: z.array(clusterSummarySchema),
+  totalCount: nonNegativeInt().describe(
+    'Clusters that match the filters, across all pages.',
+  ),
+  phaseCounts: z
+    .partialRecord(z.enum(CLUSTER_PHASES), nonNegativeInt())
+    .describe(
+      'Matching clusters per phase (ignoring the phase filter), for the phase chips.',
+    ),
+  incompleteHubs: z
+    .array(z.string())
+    .describe(
+      'Hubs whose clusters are not all known yet (still being listed, or unreachable).',
+    ),
+});
+export type ListClustersResponse = z.output<typeof listClustersResponseSchema>;
 
 const poolName = nodePoolSpecSchema.shape.name;
 
@@ -193,10 +252,11 @@ export const clusterChangeSchema = z.discriminatedUnion(
         error: 'deletionProtection must be true or false',
       }),
     }),
+    z.strictObject({ action: z.literal('rotateCredentials') }),
   ],
   {
     error:
-      'action must be one of scale, autoscale, addPool, removePool, upgrade, hibernate, resume, protect',
+      'action must be one of scale, autoscale, addPool, removePool, upgrade, hibernate, resume, protect, rotateCredentials',
   },
 );
 export type ClusterChange = z.output<typeof clusterChangeSchema>;
@@ -211,58 +271,87 @@ export const OPERATION_TYPES = [
   'hibernate',
   'resume',
   'protect',
+  'rotateCredentials',
   'delete',
 ] as const;
 export type OperationType = (typeof OPERATION_TYPES)[number];
-export type OperationState = 'running' | 'succeeded' | 'failed';
-export type StepState = 'pending' | 'running' | 'succeeded' | 'failed';
+export const operationStateSchema = z.enum(['running', 'succeeded', 'failed']);
+export type OperationState = z.output<typeof operationStateSchema>;
+export const stepStateSchema = z.enum([
+  'pending',
+  'running',
+  'succeeded',
+  'failed',
+]);
+export type StepState = z.output<typeof stepStateSchema>;
 
-export interface OperationStep {
-  name: string;
-  /** What the step does, for people. */
-  title: string;
-  state: StepState;
-  startedAt?: string;
-  finishedAt?: string;
-  /** The latest progress or the error. */
-  message?: string;
-  attempts: number;
-}
+export const operationStepSchema = z.object({
+  name: z.string(),
+  title: z.string().describe('What the step does, for people.'),
+  state: stepStateSchema,
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  message: z.string().optional().describe('The latest progress or the error.'),
+  attempts: nonNegativeInt(),
+});
+export type OperationStep = z.output<typeof operationStepSchema>;
 
-export interface Operation {
-  id: string;
-  hub: string;
-  cluster: string;
-  type: OperationType;
-  state: OperationState;
-  steps: OperationStep[];
-  /** Done steps over all steps, 0 to 1. */
-  progress: number;
-  error?: string;
-  /** The Backstage user who asked for it. */
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-  finishedAt?: string;
-}
+export const operationSchema = z.object({
+  id: z.string(),
+  hub: z.string(),
+  cluster: z.string(),
+  type: z.enum(OPERATION_TYPES),
+  state: operationStateSchema,
+  steps: z.array(operationStepSchema),
+  progress: z
+    .number()
+    .min(0)
+    .max(1)
+    .describe('Done steps over all steps, 0 to 1.'),
+  error: z.string().optional(),
+  createdBy: z.string().describe('The Backstage user who asked for it.'),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.string().optional(),
+});
+export type Operation = z.output<typeof operationSchema>;
 
-export interface ListOperationsResponse {
-  items: Operation[];
-  totalCount: number;
-}
+export const listOperationsResponseSchema = z.object({
+  items: z.array(operationSchema),
+  totalCount: nonNegativeInt(),
+});
+export type ListOperationsResponse = z.output<
+  typeof listOperationsResponseSchema
+>;
 
-/** A short-lived kubeconfig handed to a user, as recorded (never the credential itself). */
-export interface KubeconfigIssuance {
-  id: string;
-  hub: string;
-  cluster: string;
-  user: string;
-  groups: string[];
-  issuedAt: string;
-  expiresAt: string;
-  /** Serial number of the client certificate. */
-  serial: string;
-}
+export const kubeconfigIssuanceSchema = z
+  .object({
+    id: z.string(),
+    hub: z.string(),
+    cluster: z.string(),
+    user: z.string(),
+    groups: z.array(z.string()),
+    issuedAt: z.string(),
+    expiresAt: z.string(),
+    serial: z.string().describe('Serial number of the client certificate.'),
+    revoked: z
+      .boolean()
+      .describe(
+        "Issued before the cluster's credentials were last rotated: the tenant no longer accepts it.",
+      ),
+  })
+  .describe(
+    'A short-lived kubeconfig handed to a user, as recorded (never the credential itself).',
+  );
+export type KubeconfigIssuance = z.output<typeof kubeconfigIssuanceSchema>;
+
+/** Answer of `GET /clusters/:hub/:name/kubeconfig-issuances`. */
+export const listKubeconfigIssuancesResponseSchema = z.object({
+  items: z.array(kubeconfigIssuanceSchema),
+});
+export type ListKubeconfigIssuancesResponse = z.output<
+  typeof listKubeconfigIssuancesResponseSchema
+>;
 
 export const kubeconfigRequestSchema = z.strictObject({
   ttlHours: z
@@ -272,18 +361,51 @@ export const kubeconfigRequestSchema = z.strictObject({
     .default(8),
 });
 
-export interface KubeconfigResponse {
-  kubeconfig: string;
-  expiresAt: string;
-  issuance: KubeconfigIssuance;
-}
+export const kubeconfigResponseSchema = z.object({
+  kubeconfig: z.string(),
+  expiresAt: z.string(),
+  issuance: kubeconfigIssuanceSchema,
+});
+export type KubeconfigResponse = z.output<typeof kubeconfigResponseSchema>;
 
-/** A Kubernetes release a hub offers for new clusters and upgrades. */
-export interface OfferedVersion {
-  version: string;
-}
+/**
+ * Answer of `POST /clusters/:hub/:name/service-credentials`: a short-lived, read-only client
+ * certificate for a backend plugin (the Kubernetes plugin), never for a user.
+ */
+export const serviceCredentialResponseSchema = z
+  .object({
+    cert: z.string().describe('The client certificate (PEM).'),
+    key: z
+      .string()
+      .describe('Its private key (PKCS#1 PEM), generated for this answer.'),
+    caData: z
+      .string()
+      .describe(
+        "Base64 of the PEM CA that signed the tenant API server's certificate, as in a kubeconfig.",
+      ),
+    user: z.string().describe('The Kubernetes user the certificate names.'),
+    groups: z
+      .array(z.string())
+      .describe(
+        "Its Kubernetes groups; one is bound to the built-in 'view' ClusterRole in the tenant.",
+      ),
+    serial: z.string(),
+    expiresAt: z.string(),
+  })
+  .describe(
+    'A read-only credential for a tenant cluster, issued to a backend plugin (recorded and audited).',
+  );
+export type ServiceCredentialResponse = z.output<
+  typeof serviceCredentialResponseSchema
+>;
 
-export interface HubVersionsResponse {
-  hub: string;
-  versions: OfferedVersion[];
-}
+export const offeredVersionSchema = z
+  .object({ version: z.string() })
+  .describe('A Kubernetes release a hub offers for new clusters and upgrades.');
+export type OfferedVersion = z.output<typeof offeredVersionSchema>;
+
+export const hubVersionsResponseSchema = z.object({
+  hub: z.string(),
+  versions: z.array(offeredVersionSchema),
+});
+export type HubVersionsResponse = z.output<typeof hubVersionsResponseSchema>;

@@ -6,5 +6,6 @@
 export * from './hubs';
 export * from './labels';
 export * from './clusterSpec';
+export * from './nodePoolSizes';
 export * from './clusters';
 export * from './permissions';

@@ -13,3 +13,15 @@ export const HIBERNATED_REPLICAS_ANNOTATION =
 export const NODE_POOL_LABEL = 'hostplane.io/node-pool';
 /** On a cluster's HostedCluster: the spec Hostplane applied, as JSON (it holds no secrets). */
 export const SPEC_ANNOTATION = 'hostplane.io/spec';
+/**
+ * On a cluster's HostedCluster: asks its control plane to replace the root CA and every
+ * credential signed by it (the admin kubeconfig, and with them every kubeconfig Hostplane issued).
+ * The value names the request (the time it was made); a new value asks again.
+ */
+export const ROTATE_CREDENTIALS_ANNOTATION = 'hostplane.io/rotate-credentials';
+/**
+ * On the control plane's root CA and admin kubeconfig Secrets: the rotation request they answer.
+ * When it equals the HostedCluster's request, the rotation is done.
+ */
+export const CREDENTIALS_ROTATION_ANNOTATION =
+  'hostplane.io/credentials-rotation';

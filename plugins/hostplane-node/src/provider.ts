@@ -56,6 +56,11 @@ export interface RenderState {
    * spec keeps the sizes too).
    */
   hibernated?: boolean;
+  /**
+   * The last credential rotation asked for (see `ROTATE_CREDENTIALS_ANNOTATION`): kept in every
+   * rendering once there is one, so that the control plane is not asked again or told to forget.
+   */
+  credentialsRotation?: string;
 }
 
 /**

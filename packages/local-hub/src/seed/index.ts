@@ -1,4 +1,11 @@
 export { REAL_DEMO_TENANTS, demoTenants } from './demo';
+export {
+  DEMO_WORKLOAD,
+  KUBERNETES_ID_LABEL,
+  renderDemoWorkload,
+  seedDemoWorkload,
+} from './demoWorkload';
+export type { DemoWorkload } from './demoWorkload';
 export { planTenants, prng, teamName, teamNamespace } from './plan';
 export type { PlanOptions, TenantPhase, TenantPlan } from './plan';
 export { STATUS_ONLY, releaseImageFor, renderTenant } from './render';

@@ -57,3 +57,14 @@ export const highlyAvailable: ClusterSpec = clusterSpecSchema.parse({
     },
   ],
 });
+
+/** A public key made with ssh-keygen for the tests, as a template passes it from its secrets. */
+export const userSshPublicKey =
+  'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKlVgEvB4dH6v2OdomeHrNSbbX+KG7Nu5ClbsOmKKlUH alice@laptop';
+
+/** The single-replica cluster with its owner's SSH public key for the nodes. */
+export const withSshKey: ClusterSpec = clusterSpecSchema.parse({
+  ...singleReplica,
+  name: 'payments-ssh',
+  sshPublicKey: userSshPublicKey,
+});

@@ -8,6 +8,7 @@ import {
   highlyAvailable,
   releases,
   singleReplica,
+  withSshKey,
 } from '../__fixtures__/clusters';
 import { renderHostedCluster } from './hostedCluster';
 
@@ -22,12 +23,24 @@ describe('renderHostedCluster', () => {
     );
   });
 
-  it('keeps the full spec in an annotation the schema reads back unchanged', () => {
+  it('keeps the spec in an annotation the schema reads back unchanged', () => {
     const annotation = renderHostedCluster(highlyAvailable, releases['v1.37.2'])
       .metadata!.annotations![SPEC_ANNOTATION];
     expect(clusterSpecSchema.parse(JSON.parse(annotation))).toEqual(
       highlyAvailable,
     );
+  });
+
+  it('leaves the SSH public key out of the annotation and the HostedCluster', () => {
+    const rendered = renderHostedCluster(withSshKey, releases['v1.37.2']);
+    const { sshPublicKey, ...rest } = withSshKey;
+    expect(
+      JSON.parse(rendered.metadata!.annotations![SPEC_ANNOTATION]),
+    ).toEqual(rest);
+    expect(JSON.stringify(rendered)).not.toContain(sshPublicKey!.split(' ')[1]);
+    expect((rendered as any).spec.sshKey).toEqual({
+      name: 'payments-ssh-ssh-key',
+    });
   });
 
   it("does not let a user label replace Hostplane's labels", () => {

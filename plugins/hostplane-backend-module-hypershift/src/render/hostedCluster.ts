@@ -1,9 +1,10 @@
 import { KubernetesObject } from '@kubernetes/client-node';
 import {
   ClusterSpec,
+  ROTATE_CREDENTIALS_ANNOTATION,
   SPEC_ANNOTATION,
 } from '@hostplane/plugin-hostplane-common';
-import { OfferedRelease } from '@hostplane/plugin-hostplane-node';
+import { OfferedRelease, RenderState } from '@hostplane/plugin-hostplane-node';
 import { clusterLabels, ownerAnnotations } from './metadata';
 import { tenantNamespace } from './namespace';
 import { secretNames } from './secrets';
@@ -21,12 +22,20 @@ const PUBLISHED_SERVICES = [
   'Ignition',
 ] as const;
 
-/** A HostedCluster on HyperShift's KubeVirt platform, in its owner's namespace. */
+/**
+ * A HostedCluster on HyperShift's KubeVirt platform, in its owner's namespace. A credential
+ * rotation, once asked for, stays in every later rendering: leaving the annotation out would
+ * remove it (the applier owns it) and read as a cluster never rotated.
+ */
 export function renderHostedCluster(
   spec: ClusterSpec,
   release: OfferedRelease,
+  { credentialsRotation }: Pick<RenderState, 'credentialsRotation'> = {},
 ): KubernetesObject {
   const secrets = secretNames(spec.name);
+  // The SSH key belongs in its Secret only: the annotation is shown to everyone who may read the
+  // cluster, and planning changes never needs the key (its Secret is written once, at creation).
+  const { sshPublicKey: _sshPublicKey, ...recordedSpec } = spec;
   return {
     apiVersion: HYPERSHIFT_API_VERSION,
     kind: 'HostedCluster',
@@ -38,7 +47,10 @@ export function renderHostedCluster(
       annotations: {
         ...ownerAnnotations(spec),
         // The engine reads the spec back from here to plan changes.
-        [SPEC_ANNOTATION]: JSON.stringify(spec),
+        [SPEC_ANNOTATION]: JSON.stringify(recordedSpec),
+        ...(credentialsRotation
+          ? { [ROTATE_CREDENTIALS_ANNOTATION]: credentialsRotation }
+          : {}),
       },
     },
     spec: {

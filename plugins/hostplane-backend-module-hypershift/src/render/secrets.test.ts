@@ -1,7 +1,12 @@
 import { createPublicKey } from 'node:crypto';
 import path from 'node:path';
 import { expectToMatchGolden } from '@hostplane/local-hub';
-import { highlyAvailable, singleReplica } from '../__fixtures__/clusters';
+import {
+  highlyAvailable,
+  singleReplica,
+  userSshPublicKey,
+  withSshKey,
+} from '../__fixtures__/clusters';
 import { secretsFor } from './secrets';
 
 /** Reads an SSH wire-format string at `offset`; returns it and the offset after it. */
@@ -16,6 +21,7 @@ describe('secretsFor', () => {
   it.each([
     ['single-replica', singleReplica],
     ['highly-available', highlyAvailable],
+    ['with-ssh-key', withSshKey],
   ])(
     'names and labels the Secrets of a %s cluster as in the golden file',
     (name, spec) => {
@@ -65,6 +71,16 @@ describe('secretsFor', () => {
       format: 'jwk',
     });
     expect(publicKey.asymmetricKeyType).toBe('ed25519');
+  });
+
+  it("uses the spec's SSH public key as it is, and generates the rest", () => {
+    const [pullSecret, sshKey, encryption] = secretsFor(withSshKey);
+    expect(sshKey.name).toBe('payments-ssh-ssh-key');
+    expect(sshKey.generate()).toEqual({ 'id_rsa.pub': userSshPublicKey });
+    expect(sshKey.generate()).toEqual({ 'id_rsa.pub': userSshPublicKey });
+    for (const generated of [pullSecret, encryption]) {
+      expect(generated.generate()).not.toEqual(generated.generate());
+    }
   });
 
   it('generates a pull secret Kubernetes accepts as a docker config', () => {

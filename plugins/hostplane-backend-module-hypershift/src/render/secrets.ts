@@ -65,8 +65,9 @@ function etcdEncryptionKey(): string {
 
 /**
  * The cluster's generated-once Secrets: the pull secret, the SSH key and the etcd encryption key.
- * Each call of `generate` makes fresh material; the engine calls it only when the Secret is
- * missing, so an existing key is never replaced.
+ * Each call of `generate` makes fresh material, except for the SSH key when the spec brings its
+ * own public key; the engine calls it only when the Secret is missing, so an existing key is
+ * never replaced.
  */
 export function secretsFor(spec: ClusterSpec): GeneratedSecret[] {
   const names = secretNames(spec.name);
@@ -89,7 +90,8 @@ export function secretsFor(spec: ClusterSpec): GeneratedSecret[] {
       name: names.sshKey,
       type: 'Opaque',
       generate: () => ({
-        [SSH_PUBLIC_KEY_KEY]: generateSshPublicKey(`hostplane@${spec.name}`),
+        [SSH_PUBLIC_KEY_KEY]:
+          spec.sshPublicKey ?? generateSshPublicKey(`hostplane@${spec.name}`),
       }),
     },
     {

@@ -6,6 +6,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import {
+  CREDENTIALS_ROTATION_ANNOTATION,
   ClusterStatus,
   KubeconfigIssuance,
   KubeconfigResponse,
@@ -86,6 +87,17 @@ export class KubeconfigService {
         readSecret(refs.rootCa, 'root CA'),
         readSecret(refs.adminKubeconfig, 'admin kubeconfig'),
       ]);
+      // A certificate signed by the CA on its way out would stop working when the rotation ends.
+      const answered =
+        caSecret.metadata?.annotations?.[CREDENTIALS_ROTATION_ANNOTATION];
+      if (
+        cluster.credentialsRotatedAt &&
+        answered !== cluster.credentialsRotatedAt
+      ) {
+        throw new ConflictError(
+          `Cluster '${cluster.name}' is rotating its credentials; try again when the rotation has finished`,
+        );
+      }
       const decode = (
         data: Record<string, string> | undefined,
         key: string,
@@ -133,15 +145,18 @@ export class KubeconfigService {
         certPem: certificate.certPem,
         keyPem: certificate.keyPem,
       });
-      const issuance = await this.store.record({
-        hub: cluster.hub,
-        cluster: cluster.name,
-        user,
-        groups,
-        serial: certificate.serial,
-        issuedAt: new Date().toISOString(),
-        expiresAt: certificate.notAfter.toISOString(),
-      });
+      const issuance = {
+        ...(await this.store.record({
+          hub: cluster.hub,
+          cluster: cluster.name,
+          user,
+          groups,
+          serial: certificate.serial,
+          issuedAt: new Date().toISOString(),
+          expiresAt: certificate.notAfter.toISOString(),
+        })),
+        revoked: false,
+      };
       await auditEvent.success({
         meta: {
           serial: issuance.serial,
@@ -156,8 +171,17 @@ export class KubeconfigService {
     }
   }
 
+  /**
+   * The cluster's issuances, newest first. Those issued before its last credential rotation are
+   * revoked: the tenant no longer trusts the CA that signed them (none can be issued during one).
+   */
   async issuances(cluster: ClusterStatus): Promise<KubeconfigIssuance[]> {
-    return this.store.list(cluster.hub, cluster.name);
+    const rotatedAt = cluster.credentialsRotatedAt;
+    const records = await this.store.list(cluster.hub, cluster.name);
+    return records.map(record => ({
+      ...record,
+      revoked: rotatedAt !== undefined && record.issuedAt < rotatedAt,
+    }));
   }
 
   /** Lets the owning group in: a ClusterRoleBinding in the tenant, applied with its admin credential. */

