@@ -1,0 +1,108 @@
+import {
+  createServer,
+  IncomingMessage,
+  Server,
+  ServerResponse,
+} from 'node:http';
+import { AddressInfo } from 'node:net';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { ResponseError, ServiceUnavailableError } from '@backstage/errors';
+import { HostplaneClient } from './HostplaneClient';
+
+/*
+ * How requests are shaped and how answers the real Hostplane backend never gives (a proxy's error
+ * page, no answer at all) become task errors. A stand-in server is enough for that; the API's own
+ * refusals are tested against the real backend in module.test.ts.
+ */
+describe('HostplaneClient', () => {
+  let server: Server;
+  let baseUrl: string;
+  let handle: (req: IncomingMessage, body: string, res: ServerResponse) => void;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', chunk => (body += chunk));
+      req.on('end', () => handle(req, body, res));
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${
+      (server.address() as AddressInfo).port
+    }/api/hostplane`;
+  });
+  afterAll(() => new Promise(resolve => server.close(resolve)));
+
+  const client = (url = baseUrl) =>
+    new HostplaneClient({
+      discovery: mockServices.discovery.mock({ getBaseUrl: async () => url }),
+      auth: mockServices.auth({ pluginId: 'scaffolder' }),
+      credentials: mockCredentials.user('user:default/alice'),
+    });
+
+  it("sends the change as JSON, with a token for Hostplane on the initiator's behalf", async () => {
+    let seen: {
+      method?: string;
+      url?: string;
+      headers?: object;
+      body?: string;
+    } = {};
+    handle = (req, body, res) => {
+      seen = { method: req.method, url: req.url, headers: req.headers, body };
+      res.writeHead(202, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ id: 'op-1' }));
+    };
+    await expect(
+      client().changeCluster('local', 'shop', {
+        action: 'scale',
+        pool: 'workers',
+        replicas: 3,
+      }),
+    ).resolves.toEqual({ id: 'op-1' });
+    expect(seen).toMatchObject({
+      method: 'PATCH',
+      url: '/api/hostplane/clusters/local/shop',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${mockCredentials.service.token({
+          onBehalfOf: mockCredentials.user('user:default/alice'),
+          targetPluginId: 'hostplane',
+        })}`,
+      },
+    });
+    expect(JSON.parse(seen.body!)).toEqual({
+      action: 'scale',
+      pool: 'workers',
+      replicas: 3,
+    });
+  });
+
+  it("reports a proxy's error page by its status, cut short", async () => {
+    handle = (_req, _body, res) => {
+      res.writeHead(502, { 'Content-Type': 'text/html' });
+      res.end(`<html>${'bad gateway '.repeat(100)}</html>`);
+    };
+    const error = await client()
+      .getOperation('op-1')
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(502);
+    expect(error.message).toMatch(
+      /^Could not show operation op-1: Request failed with status 502 Bad Gateway, <html>bad gateway .*… \(Hostplane answered 502\)$/,
+    );
+    expect(error.message.length).toBeLessThan(600);
+  });
+
+  it('reports an API that does not answer as unavailable', async () => {
+    const closed = createServer();
+    await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise(resolve => closed.close(resolve));
+    const error = await client(`http://127.0.0.1:${port}/api/hostplane`)
+      .getOperation('op-1')
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect(error.message).toBe(
+      `Could not reach Hostplane to show operation op-1: connect ECONNREFUSED 127.0.0.1:${port}`,
+    );
+  });
+});

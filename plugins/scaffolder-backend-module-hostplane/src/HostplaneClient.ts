@@ -1,0 +1,182 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  DiscoveryService,
+} from '@backstage/backend-plugin-api';
+import {
+  InputError,
+  ResponseError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import {
+  ClusterChange,
+  ClusterSpecInput,
+  ClusterStatus,
+  HubVersionsResponse,
+  Operation,
+} from '@hostplane/plugin-hostplane-common';
+
+/** One problem with a request, at the path of the field it is about (as the Hostplane API reports it). */
+export interface FieldIssue {
+  path: Array<string | number>;
+  message: string;
+}
+
+export function describeIssues(issues: FieldIssue[]): string {
+  return issues
+    .map(issue =>
+      issue.path.length
+        ? `${issue.path.join('.')}: ${issue.message}`
+        : issue.message,
+    )
+    .join('; ');
+}
+
+/** Bad input found before anything is sent: every field issue with its path, as the API reports them. */
+export class FieldIssuesError extends InputError {
+  constructor(message: string, readonly issues: FieldIssue[]) {
+    super(message);
+  }
+}
+
+/** Keeps a proxy's error page from flooding the task log. */
+function truncate(text: string): string {
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+}
+
+/**
+ * A refusal as a task error: what was asked, the API's own message (or, for bad input, each field
+ * issue with its path) and the status. It stays a ResponseError, so the status and the API's
+ * error (as `cause`) remain there for code that looks.
+ */
+async function refusal(
+  response: Response,
+  what: string,
+): Promise<ResponseError> {
+  const issues = await response
+    .clone()
+    .json()
+    .then(body =>
+      Array.isArray(body?.issues) ? (body.issues as FieldIssue[]) : undefined,
+    )
+    .catch(() => undefined);
+  const error = await ResponseError.fromResponse(response);
+  const detail = issues?.length
+    ? describeIssues(issues)
+    : truncate(error.cause.message);
+  error.message = `Could not ${what}: ${detail} (Hostplane answered ${error.statusCode})`;
+  // The scaffolder logs a failed step's stack, whose first line must be this message too.
+  Error.captureStackTrace(error, refusal);
+  return error;
+}
+
+/** The HTTP status the Hostplane API refused a request with, if it did. */
+export function refusedWith(error: unknown): number | undefined {
+  return error instanceof ResponseError ? error.statusCode : undefined;
+}
+
+/**
+ * The Hostplane API, called on behalf of the task's initiator: the user's own permissions decide
+ * what the actions may do.
+ */
+export class HostplaneClient {
+  constructor(
+    private readonly options: {
+      discovery: DiscoveryService;
+      auth: AuthService;
+      credentials: BackstageCredentials;
+      signal?: AbortSignal;
+    },
+  ) {}
+
+  createCluster(spec: ClusterSpecInput): Promise<Operation> {
+    return this.request(
+      `create cluster '${spec.name}' on hub '${spec.hub}'`,
+      'POST',
+      '/clusters',
+      spec,
+    );
+  }
+
+  changeCluster(
+    hub: string,
+    name: string,
+    change: ClusterChange,
+  ): Promise<Operation> {
+    return this.request(
+      `${change.action} cluster '${name}' on hub '${hub}'`,
+      'PATCH',
+      clusterPath(hub, name),
+      change,
+    );
+  }
+
+  deleteCluster(hub: string, name: string): Promise<Operation> {
+    return this.request(
+      `delete cluster '${name}' on hub '${hub}'`,
+      'DELETE',
+      clusterPath(hub, name),
+    );
+  }
+
+  getCluster(hub: string, name: string): Promise<ClusterStatus> {
+    return this.request(
+      `show cluster '${name}' on hub '${hub}'`,
+      'GET',
+      clusterPath(hub, name),
+    );
+  }
+
+  hubVersions(hub: string): Promise<HubVersionsResponse> {
+    return this.request(
+      `list the versions of hub '${hub}'`,
+      'GET',
+      `/hubs/${encodeURIComponent(hub)}/versions`,
+    );
+  }
+
+  getOperation(id: string): Promise<Operation> {
+    return this.request(
+      `show operation ${id}`,
+      'GET',
+      `/operations/${encodeURIComponent(id)}`,
+    );
+  }
+
+  private async request<T>(
+    what: string,
+    method: string,
+    path: string,
+    body?: object,
+  ): Promise<T> {
+    const { discovery, auth, credentials, signal } = this.options;
+    const baseUrl = await discovery.getBaseUrl('hostplane');
+    const { token } = await auth.getPluginRequestToken({
+      onBehalfOf: credentials,
+      targetPluginId: 'hostplane',
+    });
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body ? { 'Content-Type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+      signal,
+    }).catch(error => {
+      if (signal?.aborted) throw error;
+      // Not passed on as the cause: its message is already here, and a cause would add "fetch failed".
+      throw new ServiceUnavailableError(
+        `Could not reach Hostplane to ${what}: ${
+          error.cause?.message ?? error.message
+        }`,
+      );
+    });
+    if (!response.ok) throw await refusal(response, what);
+    return response.json();
+  }
+}
+
+function clusterPath(hub: string, name: string): string {
+  return `/clusters/${encodeURIComponent(hub)}/${encodeURIComponent(name)}`;
+}

@@ -1,0 +1,26 @@
+import { HostplaneActionsOptions } from './common';
+import { createClusterAction } from './createCluster';
+import {
+  deleteClusterAction,
+  scaleClusterAction,
+  upgradeClusterAction,
+} from './changeCluster';
+
+export type { HostplaneActionsOptions } from './common';
+export { DRY_RUN_OPERATION_ID, clusterEntityRef } from './common';
+export {
+  createClusterAction,
+  deleteClusterAction,
+  scaleClusterAction,
+  upgradeClusterAction,
+};
+
+/** Every Hostplane action: create, scale, upgrade and delete a tenant cluster. */
+export function createHostplaneActions(options: HostplaneActionsOptions) {
+  return [
+    createClusterAction(options),
+    scaleClusterAction(options),
+    upgradeClusterAction(options),
+    deleteClusterAction(options),
+  ];
+}
