@@ -6,7 +6,9 @@ import {
 } from '@backstage/frontend-plugin-api';
 import CloudQueueIcon from '@material-ui/icons/CloudQueue';
 import { HostplaneClient, hostplaneApiRef } from './api';
+import { clusterEntityContents } from './clusterEntityContents';
 import { rootRouteRef } from './routes';
+import { hostplaneFormFields } from './scaffolder/extensions';
 
 const hostplaneApi = ApiBlueprint.make({
   params: defineParams =>
@@ -33,5 +35,10 @@ export const hostplanePlugin = createFrontendPlugin({
   title: 'Hostplane',
   icon: <CloudQueueIcon fontSize="inherit" />,
   routes: { root: rootRouteRef },
-  extensions: [hostplaneApi, hostplanePage],
+  extensions: [
+    hostplaneApi,
+    hostplanePage,
+    ...hostplaneFormFields,
+    ...clusterEntityContents,
+  ],
 });

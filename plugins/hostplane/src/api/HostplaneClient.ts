@@ -1,11 +1,18 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
+  ClusterChange,
+  ClusterStatus,
   HubListResponse,
+  HubVersionsResponse,
+  KubeconfigResponse,
   ListClustersQuery,
   ListClustersResponse,
+  ListKubeconfigIssuancesResponse,
+  ListOperationsResponse,
+  Operation,
 } from '@hostplane/plugin-hostplane-common';
-import { HostplaneApi } from './HostplaneApi';
+import { HostplaneApi, OperationsQuery } from './HostplaneApi';
+import { responseError } from './responseError';
 
 export class HostplaneClient implements HostplaneApi {
   constructor(
@@ -24,12 +31,86 @@ export class HostplaneClient implements HostplaneApi {
     return this.get(`/clusters?${params}`);
   }
 
+  async getCluster(hub: string, name: string): Promise<ClusterStatus> {
+    return this.get(clusterPath(hub, name));
+  }
+
+  async changeCluster(
+    hub: string,
+    name: string,
+    change: ClusterChange,
+  ): Promise<Operation> {
+    return this.send('PATCH', clusterPath(hub, name), change);
+  }
+
+  async deleteCluster(hub: string, name: string): Promise<Operation> {
+    return this.send('DELETE', clusterPath(hub, name));
+  }
+
+  async listOperations(
+    query: OperationsQuery,
+  ): Promise<ListOperationsResponse> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') params.set(key, String(value));
+    }
+    return this.get(`/operations?${params}`);
+  }
+
+  async getOperation(id: string): Promise<Operation> {
+    return this.get(`/operations/${encodeURIComponent(id)}`);
+  }
+
+  async issueKubeconfig(
+    hub: string,
+    name: string,
+    request: { ttlHours: number },
+  ): Promise<KubeconfigResponse> {
+    return this.send('POST', `${clusterPath(hub, name)}/kubeconfig`, request);
+  }
+
+  async listKubeconfigIssuances(
+    hub: string,
+    name: string,
+  ): Promise<ListKubeconfigIssuancesResponse> {
+    return this.get(`${clusterPath(hub, name)}/kubeconfig-issuances`);
+  }
+
+  async listHubVersions(hub: string): Promise<HubVersionsResponse> {
+    return this.get(`/hubs/${encodeURIComponent(hub)}/versions`);
+  }
+
+  private async send<T>(
+    method: 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
+    const baseUrl = await this.deps.discoveryApi.getBaseUrl('hostplane');
+    const response = await this.deps.fetchApi.fetch(`${baseUrl}${path}`, {
+      method,
+      ...(body === undefined
+        ? {}
+        : {
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(body),
+          }),
+    });
+    if (!response.ok) {
+      throw await responseError(response);
+    }
+    return response.json();
+  }
+
   private async get<T>(path: string): Promise<T> {
     const baseUrl = await this.deps.discoveryApi.getBaseUrl('hostplane');
     const response = await this.deps.fetchApi.fetch(`${baseUrl}${path}`);
     if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
+      throw await responseError(response);
     }
     return response.json();
   }
+}
+
+function clusterPath(hub: string, name: string): string {
+  return `/clusters/${encodeURIComponent(hub)}/${encodeURIComponent(name)}`;
 }

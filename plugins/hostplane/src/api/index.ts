@@ -1,3 +1,3 @@
 export { hostplaneApiRef } from './HostplaneApi';
-export type { HostplaneApi } from './HostplaneApi';
+export type { HostplaneApi, OperationsQuery } from './HostplaneApi';
 export { HostplaneClient } from './HostplaneClient';

@@ -6,14 +6,22 @@ import {
   StatusRunning,
   StatusWarning,
 } from '@backstage/core-components';
-import { ClusterPhase } from '@hostplane/plugin-hostplane-common';
+import {
+  ClusterPhase,
+  NodePoolPhase,
+} from '@hostplane/plugin-hostplane-common';
 
-/** A cluster's phase in Backstage's status colours. */
-export function PhaseStatus({ phase }: { phase: ClusterPhase }) {
+/** A cluster's or a node pool's phase in Backstage's status colours. */
+export function PhaseStatus({
+  phase,
+}: {
+  phase: ClusterPhase | NodePoolPhase;
+}) {
   switch (phase) {
     case 'Ready':
       return <StatusOK>{phase}</StatusOK>;
     case 'Provisioning':
+    case 'Scaling':
     case 'Updating':
       return <StatusRunning>{phase}</StatusRunning>;
     case 'Pending':

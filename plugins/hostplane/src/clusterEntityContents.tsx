@@ -1,0 +1,71 @@
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { hostplaneClusterFilter } from './components/ClusterEntity/common/clusterRef';
+
+/**
+ * The tabs of a Hostplane cluster's entity page (Resources of type `kubernetes-cluster` that the
+ * catalog module made from a cluster), in the order they appear. Each loads on first visit.
+ */
+export const clusterEntityContents = [
+  EntityContentBlueprint.make({
+    name: 'cluster-overview',
+    params: {
+      path: '/cluster',
+      title: 'Cluster',
+      filter: hostplaneClusterFilter,
+      loader: () =>
+        import('./components/ClusterEntity/overview').then(m => (
+          <m.ClusterOverviewContent />
+        )),
+    },
+  }),
+  EntityContentBlueprint.make({
+    name: 'cluster-node-pools',
+    params: {
+      path: '/node-pools',
+      title: 'Node pools',
+      filter: hostplaneClusterFilter,
+      loader: () =>
+        import('./components/ClusterEntity/nodePools').then(m => (
+          <m.NodePoolsContent />
+        )),
+    },
+  }),
+  EntityContentBlueprint.make({
+    name: 'cluster-versions',
+    params: {
+      path: '/versions',
+      title: 'Versions',
+      filter: hostplaneClusterFilter,
+      loader: () =>
+        import('./components/ClusterEntity/versions').then(m => (
+          <m.VersionsContent />
+        )),
+    },
+  }),
+  EntityContentBlueprint.make({
+    name: 'cluster-access',
+    params: {
+      path: '/access',
+      title: 'Access',
+      filter: hostplaneClusterFilter,
+      loader: () =>
+        import('./components/ClusterEntity/access').then(m => (
+          <m.AccessContent />
+        )),
+    },
+  }),
+  // Backups, Monitoring, Logs and Alerts tabs go here, one entry each, with a folder of their
+  // own under components/ClusterEntity; Settings stays last.
+  EntityContentBlueprint.make({
+    name: 'cluster-settings',
+    params: {
+      path: '/settings',
+      title: 'Settings',
+      filter: hostplaneClusterFilter,
+      loader: () =>
+        import('./components/ClusterEntity/settings').then(m => (
+          <m.SettingsContent />
+        )),
+    },
+  }),
+];

@@ -1,0 +1,191 @@
+import { ReactElement } from 'react';
+import { Entity } from '@backstage/catalog-model';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  PermissionApi,
+  permissionApiRef,
+} from '@backstage/plugin-permission-react';
+import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import {
+  ClusterStatus,
+  Operation,
+  OperationStep,
+} from '@hostplane/plugin-hostplane-common';
+import { HostplaneApi, hostplaneApiRef } from '../../../api';
+
+export const HUB = 'local';
+export const NAME = 'payments';
+
+/** The catalog entity the catalog module makes of a cluster. */
+export function clusterEntity(name = NAME): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: `${name}.${HUB}`,
+      annotations: {
+        'hostplane.io/hub': HUB,
+        'hostplane.io/cluster': name,
+      },
+    },
+    spec: { type: 'kubernetes-cluster', owner: 'group:default/team-a' },
+  };
+}
+
+export function aCluster(
+  overrides: Partial<ClusterStatus> = {},
+): ClusterStatus {
+  return {
+    hub: HUB,
+    name: NAME,
+    namespace: 'tenants-team-a',
+    owner: 'group:default/team-a',
+    phase: 'Ready',
+    reason: 'AsExpected',
+    version: 'v1.36.4',
+    availability: 'SingleReplica',
+    endpoint: 'https://127.0.0.1:40443',
+    nodePools: [
+      {
+        name: 'workers',
+        phase: 'Ready',
+        replicas: 3,
+        currentReplicas: 3,
+        version: 'v1.36.4',
+        vcpu: 2,
+        memoryGiB: 8,
+        diskGiB: 40,
+        conditions: [],
+      },
+    ],
+    conditions: [],
+    deletionProtection: false,
+    labels: {},
+    createdAt: '2026-08-01T10:00:00Z',
+    spec: {
+      name: NAME,
+      owner: 'group:default/team-a',
+      hub: HUB,
+      version: 'v1.36.4',
+      availability: 'SingleReplica',
+      network: { podCidr: '10.132.0.0/14', serviceCidr: '172.31.0.0/16' },
+      nodePools: [
+        {
+          name: 'workers',
+          replicas: 3,
+          vcpu: 2,
+          memoryGiB: 8,
+          diskGiB: 40,
+          labels: {},
+          taints: [],
+        },
+      ],
+      etcd: {
+        storageGiB: 8,
+        backup: { schedule: '0 */6 * * *', retention: 7 },
+      },
+      deletionProtection: false,
+      labels: {},
+    },
+    ...overrides,
+  };
+}
+
+export function aStep(
+  name: string,
+  title: string,
+  state: OperationStep['state'],
+  message?: string,
+): OperationStep {
+  return { name, title, state, attempts: 1, ...(message ? { message } : {}) };
+}
+
+export function anOperation(overrides: Partial<Operation> = {}): Operation {
+  return {
+    id: 'op-1',
+    hub: HUB,
+    cluster: NAME,
+    type: 'scale',
+    state: 'running',
+    steps: [
+      aStep('apply', 'Apply the node pool', 'succeeded'),
+      aStep('wait', 'Wait for the machines', 'running', '1 of 3 machines'),
+    ],
+    progress: 0.5,
+    createdBy: 'user:default/ada',
+    createdAt: '2026-08-02T10:00:00Z',
+    updatedAt: '2026-08-02T10:00:01Z',
+    ...overrides,
+  };
+}
+
+/** A HostplaneApi with a Ready cluster, no operations, and spies everywhere. */
+export function mockHostplaneApi(
+  overrides: Partial<HostplaneApi> = {},
+): jest.Mocked<HostplaneApi> {
+  const api: HostplaneApi = {
+    listHubs: async () => ({ items: [] }),
+    listClusters: async () => ({
+      items: [],
+      totalCount: 0,
+      phaseCounts: {},
+      incompleteHubs: [],
+    }),
+    getCluster: async () => aCluster(),
+    changeCluster: async (_hub, _name, change) =>
+      anOperation({ id: 'op-new', type: change.action }),
+    deleteCluster: async () => anOperation({ id: 'op-new', type: 'delete' }),
+    listOperations: async () => ({ items: [], totalCount: 0 }),
+    getOperation: async id =>
+      anOperation({ id, state: 'succeeded', progress: 1 }),
+    issueKubeconfig: async () => {
+      throw new Error('not expected');
+    },
+    listKubeconfigIssuances: async () => ({ items: [] }),
+    listHubVersions: async () => ({ hub: HUB, versions: [] }),
+    ...overrides,
+  };
+  for (const key of Object.keys(api) as Array<keyof HostplaneApi>) {
+    (api as any)[key] = jest.fn(api[key] as (...args: any[]) => any);
+  }
+  return api as jest.Mocked<HostplaneApi>;
+}
+
+/** Allows everything but the permissions named, and records what was asked. */
+export function mockPermissions(denied: string[] = []) {
+  const authorize = jest.fn<
+    ReturnType<PermissionApi['authorize']>,
+    Parameters<PermissionApi['authorize']>
+  >(async request => ({
+    result: denied.includes(request.permission.name)
+      ? AuthorizeResult.DENY
+      : AuthorizeResult.ALLOW,
+  }));
+  return { authorize };
+}
+
+/** Renders one of the cluster tabs for the entity of cluster `name`. */
+export async function renderClusterTab(
+  element: ReactElement,
+  options: {
+    api?: HostplaneApi;
+    permissions?: PermissionApi;
+    entity?: Entity;
+  } = {},
+) {
+  const api = options.api ?? mockHostplaneApi();
+  await renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [hostplaneApiRef, api],
+        [permissionApiRef, options.permissions ?? mockPermissions()],
+      ]}
+    >
+      <EntityProvider entity={options.entity ?? clusterEntity()}>
+        {element}
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+  return api;
+}

@@ -1,0 +1,1 @@
+export { AccessContent } from './AccessContent';

@@ -1,0 +1,1 @@
+export { NodePoolsContent } from './NodePoolsContent';

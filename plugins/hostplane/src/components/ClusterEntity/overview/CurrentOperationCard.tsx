@@ -1,0 +1,20 @@
+import { InfoCard } from '@backstage/core-components';
+import Typography from '@material-ui/core/Typography';
+import { useClusterView } from '../common/ClusterViewContext';
+import { OperationProgress } from '../common/OperationProgress';
+import { ServerErrorPanel } from '../common/ServerErrorPanel';
+
+/** The operation under way on the cluster, updated while it runs. */
+export function CurrentOperationCard() {
+  const { operation, operationError } = useClusterView();
+  return (
+    <InfoCard title="Running operation">
+      {operationError && <ServerErrorPanel error={operationError} />}
+      {operation ? (
+        <OperationProgress operation={operation} />
+      ) : (
+        <Typography color="textSecondary">No operation is running.</Typography>
+      )}
+    </InfoCard>
+  );
+}

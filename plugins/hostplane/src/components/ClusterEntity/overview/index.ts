@@ -1,0 +1,1 @@
+export { ClusterOverviewContent } from './ClusterOverviewContent';
