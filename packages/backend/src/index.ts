@@ -58,6 +58,8 @@ backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 
 // kubernetes plugin
 backend.add(import('@backstage/plugin-kubernetes-backend'));
+// Hostplane's tenant clusters in the Kubernetes plugin, with read-only credentials from Hostplane.
+backend.add(import('@hostplane/plugin-kubernetes-backend-module-hostplane'));
 
 // user settings plugin
 backend.add(import('@backstage/plugin-user-settings-backend'));
@@ -75,5 +77,7 @@ backend.add(import('@hostplane/plugin-hostplane-backend'));
 backend.add(import('@hostplane/plugin-hostplane-backend-module-hypershift'));
 // Every tenant cluster as a catalog Resource.
 backend.add(import('@hostplane/plugin-catalog-backend-module-hostplane'));
+// Scaffolder actions that create, scale, upgrade and delete tenant clusters.
+backend.add(import('@hostplane/plugin-scaffolder-backend-module-hostplane'));
 
 backend.start();

@@ -1,0 +1,17 @@
+/**
+ * Hostplane tenant clusters in Backstage's Kubernetes plugin.
+ *
+ * @packageDocumentation
+ */
+export { kubernetesModuleHostplane as default } from './module';
+export {
+  HostplaneClusterSupplier,
+  kubernetesClusterName,
+  toClusterDetails,
+} from './HostplaneClusterSupplier';
+export {
+  HOSTPLANE_AUTH_PROVIDER,
+  HostplaneAuthStrategy,
+} from './HostplaneAuthStrategy';
+export { HostplaneApiClient } from './HostplaneApiClient';
+export type { HostplaneApi } from './HostplaneApiClient';
