@@ -16,6 +16,8 @@ export default defineConfig({
   globalSetup: require.resolve('./support/globalSetup'),
   globalTeardown: require.resolve('./support/globalTeardown'),
   use: {
+    // A control that never appears fails its step in a minute, not at the test's timeout.
+    actionTimeout: 60_000,
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
     launchOptions: {
