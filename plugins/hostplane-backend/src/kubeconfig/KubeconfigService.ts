@@ -6,7 +6,6 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import {
-  CREDENTIALS_ROTATION_ANNOTATION,
   ClusterStatus,
   KubeconfigIssuance,
   KubeconfigResponse,
@@ -17,11 +16,12 @@ import {
   HubDefinition,
   ServerSideApplier,
 } from '@hostplane/plugin-hostplane-node';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import { IssuanceStore } from '../database/IssuanceStore';
 import { FIELD_MANAGER } from '../operations/OperationRunner';
 import { ValidationError } from '../service/ValidationError';
 import { signClientCertificate } from './clientCertificate';
+import { readTenantAuthority } from './tenantAuthority';
 import { ownerAccessBinding } from './tenantAccess';
 import { renderUserKubeconfig } from './userKubeconfig';
 
@@ -69,54 +69,8 @@ export class KubeconfigService {
     try {
       const hub = this.hubs.find(h => h.name === cluster.hub)!;
       const provider = this.providers.get(hub.provider)!;
-      const refs = provider.credentialRefs(cluster);
-      const core = hub.kubeConfig().makeApiClient(CoreV1Api);
-      const readSecret = (
-        ref: { namespace: string; name: string },
-        what: string,
-      ) =>
-        core.readNamespacedSecret(ref).catch(error => {
-          if ((error as { code?: number }).code === 404) {
-            throw new ConflictError(
-              `Cluster '${cluster.name}': the ${what} is not published yet (phase ${cluster.phase})`,
-            );
-          }
-          throw error;
-        });
-      const [caSecret, adminSecret] = await Promise.all([
-        readSecret(refs.rootCa, 'root CA'),
-        readSecret(refs.adminKubeconfig, 'admin kubeconfig'),
-      ]);
-      // A certificate signed by the CA on its way out would stop working when the rotation ends.
-      const answered =
-        caSecret.metadata?.annotations?.[CREDENTIALS_ROTATION_ANNOTATION];
-      if (
-        cluster.credentialsRotatedAt &&
-        answered !== cluster.credentialsRotatedAt
-      ) {
-        throw new ConflictError(
-          `Cluster '${cluster.name}' is rotating its credentials; try again when the rotation has finished`,
-        );
-      }
-      const decode = (
-        data: Record<string, string> | undefined,
-        key: string,
-        what: string,
-      ) => {
-        const value = data?.[key];
-        if (!value) {
-          throw new ConflictError(
-            `Cluster '${cluster.name}': the ${what} is not published yet`,
-          );
-        }
-        return Buffer.from(value, 'base64').toString('utf8');
-      };
-      const caKeyPem = decode(caSecret.data, refs.rootCa.keyKey, 'root CA key');
-      const caCertPem = decode(caSecret.data, refs.rootCa.certKey, 'root CA');
-      const admin = new KubeConfig();
-      admin.loadFromString(
-        decode(adminSecret.data, refs.adminKubeconfig.key, 'admin kubeconfig'),
-      );
+      const { caCertPem, caKeyPem, serverCaPem, admin } =
+        await readTenantAuthority(hub, provider, cluster);
       await this.grantOwner(cluster, admin);
 
       const user = credentials.principal.userEntityRef;
@@ -132,15 +86,10 @@ export class KubeconfigService {
         groups,
         ttlMs,
       });
-      const serverCa = admin.getCurrentCluster()?.caData
-        ? Buffer.from(admin.getCurrentCluster()!.caData!, 'base64').toString(
-            'utf8',
-          )
-        : caCertPem;
       const kubeconfig = renderUserKubeconfig({
         clusterName: `${cluster.hub}-${cluster.name}`,
         server: cluster.endpoint,
-        caCertPem: serverCa,
+        caCertPem: serverCaPem,
         user,
         certPem: certificate.certPem,
         keyPem: certificate.keyPem,
