@@ -5,7 +5,7 @@ import {
   planTenants,
   seedTenants,
 } from '@hostplane/local-hub';
-import { getRaw } from '@hostplane/plugin-hostplane-node';
+import { getRaw, waitFor } from '@hostplane/plugin-hostplane-node';
 
 /** A numeric command-line option, such as `--count 1000`. */
 export function option(name: string, fallback: number): number {
@@ -30,13 +30,19 @@ export async function clustersOnHub(
   const clusters: Array<{ namespace: string; name: string }> = [];
   let continueToken = '';
   do {
-    const { body } = await getRaw(
-      hub.kubeConfig(),
-      `/apis/hypershift.openshift.io/v1beta1/hostedclusters?labelSelector=hostplane.io/cluster&limit=500${
-        continueToken ? `&continue=${encodeURIComponent(continueToken)}` : ''
-      }`,
+    const path = `/apis/hypershift.openshift.io/v1beta1/hostedclusters?labelSelector=hostplane.io/cluster&limit=500${
+      continueToken ? `&continue=${encodeURIComponent(continueToken)}` : ''
+    }`;
+    // Just restarted with 10,000 clusters, the API server answers /readyz before it can list
+    // them (its watch cache is still filling): such answers are waited out, not parsed.
+    const list = await waitFor(
+      'the hub to list HostedClusters',
+      async () => {
+        const { status, body } = await getRaw(hub.kubeConfig(), path);
+        return status === 200 ? JSON.parse(body) : undefined;
+      },
+      { timeoutMs: 180_000, intervalMs: 2_000 },
     );
-    const list = JSON.parse(body);
     for (const item of list.items) {
       clusters.push({
         namespace: item.metadata.namespace,
