@@ -1,27 +1,12 @@
-import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import forge from 'node-forge';
-import { rotatePki } from './pki';
+import { newKeyPair, rotatePki } from './pki';
 
 /** A PKI folder as kwokctl writes one: a CA and an admin certificate serving and signing in. */
 function kwokctlLikePki(dir: string): void {
-  const keys = () => {
-    const { privateKey } = generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-      publicKeyEncoding: { type: 'pkcs1', format: 'pem' },
-    });
-    const key = forge.pki.privateKeyFromPem(
-      privateKey,
-    ) as forge.pki.rsa.PrivateKey;
-    return {
-      privateKey: key,
-      publicKey: forge.pki.setRsaPublicKey(key.n, key.e),
-    };
-  };
-  const caKeys = keys();
+  const caKeys = newKeyPair();
   const ca = forge.pki.createCertificate();
   ca.publicKey = caKeys.publicKey;
   ca.serialNumber = '01';
@@ -35,7 +20,7 @@ function kwokctlLikePki(dir: string): void {
   ]);
   ca.sign(caKeys.privateKey, forge.md.sha256.create());
 
-  const adminKeys = keys();
+  const adminKeys = newKeyPair();
   const admin = forge.pki.createCertificate();
   admin.publicKey = adminKeys.publicKey;
   admin.serialNumber = '02';

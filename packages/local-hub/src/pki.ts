@@ -19,7 +19,8 @@ const KEY_IDENTIFIERS = new Set([
   'authorityKeyIdentifier',
 ]);
 
-function newKeyPair(): forge.pki.rsa.KeyPair {
+/** A fresh RSA key pair as node-forge keys. */
+export function newKeyPair(): forge.pki.rsa.KeyPair {
   // Node's key generation, not node-forge's pure-JavaScript one: seconds per key under load.
   const { privateKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,

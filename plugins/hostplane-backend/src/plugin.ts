@@ -102,17 +102,18 @@ export const hostplanePlugin = createBackendPlugin({
           getResources: async resourceRefs => resourceRefs.map(clusterOf),
         });
 
+        const issuances = new IssuanceStore(db);
         const kubeconfigs = new KubeconfigService(
           hubs,
           providers,
-          new IssuanceStore(db),
+          issuances,
           deps.userInfo,
           deps.auditor,
         );
         const serviceCredentials = new ServiceCredentialService(
           hubs,
           providers,
-          new IssuanceStore(db),
+          issuances,
           deps.auditor,
         );
 
