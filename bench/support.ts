@@ -1,11 +1,5 @@
-import {
-  FAST_TIMINGS,
-  LOCAL_HUB_FIELD_MANAGER,
-  LocalHub,
-  planTenants,
-  seedTenants,
-} from '@hostplane/local-hub';
-import { getRaw, waitFor } from '@hostplane/plugin-hostplane-node';
+import http from 'node:http';
+import { startScaleHub } from '@hostplane/local-hub';
 
 /** A numeric command-line option, such as `--count 1000`. */
 export function option(name: string, fallback: number): number {
@@ -13,8 +7,53 @@ export function option(name: string, fallback: number): number {
   return index > 0 ? Number(process.argv[index + 1]) : fallback;
 }
 
+/** A choice on the command line, such as `--database sqlite`. */
+export function choice<T extends string>(
+  name: string,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  const index = process.argv.indexOf(name);
+  if (index < 0) return fallback;
+  const value = process.argv[index + 1] as T;
+  if (!choices.includes(value)) {
+    throw new Error(`${name} takes one of ${choices.join(', ')}`);
+  }
+  return value;
+}
+
 export const log = (message: string) =>
   process.stderr.write(`[bench] ${message}\n`);
+
+const keepAlive = new http.Agent({ keepAlive: true });
+
+/**
+ * GETs JSON from the backend with Node's http client on a kept-alive connection: the same client
+ * the hub's side of each comparison uses (`getRaw`, Node's https), with no compression asked on
+ * either side, so a ratio compares the two servers and not two clients.
+ */
+export function getJson(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: keepAlive, headers }, response => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', chunk => (text += chunk));
+        response.on('end', () => {
+          const status = response.statusCode ?? 0;
+          try {
+            resolve({ status, body: status < 300 ? JSON.parse(text) : text });
+          } catch (error) {
+            reject(error);
+          }
+        });
+      })
+      .on('error', reject);
+  });
+}
 
 export function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -23,62 +62,58 @@ export function percentile(samples: number[], p: number): number {
   ];
 }
 
-/** The clusters on the hub, listed page by page (a label selector leaves out remainingItemCount). */
-export async function clustersOnHub(
-  hub: LocalHub,
-): Promise<Array<{ namespace: string; name: string }>> {
-  const clusters: Array<{ namespace: string; name: string }> = [];
-  let continueToken = '';
-  do {
-    const path = `/apis/hypershift.openshift.io/v1beta1/hostedclusters?labelSelector=hostplane.io/cluster&limit=500${
-      continueToken ? `&continue=${encodeURIComponent(continueToken)}` : ''
-    }`;
-    // Just restarted with 10,000 clusters, the API server answers /readyz before it can list
-    // them (its watch cache is still filling): such answers are waited out, not parsed.
-    const list = await waitFor(
-      'the hub to list HostedClusters',
-      async () => {
-        const { status, body } = await getRaw(hub.kubeConfig(), path);
-        return status === 200 ? JSON.parse(body) : undefined;
-      },
-      { timeoutMs: 180_000, intervalMs: 2_000 },
-    );
-    for (const item of list.items) {
-      clusters.push({
-        namespace: item.metadata.namespace,
-        name: item.metadata.name,
-      });
-    }
-    continueToken = list.metadata.continue ?? '';
-  } while (continueToken);
-  return clusters;
-}
+/** The scale hub with at least `count` status-only clusters (seeded on a machine's first run). */
+export const startBenchHub = (count: number) => startScaleHub({ count, log });
+
+/** A process's memory in MiB, as `process.memoryUsage()` reports it. */
+export type MemoryMiB = Record<'rss' | 'heapTotal' | 'heapUsed', number>;
 
 /**
- * Starts (or restarts) the local hub named `bench`, kept in the cache between runs, and seeds
- * status-only clusters until it holds at least `count`.
+ * Asks a Node process started with `--inspect=127.0.0.1:<port>` for its memory, then has it run a
+ * full garbage collection and asks again: the first is what it holds, the second what it keeps.
  */
-export async function startBenchHub(count: number): Promise<LocalHub> {
-  const hub = await LocalHub.start({
-    name: 'bench',
-    timings: FAST_TIMINGS,
-    log,
+export async function memoryViaInspector(
+  port: number,
+): Promise<{ asFound: MemoryMiB; afterFullGc: MemoryMiB }> {
+  const targets = await (
+    await fetch(`http://127.0.0.1:${port}/json/list`)
+  ).json();
+  const socket = new WebSocket(targets[0].webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => {
+    socket.addEventListener('open', resolve);
+    socket.addEventListener('error', reject);
   });
-  const existing = (await clustersOnHub(hub)).length;
-  if (existing < count) {
-    log(
-      `seeding ${
-        count - existing
-      } status-only clusters (${existing} already there)`,
-    );
-    await seedTenants(
-      hub.kubeConfig(),
-      planTenants({ count }).slice(existing),
-      {
-        fieldManager: LOCAL_HUB_FIELD_MANAGER,
-        log,
-      },
-    );
+  let nextId = 0;
+  const waiting = new Map<number, (result: any) => void>();
+  socket.addEventListener('message', event => {
+    const message = JSON.parse(String(event.data));
+    waiting.get(message.id)?.(message.result);
+    waiting.delete(message.id);
+  });
+  const call = (method: string, params: object = {}) =>
+    new Promise<any>(resolve => {
+      const id = ++nextId;
+      waiting.set(id, resolve);
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  const memory = async (): Promise<MemoryMiB> => {
+    const { result } = await call('Runtime.evaluate', {
+      expression: 'JSON.stringify(process.memoryUsage())',
+      returnByValue: true,
+    });
+    const usage = JSON.parse(result.value);
+    const mib = (bytes: number) => Math.round(bytes / 1048576);
+    return {
+      rss: mib(usage.rss),
+      heapTotal: mib(usage.heapTotal),
+      heapUsed: mib(usage.heapUsed),
+    };
+  };
+  try {
+    const asFound = await memory();
+    await call('HeapProfiler.collectGarbage');
+    return { asFound, afterFullGc: await memory() };
+  } finally {
+    socket.close();
   }
-  return hub;
 }

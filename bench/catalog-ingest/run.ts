@@ -2,18 +2,21 @@
  * bench/catalog-ingest: how long the catalog takes to hold every tenant cluster from a cold start,
  * and how long a change on the hub takes to show through the catalog API.
  *
- *   yarn bench:catalog-ingest [--count 10000] [--changes 60]
+ *   yarn bench:catalog-ingest [--count 10000] [--changes 60] [--database postgres|sqlite]
  *
- * Uses the local hub named `bench` (seeded by bench/cluster-list, or here) and the real backend
- * (packages/backend, every plugin) on SQLite. Baselines, measured in the same run: for the cold
- * start, a paged LIST of all HostedClusters straight from the hub; for each change, the moment a
- * watch on the hub's kube-apiserver sees it (the least any cache in front of the hub can add).
+ * Uses the local scale hub, `scale` (seeded by bench/cluster-list, e2e-tests or here), and the
+ * real backend (packages/backend, every plugin) in production mode, on PostgreSQL by default (as
+ * deployed; SQLite serialises the catalog's processing through one connection). Baselines,
+ * measured in the same run: for the cold start, a paged LIST of all HostedClusters straight from
+ * the hub; for each change, the moment a watch on the hub's kube-apiserver sees it (the least any
+ * cache in front of the hub can add).
  */
 import { performance } from 'node:perf_hooks';
 import {
   LOCAL_HUB_FIELD_MANAGER,
   planTenants,
   seedTenants,
+  clustersOnHub,
 } from '@hostplane/local-hub';
 import {
   CustomObjectsApi,
@@ -22,17 +25,17 @@ import {
   Watch,
   setHeaderOptions,
 } from '@kubernetes/client-node';
-import { startBackend } from 'e2e-tests/support/backend';
-import {
-  clustersOnHub,
-  log,
-  option,
-  percentile,
-  startBenchHub,
-} from '../support';
+import { Database, startBackend } from 'e2e-tests/support/backend';
+import { dropDatabasesWithPrefix } from 'e2e-tests/support/postgres';
+import { choice, log, option, percentile, startBenchHub } from '../support';
 
 const COUNT = option('--count', 10_000);
 const CHANGES = option('--changes', 60);
+const DATABASE = choice<Database>(
+  '--database',
+  ['postgres', 'sqlite'],
+  'postgres',
+);
 const GROUP = 'hypershift.openshift.io';
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -47,8 +50,9 @@ async function main() {
 
     const started = performance.now();
     backend = await startBackend({
-      database: 'sqlite',
+      database: DATABASE,
       hubKubeconfig: hub.kubeconfigPath,
+      nodeEnv: 'production',
     });
     const readySeconds = (performance.now() - started) / 1000;
     const token = await backend.guestToken();
@@ -187,7 +191,7 @@ async function main() {
         95,
       ).toFixed(0)}`;
     const lines = [
-      `bench/catalog-ingest: ${onHub.length} clusters on the hub, ${CHANGES} changes`,
+      `bench/catalog-ingest: ${onHub.length} clusters on the hub, ${CHANGES} changes, ${DATABASE}`,
       '',
       '| measure | Hostplane + catalog | baseline | target |',
       '|---|---|---|---|',
@@ -209,6 +213,9 @@ async function main() {
   } finally {
     stopWatch?.();
     await backend?.stop();
+    if (backend?.postgresPrefix) {
+      await dropDatabasesWithPrefix(backend.postgresPrefix);
+    }
     await hub.stop();
   }
 }

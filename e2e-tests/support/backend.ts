@@ -32,6 +32,13 @@ export async function startBackend(options: {
   hubKubeconfig: string;
   /** Another entry point than packages/backend's (a benchmark's smaller backend). */
   entry?: string;
+  /**
+   * `production` for benchmarks: the logger writes JSON lines and Express drops its development
+   * conveniences, as in a deployed backend. Tests run `development`, as `yarn start` does.
+   */
+  nodeEnv?: 'development' | 'production';
+  /** Node options for the backend's process alone (a benchmark's `--inspect`). */
+  nodeOptions?: string;
 }): Promise<RunningBackend> {
   const port = await ephemeralPort();
   const baseUrl = `http://localhost:${port}`;
@@ -85,7 +92,8 @@ export async function startBackend(options: {
       cwd: BACKEND_DIR,
       env: {
         ...process.env,
-        NODE_ENV: 'development',
+        NODE_ENV: options.nodeEnv ?? 'development',
+        NODE_OPTIONS: options.nodeOptions ?? process.env.NODE_OPTIONS ?? '',
         POSTGRES_HOST: '127.0.0.1',
         POSTGRES_PORT: '5432',
         POSTGRES_USER: 'postgres',
@@ -101,7 +109,8 @@ export async function startBackend(options: {
   process.once('exit', killChild);
   void exited.then(() => process.off('exit', killChild));
 
-  const deadline = Date.now() + 120_000;
+  // Generous: on two busy cores the app plugin alone can take minutes to store its assets.
+  const deadline = Date.now() + 300_000;
   for (;;) {
     const ready = await fetch(`${baseUrl}/.backstage/health/v1/readiness`)
       .then(r => r.ok)

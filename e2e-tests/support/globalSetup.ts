@@ -1,12 +1,16 @@
-import path from 'node:path';
 import {
+  DEMO_WORKLOAD,
   LOCAL_HUB_FIELD_MANAGER,
   LocalHub,
   StandinOperator,
+  applyRealTenants,
+  demoTenants,
   planTenants,
+  seedDemoWorkload,
   seedTenants,
+  waitForDemoPods,
 } from '@hostplane/local-hub';
-import { e2eHub } from './hub';
+import { e2eHub, e2eTenantsWorkdir } from './hub';
 
 /** The stand-in operator global setup started, for global teardown to stop. */
 export const STANDIN: { operator?: StandinOperator } = {};
@@ -14,20 +18,34 @@ export const STANDIN: { operator?: StandinOperator } = {};
 /** Status-only clusters in the e2e hub: more than a page of them, in every phase. */
 export const E2E_SEEDED_CLUSTERS = 120;
 
+/** Every cluster in the e2e hub when the tests start: the seeded ones and the demo tenant. */
+export const E2E_CLUSTERS = E2E_SEEDED_CLUSTERS + 1;
+
 export default async function globalSetup() {
   const log = (message: string) =>
     process.stderr.write(`[e2e hub] ${message}\n`);
   const hub = await LocalHub.start({ ...e2eHub(), fresh: true, log });
-  // The stand-in for HyperShift's operators, in this (the runner's) process for the whole run:
-  // a cluster created in the browser becomes a real tenant that kubectl can reach.
+  // The stand-in for HyperShift's operators, in this (the runner's) process for the whole run. Two
+  // real tenants: the demo's, and the cluster a test creates in the browser, which kubectl reaches.
   const operator = new StandinOperator({
     hubKubeConfig: hub.kubeConfig(),
-    maxRealTenants: 1,
-    tenantsWorkdir: path.join(e2eHub().workdir, 'tenants'),
+    maxRealTenants: 2,
+    tenantsWorkdir: e2eTenantsWorkdir(),
     log,
   });
   await operator.start();
   STANDIN.operator = operator;
+  // The demo tenant first, as `yarn hub start` makes it: its control plane comes up while the
+  // status-only tenants are seeded.
+  const { tenant } = DEMO_WORKLOAD;
+  const demoStarted = Date.now();
+  await applyRealTenants(
+    hub.kubeConfig(),
+    demoTenants().filter(
+      t => t.namespace === tenant.namespace && t.name === tenant.name,
+    ),
+    LOCAL_HUB_FIELD_MANAGER,
+  );
   await seedTenants(
     hub.kubeConfig(),
     planTenants({ count: E2E_SEEDED_CLUSTERS, seed: 3 }),
@@ -35,5 +53,19 @@ export default async function globalSetup() {
       fieldManager: LOCAL_HUB_FIELD_MANAGER,
       log,
     },
+  );
+  await seedDemoWorkload(operator, {
+    fieldManager: LOCAL_HUB_FIELD_MANAGER,
+    timeoutMs: 180_000,
+  });
+  // The Kubernetes tab's test compares the page with these pods: they must all run first.
+  const pods = await waitForDemoPods(
+    operator.tenant(tenant.namespace, tenant.name)!.kubeConfig(),
+    { timeoutMs: 180_000 },
+  );
+  log(
+    `demo workload running in tenant ${tenant.name} after ${Math.round(
+      (Date.now() - demoStarted) / 1000,
+    )} s: ${pods.map(p => p.metadata!.name).join(', ')}`,
   );
 }

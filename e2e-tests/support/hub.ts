@@ -17,3 +17,8 @@ export function e2eHubKubeconfig(): string {
   const { name, workdir } = e2eHub();
   return path.join(workdir, 'clusters', name, 'kubeconfig.yaml');
 }
+
+/** Where the stand-in operator keeps the real tenants' processes and kubeconfigs. */
+export function e2eTenantsWorkdir(): string {
+  return path.join(e2eHub().workdir, 'tenants');
+}

@@ -5,6 +5,7 @@ import { Page, expect, test } from '@playwright/test';
 import { hubBinaries } from '@hostplane/local-hub';
 import { RunningBackend, startBackend } from '../support/backend';
 import { e2eHubKubeconfig } from '../support/hub';
+import { visit } from '../support/portal';
 
 const run = promisify(execFile);
 const CLUSTER = 'e2e-flow';
@@ -21,16 +22,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await backend?.stop();
 });
-
-/** Opens a page of the portal, signing in as guest when the app asks (a full load asks again). */
-async function visit(page: Page, url: string) {
-  await page.goto(url);
-  const enter = page.getByRole('button', { name: 'Enter' });
-  const signedIn = page.getByRole('link', { name: 'Hostplane' });
-  await expect(enter.or(signedIn).first()).toBeVisible();
-  if (await enter.isVisible()) await enter.click();
-  await expect(signedIn).toBeVisible();
-}
 
 /** A full-page screenshot kept under artifacts/screenshots. */
 async function snapshot(page: Page, name: string) {

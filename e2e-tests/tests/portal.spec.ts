@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { RunningBackend, startBackend } from '../support/backend';
+import { E2E_CLUSTERS } from '../support/globalSetup';
 import { e2eHubKubeconfig } from '../support/hub';
 
 let backend: RunningBackend;
@@ -65,14 +66,14 @@ test('the Clusters page pages, filters and sorts on the server', async ({
     .click();
 
   await expect(
-    page.getByText('1-50 of 120').filter({ visible: true }),
+    page.getByText(`1-50 of ${E2E_CLUSTERS}`).filter({ visible: true }),
   ).toBeVisible();
   // Responses are recorded once their body is read, which may be after the page shows them.
   await expect.poll(() => responses.length).toBeGreaterThan(0);
   expect(requests[0].searchParams.get('limit')).toBe('50');
   expect(requests[0].searchParams.get('offset')).toBe('0');
-  // Fifty clusters' summaries, not all of them: under half of what all 120 weigh.
-  expect(responses[0]).toMatchObject({ items: 50, totalCount: 120 });
+  // Fifty clusters' summaries, not all of them: under half of what all of them weigh.
+  expect(responses[0]).toMatchObject({ items: 50, totalCount: E2E_CLUSTERS });
   const token = await page.evaluate(async () => {
     const response = await fetch('/api/auth/guest/refresh?env=development', {
       headers: { 'X-Requested-With': 'XMLHttpRequest' },
@@ -80,7 +81,7 @@ test('the Clusters page pages, filters and sorts on the server', async ({
     return (await response.json()).backstageIdentity.token;
   });
   const all = await page.request.get(
-    `${backend.baseUrl}/api/hostplane/clusters?limit=120`,
+    `${backend.baseUrl}/api/hostplane/clusters?limit=${E2E_CLUSTERS}`,
     {
       headers: { Authorization: `Bearer ${token}` },
     },
@@ -97,7 +98,7 @@ test('the Clusters page pages, filters and sorts on the server', async ({
 
   await page.getByRole('button', { name: 'Next Page' }).first().click();
   await expect(
-    page.getByText('51-100 of 120').filter({ visible: true }),
+    page.getByText(`51-100 of ${E2E_CLUSTERS}`).filter({ visible: true }),
   ).toBeVisible();
   await expect
     .poll(() => requests.at(-1)!.searchParams.get('offset'))

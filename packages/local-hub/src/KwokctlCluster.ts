@@ -196,15 +196,28 @@ export class KwokctlCluster {
       );
       process.kill(pid, 'SIGKILL');
     }
+    // kwokctl removes the cluster's folder, not the files `create` wrote beside it.
+    for (const file of Object.values(this.configFiles())) {
+      fs.rmSync(file, { force: true });
+    }
+  }
+
+  /** What `create` writes in the workdir beside the cluster's folder. */
+  private configFiles() {
+    const file = (suffix: string) =>
+      path.join(this.workdir, `${this.name}.${suffix}`);
+    return {
+      config: file('kwokctl.yaml'),
+      auditPolicy: file('audit-policy.yaml'),
+      kubeconfig: file('kubeconfig.yaml'),
+    };
   }
 
   private async create(config: KwokctlClusterConfig): Promise<void> {
     fs.mkdirSync(this.workdir, { recursive: true });
-    const configPath = path.join(this.workdir, `${this.name}.kwokctl.yaml`);
-    const auditPolicyPath = path.join(
-      this.workdir,
-      `${this.name}.audit-policy.yaml`,
-    );
+    const files = this.configFiles();
+    const configPath = files.config;
+    const auditPolicyPath = files.auditPolicy;
     fs.writeFileSync(
       auditPolicyPath,
       stringify({
@@ -254,7 +267,7 @@ export class KwokctlCluster {
       '--name',
       this.name,
       '--kubeconfig',
-      path.join(this.workdir, `${this.name}.kubeconfig.yaml`),
+      files.kubeconfig,
       '--wait',
       '3m',
     ]);

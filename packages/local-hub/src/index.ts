@@ -13,3 +13,5 @@ export { useTestHub } from './testing/useTestHub';
 export { expectToMatchGolden } from './testing/golden';
 export * from './controlplane';
 export * from './standin';
+export { failingNodePoolConditions } from './upstream/hypershiftConditions';
+export type { PoolMachines } from './upstream/hypershiftConditions';

@@ -12,17 +12,14 @@ import { EventsService } from '@backstage/plugin-events-node';
 import {
   ClusterSummary,
   ListClustersResponse,
+  clusterEntityName,
 } from '@hostplane/plugin-hostplane-common';
 import {
   CLUSTER_EVENTS_TOPIC,
   ClusterEvent,
 } from '@hostplane/plugin-hostplane-node';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  clusterEntity,
-  clusterEntityName,
-  clusterLocation,
-} from './clusterEntity';
+import { clusterEntity, clusterLocation } from './clusterEntity';
 
 export interface HostplaneClusterProviderOptions {
   discovery: DiscoveryService;

@@ -3,7 +3,10 @@ import {
   ANNOTATION_ORIGIN_LOCATION,
   Entity,
 } from '@backstage/catalog-model';
-import { ClusterSummary } from '@hostplane/plugin-hostplane-common';
+import {
+  ClusterSummary,
+  clusterEntityName,
+} from '@hostplane/plugin-hostplane-common';
 
 export const HUB_ANNOTATION = 'hostplane.io/hub';
 export const CLUSTER_ANNOTATION = 'hostplane.io/cluster';
@@ -12,11 +15,6 @@ export const CLUSTER_NAMESPACE_ANNOTATION = 'hostplane.io/hub-namespace';
 export const CLUSTER_API_ANNOTATION = 'hostplane.io/api';
 
 const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-
-/** The entity name of a cluster: unique across hubs, since names are unique per hub only. */
-export function clusterEntityName(hub: string, name: string): string {
-  return `${name}.${hub}`;
-}
 
 /** Where the provider says its entities come from (one per cluster). */
 export function clusterLocation(hub: string, name: string): string {
@@ -47,8 +45,9 @@ export function clusterEntity(
     : 'Kubernetes';
   const links = [
     {
-      url: `${appBaseUrl}/hostplane/clusters/${cluster.hub}/${cluster.name}`,
-      title: 'Hostplane',
+      // The fleet's Clusters page, filtered to this cluster's name.
+      url: `${appBaseUrl}/hostplane?q=${encodeURIComponent(cluster.name)}`,
+      title: 'Hostplane clusters',
       icon: 'dashboard',
     },
   ];

@@ -10,5 +10,4 @@ export {
   CLUSTER_API_ANNOTATION,
   HUB_ANNOTATION,
   clusterEntity,
-  clusterEntityName,
 } from './clusterEntity';

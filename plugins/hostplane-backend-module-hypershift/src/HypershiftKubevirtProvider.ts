@@ -16,7 +16,7 @@ import {
 import { renderNamespace, tenantNamespace } from './render/namespace';
 import { renderNodePool } from './render/nodePool';
 import { secretsFor } from './render/secrets';
-import { clusterStatus } from './status';
+import { clusterStatus, retainForStatus } from './status';
 
 /**
  * Tenant clusters as HyperShift HostedClusters whose nodes are KubeVirt virtual machines on the
@@ -70,6 +70,10 @@ export class HypershiftKubevirtProvider implements HostedControlPlaneProvider {
 
   status(hub: string, objects: KubernetesObject[]): ClusterStatus | undefined {
     return clusterStatus(hub, objects);
+  }
+
+  retain(object: KubernetesObject): KubernetesObject {
+    return retainForStatus(object);
   }
 
   /**

@@ -2,6 +2,7 @@ import { KubernetesObject } from '@kubernetes/client-node';
 import {
   TenantPhase,
   TenantPlan,
+  failingNodePoolConditions,
   hostedClusterStatus,
   renderTenant,
 } from '@hostplane/local-hub';
@@ -12,7 +13,7 @@ import {
   singleReplica,
 } from './__fixtures__/clusters';
 import { HypershiftKubevirtProvider } from './HypershiftKubevirtProvider';
-import { clusterStatus } from './status';
+import { clusterStatus, retainForStatus } from './status';
 
 type DeepPartial<T> = T extends object
   ? T extends Array<infer U>
@@ -69,6 +70,39 @@ function setCondition(object: AnyObject, condition: Record<string, string>) {
   object.status.conditions = object.status.conditions.map(
     (c: { type: string }) =>
       c.type === condition.type ? { ...c, ...condition } : c,
+  );
+}
+
+/**
+ * A copy of `objects` whose pool fails as the local hub's injected failures make it fail (its
+ * KWOK Stages write this status), with `available` of its machines available.
+ */
+function failing(
+  objects: AnyObject[],
+  name: string,
+  failure: 'vm-boot' | 'stall',
+  available: number,
+): AnyObject[] {
+  return edited(
+    objects,
+    'NodePool',
+    pool => {
+      const desired: number = pool.spec.replicas;
+      pool.status.replicas = available;
+      pool.status.conditions = failingNodePoolConditions(
+        pool.spec.release.image,
+        failure,
+        {
+          desired: String(desired),
+          available: String(available),
+          each: line =>
+            Array.from({ length: desired }, (_, i) =>
+              line(`${name}-${i}`),
+            ).join(''),
+        },
+      ).map(c => ({ ...c, lastTransitionTime: TIME }));
+    },
+    name,
   );
 }
 
@@ -470,6 +504,77 @@ describe('clusterStatus', () => {
       },
     ],
     [
+      'a pool whose VMs fail to boot is Degraded, and so is the cluster, for the reason its machines give',
+      failing(seeded('Ready'), 'cluster-00001-batch', 'vm-boot', 0),
+      {
+        phase: 'Degraded',
+        reason: 'VMNotReady',
+        message:
+          '2 of 2 machines are not ready\nMachine cluster-00001-batch-0: VMNotReady: VM is not ready: CrashLoopBackOff\nMachine cluster-00001-batch-1: VMNotReady: VM is not ready: CrashLoopBackOff\n',
+        nodePools: [
+          {
+            name: 'batch',
+            phase: 'Degraded',
+            reason: 'VMNotReady',
+            currentReplicas: 0,
+            version: 'v1.37.2',
+          },
+          { name: 'workers', ...readyPool },
+        ],
+      },
+    ],
+    [
+      'a pool stalled short of its size is Degraded, and so is the cluster',
+      failing(
+        edited(
+          seeded('Ready'),
+          'NodePool',
+          pool => {
+            pool.spec.replicas = 5;
+          },
+          'cluster-00001-workers',
+        ),
+        'cluster-00001-workers',
+        'stall',
+        3,
+      ),
+      {
+        phase: 'Degraded',
+        reason: 'WaitingForAvailableMachines',
+        message:
+          'Minimum availability requires 5 replicas, current 3 available',
+        nodePools: [
+          { name: 'batch', ...readyPool },
+          {
+            name: 'workers',
+            phase: 'Degraded',
+            reason: 'WaitingForAvailableMachines',
+            message:
+              'Minimum availability requires 5 replicas, current 3 available',
+            replicas: 5,
+            currentReplicas: 3,
+          },
+        ],
+      },
+    ],
+    [
+      'a pool whose VMs have never come up is still Provisioning, even if they fail to boot',
+      failing(seeded('Provisioning'), 'cluster-00001-batch', 'vm-boot', 0),
+      {
+        phase: 'Provisioning',
+        nodePools: [
+          {
+            name: 'batch',
+            phase: 'Provisioning',
+            reason: 'WaitingForAvailableMachines',
+            message:
+              'Minimum availability requires 2 replicas, current 0 available',
+          },
+          { name: 'workers', phase: 'Provisioning' },
+        ],
+      },
+    ],
+    [
       'a pool just added to a running cluster makes it Updating',
       [
         ...seeded('Ready'),
@@ -548,7 +653,12 @@ describe('clusterStatus', () => {
       },
     ],
   ])('%s', (_title, objects, expected) => {
-    expect(clusterStatus('local', objects)).toMatchObject(expected);
+    const status = clusterStatus('local', objects);
+    expect(status).toMatchObject(expected);
+    // The cache keeps only what status reads: the status it derives must not change.
+    expect(clusterStatus('local', objects.map(retainForStatus))).toEqual(
+      status,
+    );
   });
 
   it('says what is wrong with a spec annotation the schema refuses', () => {

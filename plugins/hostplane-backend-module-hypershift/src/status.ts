@@ -66,6 +66,52 @@ type NodePool = KubernetesObject & {
   };
 };
 
+/** Copies the fields of `from` named in `keys` that it has. */
+function pick<T extends object>(from: T | undefined, keys: Array<keyof T>) {
+  if (!from) return undefined;
+  const picked: Partial<T> = {};
+  for (const key of keys) {
+    if (from[key] !== undefined) picked[key] = from[key];
+  }
+  return picked;
+}
+
+/**
+ * The part of a HostedCluster or NodePool that `clusterStatus` reads (the fields of the types
+ * above) and that deleting it needs (its metadata), so that the cache keeps that and lets go of
+ * the rest: most of a HostedCluster's spec and status is platform detail no page shows.
+ */
+export function retainForStatus(object: KubernetesObject): KubernetesObject {
+  const { apiVersion, kind, metadata } = object;
+  if (kind === 'HostedCluster') {
+    const { spec, status } = object as HostedCluster;
+    return {
+      apiVersion,
+      kind,
+      metadata,
+      spec: pick(spec, ['controllerAvailabilityPolicy']),
+      status: pick(status, ['conditions', 'controlPlaneEndpoint', 'version']),
+    } as HostedCluster;
+  }
+  if (kind === 'NodePool') {
+    const { spec, status } = object as NodePool;
+    const kubevirt = spec?.platform?.kubevirt;
+    return {
+      apiVersion,
+      kind,
+      metadata,
+      spec: spec && {
+        ...pick(spec, ['clusterName', 'replicas', 'autoScaling']),
+        ...(kubevirt && {
+          platform: { kubevirt: pick(kubevirt, ['compute', 'rootVolume']) },
+        }),
+      },
+      status: pick(status, ['replicas', 'version', 'conditions']),
+    } as NodePool;
+  }
+  return object;
+}
+
 /** A phase and the upstream condition that decided it, if one did. */
 interface Verdict<P> {
   phase: P;
@@ -166,8 +212,17 @@ function nodePoolPhase(pool: NodePool): Verdict<NodePoolPhase> {
   }
   const ready = find(conditions, 'Ready');
   if (ready?.status !== 'True') {
-    // Not ready without a machine yet is a pool coming up; with machines, one that went wrong.
-    return decidedBy(machines === 0 ? 'Provisioning' : 'Degraded', ready);
+    // Not ready before its machines ever came up (HyperShift records the pool's version once they
+    // all have) is a pool coming up; after, one that went wrong, for the reason its machines
+    // give when they are not ready (which also names them), else the pool's own.
+    if (machines === 0 && pool.status?.version === undefined) {
+      return decidedBy('Provisioning', ready);
+    }
+    const machinesReady = find(conditions, 'AllMachinesReady');
+    return decidedBy(
+      'Degraded',
+      machinesReady?.status === 'False' ? machinesReady : ready,
+    );
   }
   const updating = conditions.find(
     c =>

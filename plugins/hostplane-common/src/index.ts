@@ -9,3 +9,4 @@ export * from './clusterSpec';
 export * from './nodePoolSizes';
 export * from './clusters';
 export * from './permissions';
+export * from './catalog';

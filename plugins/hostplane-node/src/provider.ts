@@ -94,6 +94,11 @@ export interface HostedControlPlaneProvider {
    * namespace). Undefined when the objects do not make a cluster (a pool without its cluster).
    */
   status(hub: string, objects: KubernetesObject[]): ClusterStatus | undefined;
+  /**
+   * What of a watched object the cache keeps: enough for `status` and for deleting it. A hub
+   * with thousands of clusters would otherwise be held in memory whole. Without it, all of it.
+   */
+  retain?(object: KubernetesObject): KubernetesObject;
   credentialRefs(location: ClusterLocation): TenantCredentialRefs;
 }
 

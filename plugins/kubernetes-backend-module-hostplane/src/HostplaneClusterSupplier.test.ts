@@ -1,5 +1,4 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { clusterEntityName } from '@hostplane/plugin-catalog-backend-module-hostplane';
 import {
   ClusterStatus,
   ListClustersResponse,
@@ -7,7 +6,6 @@ import {
 import { HostplaneApi } from './HostplaneApiClient';
 import {
   HostplaneClusterSupplier,
-  kubernetesClusterName,
   toClusterDetails,
 } from './HostplaneClusterSupplier';
 
@@ -90,17 +88,6 @@ describe('toClusterDetails', () => {
       skipMetricsLookup: true,
       caData: 'Q0E=',
     });
-  });
-
-  it('names a cluster as the catalog names its Resource', () => {
-    for (const [hub, name] of [
-      ['local', 'payments-prod'],
-      ['prod-eu', 'a'],
-    ]) {
-      expect(kubernetesClusterName(hub, name)).toBe(
-        clusterEntityName(hub, name),
-      );
-    }
   });
 });
 

@@ -4,7 +4,10 @@ import {
   ClusterDetails,
   KubernetesClustersSupplier,
 } from '@backstage/plugin-kubernetes-node';
-import { ClusterSummary } from '@hostplane/plugin-hostplane-common';
+import {
+  ClusterSummary,
+  clusterEntityName,
+} from '@hostplane/plugin-hostplane-common';
 import { ClusterEvent } from '@hostplane/plugin-hostplane-node';
 import {
   CLUSTER_METADATA,
@@ -13,16 +16,6 @@ import {
   HUB_METADATA,
 } from './HostplaneAuthStrategy';
 import { HostplaneApi } from './HostplaneApiClient';
-
-/**
- * The Kubernetes plugin's name for a tenant cluster: the name of its catalog Resource
- * (`<cluster>.<hub>`, as `@hostplane/plugin-catalog-backend-module-hostplane` names it), so that a
- * Component that `dependsOn` the Resource, or names it in `backstage.io/kubernetes-cluster`, is
- * looked up in that tenant.
- */
-export function kubernetesClusterName(hub: string, name: string): string {
-  return `${name}.${hub}`;
-}
 
 /**
  * A tenant cluster as the Kubernetes plugin sees it, or nothing while it has no API endpoint.
@@ -46,7 +39,9 @@ export function toClusterDetails(
     }`,
   };
   const details: ClusterDetails = {
-    name: kubernetesClusterName(cluster.hub, cluster.name),
+    // The name of the cluster's catalog Resource, so that a Component that `dependsOn` it, or
+    // names it in `backstage.io/kubernetes-cluster`, is looked up in that tenant.
+    name: clusterEntityName(cluster.hub, cluster.name),
     title: `${cluster.name} (hub ${cluster.hub})`,
     url: cluster.endpoint,
     authMetadata,

@@ -6,7 +6,6 @@
 export { kubernetesModuleHostplane as default } from './module';
 export {
   HostplaneClusterSupplier,
-  kubernetesClusterName,
   toClusterDetails,
 } from './HostplaneClusterSupplier';
 export {

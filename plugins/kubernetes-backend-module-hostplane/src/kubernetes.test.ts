@@ -20,6 +20,7 @@ import {
   StandinOperator,
   seedDemoWorkload,
   useTestHub,
+  waitForDemoPods,
 } from '@hostplane/local-hub';
 import { serviceCredentialResponseSchema } from '@hostplane/plugin-hostplane-common';
 import hostplanePlugin from '@hostplane/plugin-hostplane-backend';
@@ -158,21 +159,7 @@ describe("a real tenant's workloads in Backstage's Kubernetes plugin", () => {
       timeoutMs: 120_000,
     });
     tenantAdmin = operator.tenant(cluster.namespace, CLUSTER)!.kubeConfig();
-    const core = tenantAdmin.makeApiClient(CoreV1Api);
-    await waitFor(
-      'the workload pods to be Running on the tenant nodes',
-      async () => {
-        const pods = await core.listNamespacedPod({
-          namespace: WORKLOAD.namespace,
-          labelSelector: `backstage.io/kubernetes-id=${COMPONENT}`,
-        });
-        return pods.items.length === WORKLOAD.replicas &&
-          pods.items.every(p => p.status?.phase === 'Running')
-          ? true
-          : undefined;
-      },
-      { timeoutMs: 180_000, intervalMs: 1_000 },
-    );
+    await waitForDemoPods(tenantAdmin, { timeoutMs: 180_000 });
   });
 
   it("lists the tenant's pods for the component, through the Kubernetes plugin's API", async () => {

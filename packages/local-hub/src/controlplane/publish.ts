@@ -20,7 +20,12 @@ export function adminKubeconfigSecretName(cluster: string): string {
  */
 export async function publishControlPlane(
   applier: ServerSideApplier,
-  cluster: { namespace: string; name: string; highlyAvailable: boolean },
+  cluster: {
+    namespace: string;
+    name: string;
+    highlyAvailable: boolean;
+    releaseImage: string;
+  },
   tenant: TenantProcesses,
 ): Promise<string> {
   const adminKubeconfig = embedCredentialFiles(tenant.kubeconfigPath);

@@ -9,6 +9,7 @@ const input = {
     '-----BEGIN CERTIFICATE-----\nnot a real certificate\n-----END CERTIFICATE-----\n',
   rootCaKey: 'not a real key (the renderer copies it as it is)\n',
   adminKubeconfig: 'apiVersion: v1\nkind: Config\n',
+  releaseImage: 'registry.hostplane.local/kubernetes-release:v1.37.2',
 };
 
 describe('renderControlPlane', () => {

@@ -20,6 +20,8 @@ export interface ControlPlaneInput {
   rootCaKey: string;
   /** The tenant's admin kubeconfig. */
   adminKubeconfig: string;
+  /** The release image the HostedCluster asks for (`spec.release.image`). */
+  releaseImage: string;
   /** The credential rotation request the root CA and admin kubeconfig answer, if any. */
   credentialsRotation?: string;
 }
@@ -35,6 +37,9 @@ export function controlPlaneNamespace(namespace: string, name: string): string {
 }
 
 const IMAGE_REGISTRY = 'registry.hostplane.local';
+
+/** HyperShift's annotation naming the release image a control-plane workload is tied to. */
+export const RELEASE_IMAGE_ANNOTATION = 'hypershift.openshift.io/release-image';
 
 function replicas(input: ControlPlaneInput, highlyAvailable: number): number {
   return input.highlyAvailable ? highlyAvailable : 1;
@@ -62,7 +67,12 @@ function workload(
       ...(kind === 'StatefulSet' ? { serviceName: `${app}-discovery` } : {}),
       selector: { matchLabels: { app } },
       template: {
-        metadata: { labels },
+        // On the pod template, so a new release rolls the pods as HyperShift's rollout does; the
+        // images keep the one version that was built, which is what the processes run.
+        metadata: {
+          labels,
+          annotations: { [RELEASE_IMAGE_ANNOTATION]: input.releaseImage },
+        },
         spec: {
           containers: [{ name: app, image, ports: [{ containerPort: port }] }],
         },

@@ -1,4 +1,9 @@
-import { KubernetesObject } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObject,
+  V1Pod,
+} from '@kubernetes/client-node';
 import { ServerSideApplier, waitFor } from '@hostplane/plugin-hostplane-node';
 import type { StandinOperator } from '../standin';
 import { teamNamespace } from './plan';
@@ -104,5 +109,36 @@ export async function seedDemoWorkload(
   );
   await new ServerSideApplier(tenant.kubeConfig(), fieldManager).apply(
     renderDemoWorkload(DEMO_WORKLOAD),
+  );
+}
+
+/** The demo workload's pods in its tenant, found as the Kubernetes plugin finds them: by label. */
+export async function listDemoPods(tenant: KubeConfig): Promise<V1Pod[]> {
+  const { items } = await tenant.makeApiClient(CoreV1Api).listNamespacedPod({
+    namespace: DEMO_WORKLOAD.namespace,
+    labelSelector: `${KUBERNETES_ID_LABEL}=${DEMO_WORKLOAD.component}`,
+  });
+  return items;
+}
+
+/**
+ * Waits until every replica of the demo workload runs in its tenant and returns the pods. They
+ * run once the tenant has nodes, which join as its NodePools' machines come up.
+ */
+export async function waitForDemoPods(
+  tenant: KubeConfig,
+  { timeoutMs = 5 * 60_000 }: { timeoutMs?: number } = {},
+): Promise<V1Pod[]> {
+  const { component, namespace, replicas, tenant: where } = DEMO_WORKLOAD;
+  return waitFor(
+    `the ${replicas} pods of ${namespace}/${component} to run in tenant ${where.name}`,
+    async () => {
+      const pods = await listDemoPods(tenant);
+      return pods.length === replicas &&
+        pods.every(p => p.status?.phase === 'Running')
+        ? pods
+        : undefined;
+    },
+    { timeoutMs, intervalMs: 1_000 },
   );
 }

@@ -146,7 +146,8 @@ export function renderTenant(
       },
       status: {
         replicas,
-        version: poolVersion,
+        // HyperShift records a pool's version once its machines have all come up at it.
+        ...(plan.phase === 'Provisioning' ? {} : { version: poolVersion }),
         conditions: withTimes(
           nodePoolConditions(
             releaseImageFor(poolVersion),

@@ -1,11 +1,19 @@
 import {
+  PoolMachines,
+  failingNodePoolConditions,
   hostedClusterConditions,
   nodePoolConditions,
 } from '../upstream/hypershiftConditions';
 import {
+  NODE_POOL_STALL,
+  VM_BOOT_FAILURE,
+  isInjected,
+} from './failureInjection';
+import {
   conditions,
   deleting,
   hasCondition,
+  hasConditionForGeneration,
   lacksCondition,
   notDeleting,
   stage,
@@ -187,12 +195,36 @@ ${previousHistoryEntry}
   ];
 }
 
+/** The NodePool's desired size (spec.replicas, or the autoscaler's minimum) as `$replicas`. */
+const desiredReplicasTemplate = `{{ $replicas := 0 }}{{ if .spec.replicas }}{{ $replicas = .spec.replicas }}{{ else if .spec.autoScaling }}{{ $replicas = .spec.autoScaling.min }}{{ end }}`;
+/** The machines the NodePool has available now (its status.replicas) as `$current`. */
+const currentReplicasTemplate = `{{ $current := 0 }}{{ with .status }}{{ with .replicas }}{{ $current = . }}{{ end }}{{ end }}`;
+/** The version the pool's machines last reached: a failure does not take it away. */
+const keptVersion = `{{ with .status }}{{ with .version }}version: {{ . | Quote }}{{ end }}{{ end }}`;
+
+/** The pool's machines, named `<pool>-<n>` as the stand-in names their VMs. */
+function templateMachines(available: string): PoolMachines {
+  return {
+    desired: '{{ $replicas }}',
+    available,
+    each: line =>
+      `{{ range $i := until (int $replicas) }}${line(
+        '{{ $.metadata.name }}-{{ $i }}',
+      )}{{ end }}`,
+  };
+}
+
 /**
  * NodePool: status.replicas follows the desired size (spec.replicas, or the autoscaler's minimum),
- * with the Ready and AllMachinesReady conditions of the upstream API.
+ * with the Ready and AllMachinesReady conditions of the upstream API; a pool with an injected
+ * failure (see failureInjection.ts) is reported failing instead, until the annotation goes.
  */
 export function nodePoolStages(timings: StageTimings): KwokStage[] {
   const desiredReplicas = `(has(self.spec.replicas) ? self.spec.replicas : (has(self.spec.autoScaling) ? self.spec.autoScaling.min : 0))`;
+  const currentReplicas = `(has(self.status) && has(self.status.replicas) ? self.status.replicas : 0)`;
+  const failingVmBoot = `${isInjected(
+    VM_BOOT_FAILURE,
+  )} && ${desiredReplicas} > 0`;
   return [
     stage({
       name: 'nodepool-ready',
@@ -201,18 +233,86 @@ export function nodePoolStages(timings: StageTimings): KwokStage[] {
       when: [
         notDeleting,
         notStandin,
-        // Also when the release changes: the pool's machines are replaced at the new version.
-        `!has(self.status) || !has(self.status.replicas) || self.status.replicas != ${desiredReplicas} || !self.status.conditions.exists(c, c.type == 'Ready') || !self.status.conditions.exists(c, c.type == 'ValidReleaseImage' && c.message.endsWith(self.spec.release.image))`,
+        `!(${failingVmBoot})`,
+        `!${isInjected(NODE_POOL_STALL)}`,
+        // Also when the release changes (the pool's machines are replaced at the new version) and
+        // when a failure was healed.
+        `!has(self.status) || !has(self.status.replicas) || self.status.replicas != ${desiredReplicas} || !self.status.conditions.exists(c, c.type == 'Ready' && c.status == 'True') || !self.status.conditions.exists(c, c.type == 'ValidReleaseImage' && c.message.endsWith(self.spec.release.image))`,
       ],
       delayMs: timings.nodePoolReadyMs,
       steps: [
         replaceStatus(`{{ $now := Now }}
 ${releaseVersion}
-{{ $replicas := 0 }}{{ if .spec.replicas }}{{ $replicas = .spec.replicas }}{{ else if .spec.autoScaling }}{{ $replicas = .spec.autoScaling.min }}{{ end }}
+${desiredReplicasTemplate}
 replicas: {{ $replicas }}
 version: {{ $version | Quote }}
 conditions:
 ${conditions(nodePoolConditions('{{ .spec.release.image }}'))}
+`),
+      ],
+    }),
+    stage({
+      name: 'nodepool-vm-boot-failed',
+      apiGroup: API_GROUP,
+      kind: 'NodePool',
+      when: [
+        notDeleting,
+        notStandin,
+        failingVmBoot,
+        `!(${hasConditionForGeneration(
+          'AllMachinesReady',
+          'False',
+          'VMNotReady',
+        )})`,
+      ],
+      // A boot fails about as late as one succeeds.
+      delayMs: timings.vmBootMs,
+      steps: [
+        replaceStatus(`{{ $now := Now }}
+${desiredReplicasTemplate}
+replicas: 0
+${keptVersion}
+conditions:
+${conditions(
+  failingNodePoolConditions(
+    '{{ .spec.release.image }}',
+    VM_BOOT_FAILURE,
+    templateMachines('0'),
+  ),
+)}
+`),
+      ],
+    }),
+    stage({
+      name: 'nodepool-stalled',
+      apiGroup: API_GROUP,
+      kind: 'NodePool',
+      when: [
+        notDeleting,
+        notStandin,
+        isInjected(NODE_POOL_STALL),
+        `${currentReplicas} < ${desiredReplicas}`,
+        `!(${hasConditionForGeneration(
+          'Ready',
+          'False',
+          'WaitingForAvailableMachines',
+        )} && ${hasCondition('AllMachinesReady', 'True')})`,
+      ],
+      delayMs: timings.nodePoolReadyMs,
+      steps: [
+        replaceStatus(`{{ $now := Now }}
+${desiredReplicasTemplate}
+${currentReplicasTemplate}
+replicas: {{ $current }}
+${keptVersion}
+conditions:
+${conditions(
+  failingNodePoolConditions(
+    '{{ .spec.release.image }}',
+    NODE_POOL_STALL,
+    templateMachines('{{ $current }}'),
+  ),
+)}
 `),
       ],
     }),

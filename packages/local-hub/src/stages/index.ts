@@ -7,6 +7,13 @@ import {
 import { KwokStage, StageTimings } from './types';
 
 export { FAKE_NODE_ANNOTATION } from './coreStages';
+export {
+  INJECT_FAILURE_ANNOTATION,
+  NODE_POOL_STALL,
+  VM_BOOT_FAILURE,
+  injectedFailure,
+} from './failureInjection';
+export type { InjectedFailure } from './failureInjection';
 export { HOSTED_CLUSTER_FINALIZER, STANDIN_LABEL } from './hypershiftStages';
 export { STAGE_LABEL } from './stage';
 export { DEMO_TIMINGS, FAST_TIMINGS } from './types';

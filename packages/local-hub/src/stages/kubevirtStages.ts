@@ -1,9 +1,12 @@
+import { VM_BOOT_FAILURE, isInjected } from './failureInjection';
 import { notDeleting, stage, replaceStatus } from './stage';
 import { KwokStage, StageTimings } from './types';
 
 const API_GROUP = 'kubevirt.io/v1';
 
 const runs = `(has(self.spec.runStrategy) && self.spec.runStrategy in ['Always', 'RerunOnFailure', 'Once']) || (has(self.spec.running) && self.spec.running)`;
+/** The stand-in marks the VMs (and VMIs) of a NodePool with an injected boot failure. */
+const failsToBoot = isInjected(VM_BOOT_FAILURE);
 const printableStatusIn = (...states: string[]) =>
   `has(self.status) && has(self.status.printableStatus) && self.status.printableStatus in [${states
     .map(s => `'${s}'`)
@@ -28,7 +31,8 @@ function vmCondition(
 
 /**
  * VirtualMachine: Starting when asked to run, Running and Ready once the guest boots, Stopped when
- * halted: the printableStatus values and Ready condition of kubevirt.io/api core/v1.
+ * halted: the printableStatus values and Ready condition of kubevirt.io/api core/v1. One whose
+ * boot fails is in KubeVirt's CrashLoopBackOff, with the failures counted in startFailure.
  */
 export function virtualMachineStages(timings: StageTimings): KwokStage[] {
   return [
@@ -39,6 +43,7 @@ export function virtualMachineStages(timings: StageTimings): KwokStage[] {
       when: [
         notDeleting,
         runs,
+        `!${failsToBoot}`,
         `!(${printableStatusIn('Starting', 'Running')})`,
       ],
       delayMs: 0,
@@ -60,7 +65,12 @@ ${vmCondition(
       name: 'virtualmachine-running',
       apiGroup: API_GROUP,
       kind: 'VirtualMachine',
-      when: [notDeleting, runs, printableStatusIn('Starting')],
+      when: [
+        notDeleting,
+        runs,
+        `!${failsToBoot}`,
+        printableStatusIn('Starting'),
+      ],
       delayMs: timings.vmBootMs,
       steps: [
         replaceStatus(`{{ $now := Now }}
@@ -69,6 +79,34 @@ created: true
 ready: true
 conditions:
 ${vmCondition('True', '', '')}
+`),
+      ],
+    }),
+    stage({
+      name: 'virtualmachine-boot-failed',
+      apiGroup: API_GROUP,
+      kind: 'VirtualMachine',
+      when: [
+        notDeleting,
+        runs,
+        failsToBoot,
+        `!(${printableStatusIn('CrashLoopBackOff')})`,
+      ],
+      delayMs: timings.vmBootMs,
+      steps: [
+        replaceStatus(`{{ $now := Now }}
+printableStatus: CrashLoopBackOff
+created: true
+ready: false
+startFailure:
+  consecutiveFailCount: 1
+  retryAfterTimestamp: {{ $now | Quote }}
+conditions:
+${vmCondition(
+  'False',
+  'GuestNotRunning',
+  'Guest VM is not reported as running',
+)}
 `),
       ],
     }),
@@ -91,7 +129,10 @@ ${vmCondition('False', 'VMINotExists', 'VMI does not exist')}
   ];
 }
 
-/** VirtualMachineInstance: Scheduled, then Running with a Ready condition once the guest boots. */
+/**
+ * VirtualMachineInstance: Scheduled, then Running with a Ready condition once the guest boots, or
+ * Failed when it cannot boot (a Failed VMI is final; KubeVirt replaces it with a new one).
+ */
 export function virtualMachineInstanceStages(
   timings: StageTimings,
 ): KwokStage[] {
@@ -102,6 +143,7 @@ export function virtualMachineInstanceStages(
       kind: 'VirtualMachineInstance',
       when: [
         notDeleting,
+        `!${failsToBoot}`,
         `!has(self.status) || !has(self.status.phase) || self.status.phase in ['', 'Pending', 'Scheduling', 'Scheduled']`,
       ],
       delayMs: timings.vmBootMs,
@@ -111,6 +153,31 @@ export function virtualMachineInstanceStages(
 phase: Running
 conditions:
 ${vmCondition('True', '', '')}
+`,
+          { subresource: false },
+        ),
+      ],
+    }),
+    stage({
+      name: 'virtualmachineinstance-boot-failed',
+      apiGroup: API_GROUP,
+      kind: 'VirtualMachineInstance',
+      when: [
+        notDeleting,
+        failsToBoot,
+        `!has(self.status) || !has(self.status.phase) || self.status.phase != 'Failed'`,
+      ],
+      delayMs: timings.vmBootMs,
+      steps: [
+        replaceStatus(
+          `{{ $now := Now }}
+phase: Failed
+conditions:
+${vmCondition(
+  'False',
+  'GuestNotRunning',
+  'Guest VM is not reported as running',
+)}
 `,
           { subresource: false },
         ),

@@ -105,6 +105,19 @@ export function hasCondition(
   return `has(self.status) && has(self.status.conditions) && self.status.conditions.exists(c, c.type == '${type}' && c.status == '${status}'${reasonClause})`;
 }
 
+/**
+ * CEL: the condition of this type has this status and reason, written for the object's current
+ * generation. Stages that hold an object in a state select on its absence, so they fire once per
+ * spec change rather than on every update they cause themselves.
+ */
+export function hasConditionForGeneration(
+  type: string,
+  status: 'True' | 'False',
+  reason: string,
+): string {
+  return `has(self.status) && has(self.status.conditions) && self.status.conditions.exists(c, c.type == '${type}' && c.status == '${status}' && c.reason == '${reason}' && has(c.observedGeneration) && c.observedGeneration == self.metadata.generation)`;
+}
+
 /** metav1.Conditions as Go-template YAML list items; `$now` must be bound in the template. */
 export function conditions(list: UpstreamCondition[]): string {
   return list

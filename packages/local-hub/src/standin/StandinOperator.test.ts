@@ -7,16 +7,28 @@ import {
   KubernetesObjectApi,
 } from '@kubernetes/client-node';
 import { waitFor } from '@hostplane/plugin-hostplane-node';
-import { controlPlaneNamespace } from '../controlplane';
+import {
+  RELEASE_IMAGE_ANNOTATION,
+  controlPlaneNamespace,
+} from '../controlplane';
 import { hubBinaries } from '../paths';
 import { isAlive } from '../processes';
+import {
+  HOSTED_CLUSTER_FINALIZER,
+  INJECT_FAILURE_ANNOTATION,
+  InjectedFailure,
+  NODE_POOL_STALL,
+  STANDIN_LABEL,
+  VM_BOOT_FAILURE,
+} from '../stages';
 import { minimalHostedCluster, minimalNodePool } from '../testing/fixtures';
 import { useTestHub } from '../testing/useTestHub';
-import { StandinOperator } from './StandinOperator';
+import { REAL, StandinOperator } from './StandinOperator';
 
 jest.setTimeout(300_000);
 
 const RELEASE = 'registry.hostplane.local/kubernetes-release:v1.37.2';
+const NEXT_RELEASE = 'registry.hostplane.local/kubernetes-release:v1.37.3';
 
 describe('StandinOperator', () => {
   let operator: StandinOperator;
@@ -26,13 +38,17 @@ describe('StandinOperator', () => {
   });
   const context = useTestHub('standin-test');
 
-  beforeAll(async () => {
-    operator = new StandinOperator({
+  const tenantsWorkdir = () => path.join(context.workdir, 'tenants');
+  const newOperator = () =>
+    new StandinOperator({
       hubKubeConfig: context.hub.kubeConfig(),
       maxRealTenants: 1,
-      tenantsWorkdir: path.join(context.workdir, 'tenants'),
+      tenantsWorkdir: tenantsWorkdir(),
       probeIntervalMs: 500,
     });
+
+  beforeAll(async () => {
+    operator = newOperator();
     await operator.start();
     await context.hub
       .kubeConfig()
@@ -51,8 +67,19 @@ describe('StandinOperator', () => {
         name,
       })
       .catch(() => undefined);
-  const condition = (hc: any, type: string) =>
-    hc?.status?.conditions?.find((c: { type: string }) => c.type === type);
+  const readPool = (name: string) =>
+    custom()
+      .getNamespacedCustomObject({
+        group: 'hypershift.openshift.io',
+        version: 'v1beta1',
+        namespace: 'clusters',
+        plural: 'nodepools',
+        name,
+      })
+      .catch(() => undefined) as Promise<any>;
+  const condition = (object: any, type: string) =>
+    object?.status?.conditions?.find((c: { type: string }) => c.type === type);
+  const hubCore = () => context.hub.kubeConfig().makeApiClient(CoreV1Api);
   // Under the suite's folder, which the hub's teardown removes.
   const tenantKubeconfig = () =>
     path.join(context.workdir, 'tenant.kubeconfig');
@@ -85,14 +112,42 @@ describe('StandinOperator', () => {
       .filter(vm => vm.status?.printableStatus === 'Running')
       .map(vm => vm.metadata.name)
       .sort();
-  const scalePool = (replicas: number) =>
+  const patchPool = (name: string, body: object[]) =>
     custom().patchNamespacedCustomObject({
       group: 'hypershift.openshift.io',
       version: 'v1beta1',
       namespace: 'clusters',
       plural: 'nodepools',
-      name: 'workers',
-      body: [{ op: 'replace', path: '/spec/replicas', value: replicas }],
+      name,
+      body,
+    });
+  const scalePool = (replicas: number, name = 'workers') =>
+    patchPool(name, [
+      { op: 'replace', path: '/spec/replicas', value: replicas },
+    ]);
+  /** Injects a failure into a NodePool, or heals it (undefined). */
+  const injectFailure = async (
+    name: string,
+    failure: InjectedFailure | undefined,
+  ) => {
+    const annotations = { ...(await readPool(name)).metadata.annotations };
+    if (failure) {
+      annotations[INJECT_FAILURE_ANNOTATION] = failure;
+    } else {
+      delete annotations[INJECT_FAILURE_ANNOTATION];
+    }
+    await patchPool(name, [
+      { op: 'add', path: '/metadata/annotations', value: annotations },
+    ]);
+  };
+  const poolWith = (
+    name: string,
+    description: string,
+    holds: (pool: any) => boolean,
+  ) =>
+    waitFor(description, async () => {
+      const pool = await readPool(name);
+      return pool && holds(pool) ? pool : undefined;
     });
 
   it('runs a HostedCluster with a pool of 2 as a real tenant: control plane, Available, 2 Ready nodes', async () => {
@@ -102,10 +157,13 @@ describe('StandinOperator', () => {
       minimalNodePool('clusters', 'alpha', 'workers', 2, RELEASE),
     );
 
+    // Available once its API server answers; its release Completed once the control-plane pods
+    // run too.
     const hc = await waitFor('alpha to be Available', async () => {
       const current = await readCluster('alpha');
       return condition(current, 'Available')?.status === 'True' &&
-        current.status.kubeconfig
+        current.status.kubeconfig &&
+        current.status.version.history[0].state === 'Completed'
         ? current
         : undefined;
     });
@@ -257,6 +315,154 @@ describe('StandinOperator', () => {
     expect(await runningVms()).toEqual(['workers-0']);
   });
 
+  it('rolls the control-plane pods to a new release and reports it first in the version history, Completed', async () => {
+    const namespace = controlPlaneNamespace('clusters', 'alpha');
+    const controlPlanePods = async () =>
+      (await hubCore().listNamespacedPod({ namespace, labelSelector: 'app' }))
+        .items;
+    const before = new Set(
+      (await controlPlanePods()).map(pod => pod.metadata!.uid),
+    );
+    const pids = operator.tenant('clusters', 'alpha')!.processIds();
+
+    await custom().patchNamespacedCustomObject({
+      group: 'hypershift.openshift.io',
+      version: 'v1beta1',
+      namespace: 'clusters',
+      plural: 'hostedclusters',
+      name: 'alpha',
+      body: [
+        { op: 'replace', path: '/spec/release/image', value: NEXT_RELEASE },
+      ],
+    });
+    const hc = await waitFor('v1.37.3 to be Completed', async () => {
+      const current = await readCluster('alpha');
+      return current?.status.version.history[0].version === 'v1.37.3' &&
+        current.status.version.history[0].state === 'Completed'
+        ? current
+        : undefined;
+    });
+    expect(
+      hc.status.version.history.map((h: any) => [h.version, h.state]),
+    ).toEqual([
+      ['v1.37.3', 'Completed'],
+      ['v1.37.2', 'Completed'],
+    ]);
+    expect(hc.status.version.desired.version).toBe('v1.37.3');
+    expect(condition(hc, 'Progressing').status).toBe('False');
+
+    // The hub's controllers replaced every pod with one of the new template.
+    const after = await waitFor('the old pods to be gone', async () => {
+      const pods = await controlPlanePods();
+      return pods.some(pod => before.has(pod.metadata!.uid)) ? undefined : pods;
+    });
+    expect(after.map(pod => pod.metadata!.labels!.app).sort()).toEqual([
+      'etcd',
+      'kube-apiserver',
+      'kube-controller-manager',
+      'kube-scheduler',
+    ]);
+    for (const pod of after) {
+      expect(pod.metadata!.annotations![RELEASE_IMAGE_ANNOTATION]).toBe(
+        NEXT_RELEASE,
+      );
+    }
+    // The tenant's processes run on: they are the one Kubernetes version that was built.
+    expect(operator.tenant('clusters', 'alpha')!.processIds()).toEqual(pids);
+  });
+
+  it('makes the VMs of a pool fail to boot on request, reported as HyperShift would, and heals', async () => {
+    await injectFailure('workers', VM_BOOT_FAILURE);
+    const failed = await poolWith(
+      'workers',
+      'AllMachinesReady False',
+      pool => condition(pool, 'AllMachinesReady')?.status === 'False',
+    );
+    expect(condition(failed, 'AllMachinesReady')).toMatchObject({
+      reason: 'VMNotReady',
+      message:
+        '1 of 1 machines are not ready\nMachine workers-0: VMNotReady: VM is not ready: CrashLoopBackOff\n',
+    });
+    expect(condition(failed, 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'WaitingForAvailableMachines',
+      message: 'Minimum availability requires 1 replicas, current 0 available',
+    });
+    expect(failed.status.replicas).toBe(0);
+
+    const vm = await waitFor('the VM to crash-loop', async () =>
+      (
+        await machines('virtualmachines')
+      ).find(m => m.status?.printableStatus === 'CrashLoopBackOff'),
+    );
+    expect(vm.status.startFailure.consecutiveFailCount).toBeGreaterThan(0);
+    await waitFor('the VMI to fail', async () =>
+      (await machines('virtualmachineinstances'))[0]?.status?.phase === 'Failed'
+        ? true
+        : undefined,
+    );
+    await waitFor('no Ready tenant node', async () =>
+      readyTenantNodes().length === 0 ? true : undefined,
+    );
+    const launchers = await hubCore().listNamespacedPod({
+      namespace: controlPlaneNamespace('clusters', 'alpha'),
+      labelSelector: 'kubevirt.io=virt-launcher',
+    });
+    expect(launchers.items).toEqual([]);
+
+    await injectFailure('workers', undefined);
+    await poolWith(
+      'workers',
+      'the pool Ready again',
+      pool =>
+        condition(pool, 'Ready')?.status === 'True' &&
+        pool.status.replicas === 1,
+    );
+    await waitFor('1 Ready tenant node', async () =>
+      readyTenantNodes().length === 1 ? true : undefined,
+    );
+    expect(await runningVms()).toEqual(['workers-0']);
+    await waitFor('a new VMI Running', async () =>
+      (await machines('virtualmachineinstances'))[0]?.status?.phase ===
+      'Running'
+        ? true
+        : undefined,
+    );
+  });
+
+  it('stalls a pool on request: nothing created, the pool short of its size and not Ready; converges once healed', async () => {
+    await injectFailure('workers', NODE_POOL_STALL);
+    await scalePool(2);
+    const stalled = await poolWith(
+      'workers',
+      'the pool not Ready',
+      pool => condition(pool, 'Ready')?.status === 'False',
+    );
+    expect(condition(stalled, 'Ready')).toMatchObject({
+      reason: 'WaitingForAvailableMachines',
+      message: 'Minimum availability requires 2 replicas, current 1 available',
+    });
+    expect(stalled.status.replicas).toBe(1);
+    // A few probes later the stand-in has still created nothing.
+    await new Promise(resolve => setTimeout(resolve, 2_000));
+    expect(
+      (await machines('virtualmachines')).map(m => m.metadata.name),
+    ).toEqual(['workers-0']);
+    expect(readyTenantNodes()).toEqual(['workers-0']);
+
+    await injectFailure('workers', undefined);
+    await waitFor('2 Ready tenant nodes', async () =>
+      readyTenantNodes().length === 2 ? true : undefined,
+    );
+    await poolWith(
+      'workers',
+      'the pool Ready at 2',
+      pool =>
+        condition(pool, 'Ready')?.status === 'True' &&
+        pool.status.replicas === 2,
+    );
+  });
+
   it('reports KubeAPIServerAvailable False when the API server dies, and True once it is back', async () => {
     const tenant = operator.tenant('clusters', 'alpha')!;
     tenant.killComponent('kube-apiserver');
@@ -301,6 +507,88 @@ describe('StandinOperator', () => {
     expect(operator.tenant('clusters', 'beta')).toBeUndefined();
   });
 
+  it('reports failures injected into the pools whose status the Stages write', async () => {
+    const client = KubernetesObjectApi.makeApiClient(context.hub.kubeConfig());
+    await client.create(
+      minimalNodePool('clusters', 'beta', 'beta-workers', 2, RELEASE),
+    );
+    await poolWith(
+      'beta-workers',
+      'beta-workers Ready',
+      pool => condition(pool, 'Ready')?.status === 'True',
+    );
+
+    await injectFailure('beta-workers', VM_BOOT_FAILURE);
+    const failed = await poolWith(
+      'beta-workers',
+      'AllMachinesReady False',
+      pool => condition(pool, 'AllMachinesReady')?.status === 'False',
+    );
+    expect(condition(failed, 'AllMachinesReady')).toMatchObject({
+      reason: 'VMNotReady',
+      message:
+        '2 of 2 machines are not ready\nMachine beta-workers-0: VMNotReady: VM is not ready: CrashLoopBackOff\nMachine beta-workers-1: VMNotReady: VM is not ready: CrashLoopBackOff\n',
+    });
+    expect(condition(failed, 'AllNodesHealthy')).toMatchObject({
+      status: 'False',
+      reason: 'NodeProvisioning',
+    });
+    expect(condition(failed, 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'WaitingForAvailableMachines',
+    });
+    expect(failed.status).toMatchObject({ replicas: 0, version: 'v1.37.2' });
+
+    await injectFailure('beta-workers', NODE_POOL_STALL);
+    await poolWith(
+      'beta-workers',
+      'a stalled pool keeps the machines it has',
+      pool =>
+        condition(pool, 'Ready')?.message ===
+          'Minimum availability requires 2 replicas, current 0 available' &&
+        condition(pool, 'AllMachinesReady')?.status === 'True',
+    );
+    await injectFailure('beta-workers', undefined);
+    await poolWith(
+      'beta-workers',
+      'healed: Ready at 2',
+      pool =>
+        condition(pool, 'Ready')?.status === 'True' &&
+        pool.status.replicas === 2,
+    );
+    await injectFailure('beta-workers', NODE_POOL_STALL);
+    await scalePool(3, 'beta-workers');
+    const stalled = await poolWith(
+      'beta-workers',
+      'stalled at 2 of 3',
+      pool => condition(pool, 'Ready')?.status === 'False',
+    );
+    expect(condition(stalled, 'Ready').message).toBe(
+      'Minimum availability requires 3 replicas, current 2 available',
+    );
+    expect(stalled.status.replicas).toBe(2);
+    await injectFailure('beta-workers', undefined);
+    await poolWith(
+      'beta-workers',
+      'healed: Ready at 3',
+      pool =>
+        condition(pool, 'Ready')?.status === 'True' &&
+        pool.status.replicas === 3,
+    );
+
+    // beta is done with; later tests want no HostedCluster besides their own.
+    await custom().deleteNamespacedCustomObject({
+      group: 'hypershift.openshift.io',
+      version: 'v1beta1',
+      namespace: 'clusters',
+      plural: 'hostedclusters',
+      name: 'beta',
+    });
+    await waitFor('beta to be gone', async () =>
+      (await readCluster('beta')) ? undefined : true,
+    );
+  });
+
   it('deletes a HostedCluster with nothing left behind: processes, control-plane namespace, Secret', async () => {
     const tenant = operator.tenant('clusters', 'alpha')!;
     const pids = tenant.processIds();
@@ -332,5 +620,104 @@ describe('StandinOperator', () => {
       }),
     ).rejects.toThrow();
     await expect(fetch(`${server}/readyz`)).rejects.toThrow();
+  });
+  it('removes, when it starts, what HostedClusters deleted while it was not running left behind', async () => {
+    const client = KubernetesObjectApi.makeApiClient(context.hub.kubeConfig());
+    await client.create(minimalHostedCluster('clusters', 'delta', RELEASE));
+    await client.create(
+      minimalNodePool('clusters', 'delta', 'delta-workers', 1, RELEASE),
+    );
+    await waitFor('delta to run, with a VM', async () => {
+      const vms = (await custom()
+        .listNamespacedCustomObject({
+          group: 'kubevirt.io',
+          version: 'v1',
+          namespace: controlPlaneNamespace('clusters', 'delta'),
+          plural: 'virtualmachines',
+        })
+        .catch(() => ({ items: [] }))) as { items: unknown[] };
+      return condition(await readCluster('delta'), 'Available')?.status ===
+        'True' && vms.items.length === 1
+        ? true
+        : undefined;
+    });
+    const delta = operator.tenant('clusters', 'delta')!;
+    await operator.stop();
+
+    const hostedCluster = (name: string) => ({
+      group: 'hypershift.openshift.io',
+      version: 'v1beta1',
+      namespace: 'clusters',
+      plural: 'hostedclusters',
+      name,
+    });
+    // delta is deleted with its finalizer taken off by hand (its processes are stopped, as the
+    // stand-in leaves them when it stops): only what it left says it existed.
+    await custom().deleteNamespacedCustomObject(hostedCluster('delta'));
+    await custom().patchNamespacedCustomObject({
+      ...hostedCluster('delta'),
+      body: [{ op: 'remove', path: '/metadata/finalizers' }],
+    });
+    await waitFor('delta to be gone', async () =>
+      (await readCluster('delta')) ? undefined : true,
+    );
+    expect(delta.exists()).toBe(true);
+    // gamma, which a stand-in had taken on (its mark and finalizer), is deleted as usual: the
+    // finalizer keeps it until a stand-in runs again.
+    await client.create({
+      ...minimalHostedCluster('clusters', 'gamma', RELEASE),
+      metadata: {
+        namespace: 'clusters',
+        name: 'gamma',
+        labels: { [STANDIN_LABEL]: REAL },
+        finalizers: [HOSTED_CLUSTER_FINALIZER],
+      },
+    });
+    await custom().deleteNamespacedCustomObject(hostedCluster('gamma'));
+    expect(
+      (await readCluster('gamma')).metadata.deletionTimestamp,
+    ).toBeDefined();
+
+    operator = newOperator();
+    await operator.start();
+    expect(delta.exists()).toBe(false);
+    await waitFor('gamma to be gone', async () =>
+      (await readCluster('gamma')) ? undefined : true,
+    );
+
+    const namespace = controlPlaneNamespace('clusters', 'delta');
+    await waitFor(`${namespace} (and the VM in it) to be gone`, async () =>
+      (await hubCore()
+        .readNamespace({ name: namespace })
+        .catch(() => undefined))
+        ? undefined
+        : true,
+    );
+    await expect(
+      hubCore().readNamespacedSecret({
+        namespace: 'clusters',
+        name: 'delta-admin-kubeconfig',
+      }),
+    ).rejects.toThrow();
+    for (const plural of [
+      'clusterlogs',
+      'clusterexecs',
+      'clusterportforwards',
+    ]) {
+      await expect(
+        custom().getClusterCustomObject({
+          group: 'kwok.x-k8s.io',
+          version: 'v1alpha1',
+          plural,
+          name: namespace,
+        }),
+      ).rejects.toThrow();
+    }
+    expect(
+      fs
+        .readdirSync(tenantsWorkdir(), { recursive: true })
+        .map(String)
+        .filter(file => file.includes(namespace)),
+    ).toEqual([]);
   });
 });

@@ -1,31 +1,47 @@
 import {
+  AppsV1Api,
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
   KubernetesObject,
   makeInformer,
 } from '@kubernetes/client-node';
-import { ROTATE_CREDENTIALS_ANNOTATION } from '@hostplane/plugin-hostplane-common';
+import {
+  CLUSTER_LABEL,
+  ROTATE_CREDENTIALS_ANNOTATION,
+} from '@hostplane/plugin-hostplane-common';
 import { ServerSideApplier } from '@hostplane/plugin-hostplane-node';
 import {
   CONTROL_PLANE_COMPONENTS,
   adminKubeconfigSecretName,
   controlPlaneNamespace,
   machineName,
+  planMachines,
   publishControlPlane,
   renderMachine,
 } from '../controlplane';
+import {
+  deploymentRolledOut,
+  statefulSetRolledOut,
+} from '../controlplane/rollout';
 import { STATUS_ONLY } from '../seed/render';
-import { HOSTED_CLUSTER_FINALIZER, STANDIN_LABEL } from '../stages';
+import {
+  HOSTED_CLUSTER_FINALIZER,
+  STANDIN_LABEL,
+  injectedFailure,
+} from '../stages';
 import { NODE_POOL_LABEL, TenantProcesses } from '../TenantProcesses';
 import { STANDIN_FIELD_MANAGER } from './fieldManager';
-import { hostedClusterStatus } from './status';
+import { VersionHistoryEntry, hostedClusterStatus } from './status';
 
 /** The stand-in's mark on a HostedCluster it runs real processes for. */
 export const REAL = 'real';
 
 const GROUP = 'hypershift.openshift.io';
 const VERSION = 'v1beta1';
+/** The label HyperShift puts on the control-plane namespaces it creates (so does the stand-in). */
+const HOSTED_CONTROL_PLANE_LABEL =
+  'hypershift.openshift.io/hosted-control-plane';
 
 type Object = KubernetesObject & { spec?: any; status?: any };
 
@@ -46,17 +62,21 @@ export interface StandinOptions {
  * `maxRealTenants` of them, does what the operators do at the level the portal observes: runs the
  * tenant's control plane (as real local processes), publishes its control-plane namespace and
  * admin kubeconfig in the hub, keeps the tenant's nodes in step with its NodePools, probes its
- * health and writes the HostedCluster status HyperShift would. Deleting a HostedCluster stops
- * its processes and removes what was published before the finalizer is released.
+ * health and writes the HostedCluster status HyperShift would. A new release rolls the
+ * control-plane pods (the processes keep the one Kubernetes version that was built) and is
+ * reported in the version history. Deleting a HostedCluster stops its processes and removes what
+ * was published before the finalizer is released; what HostedClusters deleted while it was not
+ * running left behind is removed when it starts.
  */
 export class StandinOperator {
   private readonly applier: ServerSideApplier;
   private readonly custom: CustomObjectsApi;
   private readonly core: CoreV1Api;
+  private readonly apps: AppsV1Api;
   private readonly tenants = new Map<string, TenantProcesses>();
   private readonly published = new Map<
     string,
-    { highlyAvailable: boolean; secret: string }
+    { highlyAvailable: boolean; releaseImage: string; secret: string }
   >();
   private readonly queue = new Map<string, Promise<void>>();
   private readonly clusters;
@@ -69,6 +89,7 @@ export class StandinOperator {
     this.applier = new ServerSideApplier(kubeConfig, STANDIN_FIELD_MANAGER);
     this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
     this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.apps = kubeConfig.makeApiClient(AppsV1Api);
     const list = (plural: string) => () =>
       this.custom.listCustomObjectForAllNamespaces({
         group: GROUP,
@@ -92,6 +113,8 @@ export class StandinOperator {
   }
 
   async start(): Promise<void> {
+    // Before any reconcile runs, so nothing else touches what is removed.
+    await this.removeOrphans();
     const onCluster = (hc: Object) =>
       this.enqueue(`${hc.metadata!.namespace}/${hc.metadata!.name}`);
     const onPool = (np: Object) =>
@@ -135,6 +158,48 @@ export class StandinOperator {
     await Promise.all(this.queue.values());
     for (const tenant of this.tenants.values()) {
       await tenant.stop();
+    }
+  }
+
+  /**
+   * Removes what HostedClusters deleted while the stand-in was not running left behind: their
+   * control-plane namespaces (and the VMs in them), admin kubeconfig Secrets, KWOK wiring, and the
+   * tenants' processes and state. Found from the control-plane namespaces the stand-in published,
+   * which name their HostedCluster. HostedClusters still being deleted are left to their reconcile,
+   * which also releases the finalizer.
+   */
+  private async removeOrphans(): Promise<void> {
+    const clusters = (await this.custom.listCustomObjectForAllNamespaces({
+      group: GROUP,
+      version: VERSION,
+      plural: 'hostedclusters',
+    })) as { items: Object[] };
+    const live = new Set(
+      clusters.items.map(hc =>
+        controlPlaneNamespace(hc.metadata!.namespace!, hc.metadata!.name!),
+      ),
+    );
+    const namespaces = await this.core.listNamespace({
+      labelSelector: `${HOSTED_CONTROL_PLANE_LABEL}=true`,
+    });
+    for (const { metadata } of namespaces.items) {
+      const name = metadata!.labels?.[CLUSTER_LABEL];
+      const publishedByStandin = metadata!.managedFields?.some(
+        f => f.manager === STANDIN_FIELD_MANAGER,
+      );
+      if (
+        !name ||
+        !publishedByStandin ||
+        live.has(metadata!.name!) ||
+        !metadata!.name!.endsWith(`-${name}`)
+      ) {
+        continue;
+      }
+      const namespace = metadata!.name!.slice(0, -(name.length + 1));
+      this.log(
+        `${namespace}/${name} was deleted while the stand-in was not running; removing what it left`,
+      );
+      await this.teardown(namespace, name);
     }
   }
 
@@ -223,16 +288,20 @@ export class StandinOperator {
     }
     const highlyAvailable =
       hc.spec?.controllerAvailabilityPolicy === 'HighlyAvailable';
+    const releaseImage: string = hc.spec.release.image;
     let published = this.published.get(key);
-    // Published when the tenant is first run and when its availability policy changes, not on
-    // every health probe.
-    if (published?.highlyAvailable !== highlyAvailable) {
+    // Published when the tenant is first run and when its availability policy or release changes,
+    // not on every health probe.
+    if (
+      published?.highlyAvailable !== highlyAvailable ||
+      published.releaseImage !== releaseImage
+    ) {
       const secret = await publishControlPlane(
         this.applier,
-        { namespace, name, highlyAvailable },
+        { namespace, name, highlyAvailable, releaseImage },
         tenant,
       );
-      published = { highlyAvailable, secret };
+      published = { highlyAvailable, releaseImage, secret };
       this.published.set(key, published);
     }
     const kubeconfigSecret = published.secret;
@@ -242,60 +311,124 @@ export class StandinOperator {
     if (health.kubeAPIServer) {
       await tenant.syncPoolNodes(runningMachines);
     }
-    await this.writeStatus(hc, tenant, health, kubeconfigSecret);
+    const rolledOut = await this.controlPlaneRolledOut(
+      controlPlaneNamespace(namespace, name),
+    );
+    await this.writeStatus(hc, tenant, {
+      health,
+      kubeconfigSecret,
+      rolledOut,
+    });
+  }
+
+  /** Whether the hub has rolled every control-plane workload out to its current template. */
+  private async controlPlaneRolledOut(namespace: string): Promise<boolean> {
+    const [deployments, statefulSets] = await Promise.all([
+      this.apps.listNamespacedDeployment({ namespace }),
+      this.apps.listNamespacedStatefulSet({ namespace }),
+    ]);
+    return (
+      deployments.items.length + statefulSets.items.length > 0 &&
+      deployments.items.every(deploymentRolledOut) &&
+      statefulSets.items.every(statefulSetRolledOut)
+    );
   }
 
   /**
    * Keeps one VirtualMachine (with its VMI and virt-launcher pod) per NodePool replica in the
-   * control-plane namespace, as HyperShift's KubeVirt platform does, and returns the machines
-   * whose VM is Running: those join the tenant as nodes.
+   * control-plane namespace, as HyperShift's KubeVirt platform does, honouring the failures
+   * injected into the pools (see failureInjection.ts), and returns the machines whose VM is
+   * Running: those join the tenant as nodes.
    */
   private async reconcileMachines(
     namespace: string,
     name: string,
   ): Promise<Array<{ pool: string; name: string }>> {
     const machinesNamespace = controlPlaneNamespace(namespace, name);
-    const pools = this.pools
-      .list(namespace)
-      .filter(
-        np => np.spec?.clusterName === name && !np.metadata!.deletionTimestamp,
-      );
-    const wanted = pools.flatMap(np =>
-      Array.from({ length: np.spec?.replicas ?? 0 }, (_, index) => ({
-        pool: np.metadata!.name!,
-        index,
-        compute: np.spec?.platform?.kubevirt?.compute ?? {},
-      })),
+    const kubevirt = (plural: string) =>
+      this.custom.listNamespacedCustomObject({
+        group: 'kubevirt.io',
+        version: 'v1',
+        namespace: machinesNamespace,
+        plural,
+        labelSelector: NODE_POOL_LABEL,
+      }) as Promise<{ items: Object[] }>;
+    const [vms, vmis, launchers] = await Promise.all([
+      kubevirt('virtualmachines'),
+      kubevirt('virtualmachineinstances'),
+      this.core.listNamespacedPod({
+        namespace: machinesNamespace,
+        labelSelector: 'kubevirt.io=virt-launcher',
+      }),
+    ]);
+    const poolOf = (o: KubernetesObject) =>
+      o.metadata!.labels![NODE_POOL_LABEL];
+    const plan = planMachines(
+      machinesNamespace,
+      this.pools
+        .list(namespace)
+        .filter(
+          np =>
+            np.spec?.clusterName === name && !np.metadata!.deletionTimestamp,
+        )
+        .map(np => ({
+          name: np.metadata!.name!,
+          replicas: np.spec?.replicas ?? 0,
+          cores: np.spec?.platform?.kubevirt?.compute?.cores ?? 2,
+          memory: String(np.spec?.platform?.kubevirt?.compute?.memory ?? '8Gi'),
+          failure: injectedFailure(np.metadata!.annotations),
+        })),
+      vms.items.map(vm => ({ pool: poolOf(vm), name: vm.metadata!.name! })),
     );
-    await this.applier.apply(
-      wanted.flatMap(m =>
-        renderMachine({
-          namespace: machinesNamespace,
-          pool: m.pool,
-          index: m.index,
-          cores: m.compute.cores ?? 2,
-          memory: String(m.compute.memory ?? '8Gi'),
-        }),
-      ),
+    const failing = new Set(
+      plan.render
+        .filter(m => m.failsToBoot)
+        .map(m => machineName(m.pool, m.index)),
     );
-    const wantedNames = new Set(wanted.map(m => machineName(m.pool, m.index)));
-    const vms = (await this.custom.listNamespacedCustomObject({
-      group: 'kubevirt.io',
-      version: 'v1',
-      namespace: machinesNamespace,
-      plural: 'virtualmachines',
-      labelSelector: NODE_POOL_LABEL,
-    })) as { items: Object[] };
+    // A VMI that failed is final: once the VM can boot again KubeVirt starts a new one, which the
+    // apply below creates in its place.
+    for (const vmi of vmis.items) {
+      if (
+        vmi.status?.phase === 'Failed' &&
+        !failing.has(vmi.metadata!.name!) &&
+        !plan.keep.includes(vmi.metadata!.name!)
+      ) {
+        await this.custom
+          .deleteNamespacedCustomObject({
+            group: 'kubevirt.io',
+            version: 'v1',
+            namespace: machinesNamespace,
+            plural: 'virtualmachineinstances',
+            name: vmi.metadata!.name!,
+          })
+          .catch(ignoreNotFound);
+      }
+    }
+    await this.applier.apply(plan.render.flatMap(renderMachine));
+    for (const pod of launchers.items) {
+      if (failing.has(pod.metadata!.labels!['kubevirt.io/vm'])) {
+        await this.core
+          .deleteNamespacedPod({
+            namespace: machinesNamespace,
+            name: pod.metadata!.name!,
+          })
+          .catch(ignoreNotFound);
+      }
+    }
+    const wanted = new Set([
+      ...plan.keep,
+      ...plan.render.map(m => machineName(m.pool, m.index)),
+    ]);
     const running: Array<{ pool: string; name: string }> = [];
     for (const vm of vms.items) {
       const vmName = vm.metadata!.name!;
-      if (!wantedNames.has(vmName)) {
+      if (!wanted.has(vmName)) {
         await this.deleteMachine(machinesNamespace, vmName);
-      } else if (vm.status?.printableStatus === 'Running') {
-        running.push({
-          pool: vm.metadata!.labels![NODE_POOL_LABEL],
-          name: vmName,
-        });
+      } else if (
+        vm.status?.printableStatus === 'Running' &&
+        !failing.has(vmName)
+      ) {
+        running.push({ pool: poolOf(vm), name: vmName });
       }
     }
     return running;
@@ -321,26 +454,30 @@ export class StandinOperator {
   private async writeStatus(
     hc: Object,
     tenant: TenantProcesses,
-    health: { etcd: boolean; kubeAPIServer: boolean },
-    kubeconfigSecret: string,
+    probe: {
+      health: { etcd: boolean; kubeAPIServer: boolean };
+      kubeconfigSecret: string;
+      rolledOut: boolean;
+    },
   ): Promise<void> {
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const endpoint = new URL(tenant.server);
     const current = hc.status ?? {};
-    const history = current.version?.history?.[0];
+    const history: VersionHistoryEntry[] = current.version?.history ?? [];
+    // The newest entry is this release's while it is the one asked for; a new release gets a new
+    // entry above the others.
+    const same = history[0]?.image === hc.spec.release.image;
     const status = hostedClusterStatus(
       {
         releaseImage: hc.spec.release.image,
         generation: hc.metadata!.generation ?? 1,
-        health,
+        health: probe.health,
         endpoint: { host: endpoint.hostname, port: Number(endpoint.port) },
-        kubeconfigSecret,
-        startedAt:
-          history?.image === hc.spec.release.image ? history.startedTime : now,
-        completedAt:
-          history?.image === hc.spec.release.image
-            ? history.completionTime ?? undefined
-            : undefined,
+        kubeconfigSecret: probe.kubeconfigSecret,
+        startedAt: same ? history[0].startedTime : now,
+        completedAt: same ? history[0].completionTime ?? undefined : undefined,
+        rolledOut: probe.rolledOut,
+        previousHistory: same ? history.slice(1) : history,
       },
       now,
     );
@@ -386,7 +523,7 @@ export class StandinOperator {
     this.published.delete(key);
     await this.core
       .deleteNamespace({ name: controlPlaneNamespace(namespace, name) })
-      .catch(ignoreNotFound);
+      .catch(ignoreGone);
     await this.core
       .deleteNamespacedSecret({
         namespace,
@@ -455,4 +592,9 @@ function canonical(value: unknown): string {
 
 function ignoreNotFound(error: { code?: number }) {
   if (error.code !== 404) throw error;
+}
+
+/** A namespace whose deletion has begun answers a new delete with 409 Conflict. */
+function ignoreGone(error: { code?: number }) {
+  if (error.code !== 404 && error.code !== 409) throw error;
 }

@@ -88,4 +88,39 @@ describe('hostedClusterStatus', () => {
       completionTime: null,
     });
   });
+  it('keeps a new release Partial and Progressing while the control-plane pods roll, above the earlier release', () => {
+    const earlier = hostedClusterStatus(probe, now).version.history;
+    const later = '2026-11-01T13:00:00Z';
+    const upgrade = {
+      ...probe,
+      releaseImage: 'registry.hostplane.local/kubernetes-release:v1.37.3',
+      startedAt: later,
+      previousHistory: earlier,
+    };
+    const rolling = hostedClusterStatus(
+      { ...upgrade, rolledOut: false },
+      later,
+    );
+    expect(rolling.version.desired.version).toBe('v1.37.3');
+    expect(rolling.version.history).toEqual([
+      expect.objectContaining({
+        state: 'Partial',
+        version: 'v1.37.3',
+        completionTime: null,
+      }),
+      earlier[0],
+    ]);
+    expect(condition(rolling, 'Available').status).toBe('True');
+    expect(condition(rolling, 'Progressing')).toMatchObject({
+      status: 'True',
+      message: 'HostedCluster is deploying, upgrading, or reconfiguring',
+    });
+
+    const done = hostedClusterStatus({ ...upgrade, rolledOut: true }, later);
+    expect(done.version.history.map(h => [h.version, h.state])).toEqual([
+      ['v1.37.3', 'Completed'],
+      ['v1.37.2', 'Completed'],
+    ]);
+    expect(condition(done, 'Progressing').status).toBe('False');
+  });
 });

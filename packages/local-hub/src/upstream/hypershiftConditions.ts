@@ -185,19 +185,19 @@ export function hostedClusterConditions(
 }
 
 /**
- * A NodePool's conditions; a pool whose machines are still coming up reports Ready from its
- * Cluster API MachineDeployment, with CAPI's reason.
- */
-/**
  * What HyperShift reports for a control plane whose health was just probed: Available when etcd
- * and the API server both answer; otherwise Degraded, with the failing part's condition False.
+ * and the API server both answer (and Progressing while its workloads roll to a new release or
+ * configuration); otherwise Degraded, with the failing part's condition False.
  */
-export function probedHostedClusterConditions(health: {
-  etcd: boolean;
-  kubeAPIServer: boolean;
-}): UpstreamCondition[] {
+export function probedHostedClusterConditions(
+  health: {
+    etcd: boolean;
+    kubeAPIServer: boolean;
+  },
+  rollingOut = false,
+): UpstreamCondition[] {
   if (health.etcd && health.kubeAPIServer) {
-    return hostedClusterConditions('Available');
+    return hostedClusterConditions(rollingOut ? 'Updating' : 'Available');
   }
   return hostedClusterConditions('Degraded').map(c => {
     if (c.type === 'EtcdAvailable' && !health.etcd) {
@@ -227,6 +227,10 @@ export function probedHostedClusterConditions(health: {
   });
 }
 
+/**
+ * A NodePool's conditions; a pool whose machines are still coming up reports Ready from its
+ * Cluster API MachineDeployment, with CAPI's reason.
+ */
 export function nodePoolConditions(
   releaseImage: string,
   machinesAvailable = true,
@@ -286,5 +290,68 @@ export function nodePoolConditions(
       message: 'All is well',
     },
     { type: 'Ready', status: 'True', reason: 'AsExpected', message: '' },
+  ];
+}
+
+/**
+ * A NodePool's machines as its conditions count and name them. Strings, so that the KWOK Stages
+ * can pass template expressions that render them from the NodePool itself.
+ */
+export interface PoolMachines {
+  /** How many machines the pool asks for. */
+  desired: string;
+  /** How many of them are available. */
+  available: string;
+  /** Renders `line` once for each machine the pool asks for, given the machine's name. */
+  each: (line: (machine: string) => string) => string;
+}
+
+/**
+ * A NodePool that has failed the way `failure` (see failureInjection.ts in the stages) makes it
+ * fail, as HyperShift reports it. `vm-boot`: HyperShift aggregates its Cluster API machines'
+ * readiness into AllMachinesReady (`<n> of <m> machines are not ready`, one line per machine with
+ * the KubeVirt provider's reason `VMNotReady` and the VM's printable status) and the machines'
+ * missing nodes into AllNodesHealthy. `stall`: the machines it has are fine, but fewer than it
+ * asks for are available. Either way Ready comes from the MachineDeployment, which is short of
+ * its minimum availability.
+ */
+export function failingNodePoolConditions(
+  releaseImage: string,
+  failure: 'vm-boot' | 'stall',
+  machines: PoolMachines,
+): UpstreamCondition[] {
+  const notAvailable: UpstreamCondition = {
+    type: 'Ready',
+    status: 'False',
+    reason: 'WaitingForAvailableMachines',
+    message: `Minimum availability requires ${machines.desired} replicas, current ${machines.available} available`,
+  };
+  const [released, ...rest] = nodePoolConditions(releaseImage);
+  if (failure === 'stall') {
+    return [released, ...rest.filter(c => c.type !== 'Ready'), notAvailable];
+  }
+  return [
+    released,
+    ...rest.filter(c => c.type.startsWith('Updating')),
+    {
+      type: 'AllMachinesReady',
+      status: 'False',
+      reason: 'VMNotReady',
+      message: `${machines.desired} of ${
+        machines.desired
+      } machines are not ready\n${machines.each(
+        machine =>
+          `Machine ${machine}: VMNotReady: VM is not ready: CrashLoopBackOff\n`,
+      )}`,
+    },
+    {
+      type: 'AllNodesHealthy',
+      status: 'False',
+      reason: 'NodeProvisioning',
+      message: machines.each(
+        machine => `Machine ${machine}: NodeProvisioning\n`,
+      ),
+    },
+    notAvailable,
   ];
 }

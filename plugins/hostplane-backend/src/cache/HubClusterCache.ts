@@ -145,6 +145,10 @@ export class HubClusterCache {
     return cluster ? `${object.metadata?.namespace}/${cluster}` : undefined;
   }
 
+  private retained(object: KubernetesObject): KubernetesObject {
+    return this.provider.retain ? this.provider.retain(object) : object;
+  }
+
   private update(event: 'upsert' | 'delete', object: KubernetesObject): void {
     const key = this.clusterKey(object);
     if (!key) return;
@@ -156,7 +160,7 @@ export class HubClusterCache {
         entry = { objects: new Map() };
         this.clusters.set(key, entry);
       }
-      entry.objects.set(objectKey(object), object);
+      entry.objects.set(objectKey(object), this.retained(object));
     }
     this.recompute(key);
   }
@@ -179,7 +183,7 @@ export class HubClusterCache {
         entry = { objects: new Map() };
         this.clusters.set(key, entry);
       }
-      entry.objects.set(objectKey(object), object);
+      entry.objects.set(objectKey(object), this.retained(object));
       touched.add(key);
     }
     touched.forEach(key => this.recompute(key));

@@ -28,6 +28,8 @@ export interface HostplaneApi {
   /** The newest operations first. */
   listOperations(query: OperationsQuery): Promise<ListOperationsResponse>;
   getOperation(id: string): Promise<Operation>;
+  /** Runs a failed operation again from its failed step; answers with it, running again. */
+  retryOperation(id: string): Promise<Operation>;
   /** A short-lived kubeconfig: hand it to the user and drop it, never keep or log it. */
   issueKubeconfig(
     hub: string,

@@ -66,6 +66,36 @@ describe('HostplaneClient (one cluster)', () => {
     });
   });
 
+  it('retries an operation by its id, with no body, and answers with it running again', async () => {
+    const { client, fetch } = clientAnswering(202, {
+      id: 'op/1',
+      state: 'running',
+    });
+    await expect(client.retryOperation('op/1')).resolves.toEqual({
+      id: 'op/1',
+      state: 'running',
+    });
+    const [url, init] = fetch.mock.calls[0];
+    expect(url).toBe('http://backstage/api/hostplane/operations/op%2F1/retry');
+    expect(init?.method).toBe('POST');
+    expect(init?.body).toBeUndefined();
+
+    const conflict = clientAnswering(409, {
+      error: {
+        name: 'ConflictError',
+        message: "Cluster 'payments' already has an operation running: op-2",
+      },
+      response: { statusCode: 409 },
+    });
+    const refused: ResponseError = await conflict.client
+      .retryOperation('op-1')
+      .catch(e => e);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.cause.message).toBe(
+      "Cluster 'payments' already has an operation running: op-2",
+    );
+  });
+
   it("throws a ResponseError whose cause is the server's message, also for validation refusals", async () => {
     const refused = clientAnswering(400, {
       error: {

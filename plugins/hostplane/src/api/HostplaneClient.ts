@@ -61,6 +61,10 @@ export class HostplaneClient implements HostplaneApi {
     return this.get(`/operations/${encodeURIComponent(id)}`);
   }
 
+  async retryOperation(id: string): Promise<Operation> {
+    return this.send('POST', `/operations/${encodeURIComponent(id)}/retry`);
+  }
+
   async issueKubeconfig(
     hub: string,
     name: string,

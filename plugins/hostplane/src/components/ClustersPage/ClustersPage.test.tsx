@@ -1,4 +1,5 @@
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import {
   ClusterStatus,
   ListClustersQuery,
@@ -29,25 +30,31 @@ const cluster = (
 // The table renders slowly while the hub-backed suites share the machine's two cores.
 jest.setTimeout(60_000);
 const slow = { timeout: 20_000 };
+const mountedRoutes = { '/catalog/:namespace/:kind/:name': entityRouteRef };
+
+function recordingApi(queries: ListClustersQuery[]) {
+  const api: Pick<HostplaneApi, 'listClusters'> = {
+    listClusters: async query => {
+      queries.push(query);
+      return {
+        items: [cluster('payments', 'Ready'), cluster('search', 'Degraded')],
+        totalCount: 10_000,
+        phaseCounts: { Ready: 9_000, Degraded: 1_000 },
+        incompleteHubs: [],
+      };
+    },
+  };
+  return api as HostplaneApi;
+}
 
 describe('ClustersPage', () => {
   it('asks the server for one page at a time, with the filters and sort the user picks', async () => {
     const queries: ListClustersQuery[] = [];
-    const api: Pick<HostplaneApi, 'listClusters'> = {
-      listClusters: async query => {
-        queries.push(query);
-        return {
-          items: [cluster('payments', 'Ready'), cluster('search', 'Degraded')],
-          totalCount: 10_000,
-          phaseCounts: { Ready: 9_000, Degraded: 1_000 },
-          incompleteHubs: [],
-        };
-      },
-    };
     await renderInTestApp(
-      <TestApiProvider apis={[[hostplaneApiRef, api as HostplaneApi]]}>
+      <TestApiProvider apis={[[hostplaneApiRef, recordingApi(queries)]]}>
         <ClustersPage />
       </TestApiProvider>,
+      { mountedRoutes },
     );
 
     expect(await screen.findByText('payments', {}, slow)).toBeInTheDocument();
@@ -88,9 +95,35 @@ describe('ClustersPage', () => {
       <TestApiProvider apis={[[hostplaneApiRef, api as HostplaneApi]]}>
         <ClustersPage />
       </TestApiProvider>,
+      { mountedRoutes },
     );
     expect(
       await screen.findByText('Error: hostplane is down', {}, slow),
     ).toBeInTheDocument();
+  });
+
+  it("links each cluster to its catalog entity and starts from the address's filters", async () => {
+    const queries: ListClustersQuery[] = [];
+    await renderInTestApp(
+      <TestApiProvider apis={[[hostplaneApiRef, recordingApi(queries)]]}>
+        <ClustersPage />
+      </TestApiProvider>,
+      {
+        mountedRoutes,
+        routeEntries: ['/?phase=Degraded&owner=team-a&q=pay'],
+      },
+    );
+
+    const link = await screen.findByRole('link', { name: 'payments' }, slow);
+    expect(link.getAttribute('href')).toBe(
+      '/catalog/default/resource/payments.local',
+    );
+    expect(queries[0]).toEqual({
+      offset: 0,
+      limit: 50,
+      text: 'pay',
+      phase: 'Degraded',
+      owner: 'team-a',
+    });
   });
 });

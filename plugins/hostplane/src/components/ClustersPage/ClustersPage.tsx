@@ -8,6 +8,7 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   CLUSTER_PHASES,
   CLUSTER_SORT_FIELDS,
@@ -15,18 +16,29 @@ import {
   ClusterSortField,
   ClusterSummary,
   ListClustersResponse,
+  clusterEntityRef,
 } from '@hostplane/plugin-hostplane-common';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import TextField from '@material-ui/core/TextField';
 import Tooltip from '@material-ui/core/Tooltip';
+import { useSearchParams } from 'react-router-dom';
 import { hostplaneApiRef } from '../../api';
 import { PhaseStatus } from './PhaseChip';
 
 const PAGE_SIZE = 50;
 
 const columns: TableColumn<ClusterSummary>[] = [
-  { title: 'Cluster', field: 'name', highlight: true },
+  {
+    title: 'Cluster',
+    field: 'name',
+    highlight: true,
+    render: cluster => (
+      <EntityRefLink entityRef={clusterEntityRef(cluster.hub, cluster.name)}>
+        {cluster.name}
+      </EntityRefLink>
+    ),
+  },
   { title: 'Owner', field: 'owner' },
   {
     title: 'Phase',
@@ -62,15 +74,37 @@ const columns: TableColumn<ClusterSummary>[] = [
 const isSortField = (field: unknown): field is ClusterSortField =>
   CLUSTER_SORT_FIELDS.includes(field as ClusterSortField);
 
+const isPhase = (phase: unknown): phase is ClusterPhase =>
+  CLUSTER_PHASES.includes(phase as ClusterPhase);
+
 /**
  * Every tenant cluster the user may see. Paging, filtering and sorting are the server's: a page
- * asks for 50 clusters however many there are.
+ * asks for 50 clusters however many there are. The filters live in the address (`?phase=`,
+ * `?owner=`, `?q=`), so a filtered view can be shared and a cluster's catalog entity links here.
  */
 export function ClustersPage() {
   const api = useApi(hostplaneApiRef);
   const tableRef = useRef<any>();
-  const [phase, setPhase] = useState<ClusterPhase | undefined>();
-  const [owner, setOwner] = useState('');
+  const [searchParams, setSearchParams] = useSearchParams();
+  const [phase, setPhase] = useState<ClusterPhase | undefined>(() => {
+    const initial = searchParams.get('phase');
+    return isPhase(initial) ? initial : undefined;
+  });
+  const [owner, setOwner] = useState(() => searchParams.get('owner') ?? '');
+  const [initialText] = useState(() => searchParams.get('q') ?? '');
+  const remember = useCallback(
+    (name: 'phase' | 'owner' | 'q', value: string | undefined) =>
+      setSearchParams(
+        current => {
+          const next = new URLSearchParams(current);
+          if (value) next.set(name, value);
+          else next.delete(name);
+          return next;
+        },
+        { replace: true },
+      ),
+    [setSearchParams],
+  );
   const [error, setError] = useState<Error | undefined>();
   const [counts, setCounts] = useState<ListClustersResponse['phaseCounts']>({});
 
@@ -102,7 +136,9 @@ export function ClustersPage() {
             label={`${candidate} ${counts[candidate] ?? 0}`}
             color={phase === candidate ? 'primary' : 'default'}
             onClick={() => {
-              setPhase(phase === candidate ? undefined : candidate);
+              const next = phase === candidate ? undefined : candidate;
+              setPhase(next);
+              remember('phase', next);
               setTimeout(refresh);
             }}
             aria-pressed={phase === candidate}
@@ -115,6 +151,7 @@ export function ClustersPage() {
           value={owner}
           onChange={event => {
             setOwner(event.target.value);
+            remember('owner', event.target.value);
             setTimeout(refresh);
           }}
         />
@@ -128,9 +165,11 @@ export function ClustersPage() {
           pageSizeOptions: [20, 50, 100],
           padding: 'dense',
           search: true,
+          searchText: initialText,
           debounceInterval: 300,
           emptyRowsWhenPaging: false,
         }}
+        onSearchChange={text => remember('q', text)}
         data={async query => {
           const field = query.orderBy?.field;
           try {

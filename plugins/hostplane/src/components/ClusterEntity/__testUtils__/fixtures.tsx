@@ -139,6 +139,7 @@ export function mockHostplaneApi(
     listOperations: async () => ({ items: [], totalCount: 0 }),
     getOperation: async id =>
       anOperation({ id, state: 'succeeded', progress: 1 }),
+    retryOperation: async id => anOperation({ id }),
     issueKubeconfig: async () => {
       throw new Error('not expected');
     },

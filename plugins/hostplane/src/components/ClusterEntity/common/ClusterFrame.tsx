@@ -20,8 +20,8 @@ import { useLiveOperation } from './useLiveOperation';
 export const RECENT_OPERATIONS = 10;
 
 /**
- * Loads the entity's cluster and its operations for one tab, follows the running operation and
- * hands all of it to the tab through `useClusterView`.
+ * Loads the entity's cluster and its operations for one tab, follows the running operation (or
+ * shows the latest one if it failed) and hands all of it to the tab through `useClusterView`.
  */
 export function ClusterFrame({ children }: { children: ReactNode }) {
   const { entity } = useEntity();
@@ -61,8 +61,12 @@ function ClusterLoader({
     [api, hub, name, operationLoads],
   );
   const [started, setStarted] = useState<Operation>();
+  const latest = operations.value?.items[0];
   const live = useLiveOperation(
-    started ?? operations.value?.items.find(o => o.state === 'running'),
+    started ??
+      operations.value?.items.find(o => o.state === 'running') ??
+      // A failed latest operation stays in view, to be retried, until another one starts.
+      (latest?.state === 'failed' ? latest : undefined),
     next => {
       reloadCluster();
       if (next.state !== 'running') reloadOperations();
@@ -99,6 +103,7 @@ function ClusterLoader({
     },
     change: async change => follow(await api.changeCluster(hub, name, change)),
     remove: async () => follow(await api.deleteCluster(hub, name)),
+    retry: async operation => follow(await api.retryOperation(operation.id)),
   };
   return (
     <ClusterViewContext.Provider value={view}>

@@ -13,7 +13,10 @@ export interface ClusterView {
   /** The cluster's latest operations, newest first, with the followed one kept current. */
   operations: Operation[];
   operationsError?: Error;
-  /** The operation being followed: the one started here, or the one running on the cluster. */
+  /**
+   * The operation being followed: the one started here, the one running on the cluster, or else
+   * the cluster's latest if it failed.
+   */
   operation?: Operation;
   /** Why the followed operation could not be asked for, the last time. */
   operationError?: Error;
@@ -26,6 +29,11 @@ export interface ClusterView {
   change(change: ClusterChange): Promise<Operation>;
   /** Starts deleting the cluster and follows the operation. Throws the server's refusal. */
   remove(): Promise<Operation>;
+  /**
+   * Runs a failed operation again from its failed step and follows it. Throws the server's
+   * refusal.
+   */
+  retry(operation: Operation): Promise<Operation>;
 }
 
 export const ClusterViewContext = createContext<ClusterView | undefined>(

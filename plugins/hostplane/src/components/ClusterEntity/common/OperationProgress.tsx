@@ -1,3 +1,4 @@
+import { ReactNode } from 'react';
 import { WarningPanel } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import LinearProgress from '@material-ui/core/LinearProgress';
@@ -8,8 +9,17 @@ import { operationLabel } from './operationLabels';
 import { OperationState } from './OperationState';
 import { OperationSteps } from './OperationSteps';
 
-/** One operation: its state, a progress bar, its error if it failed, and its step log. */
-export function OperationProgress({ operation }: { operation: Operation }) {
+/**
+ * One operation: its state, a progress bar, its error if it failed, what can be done about it
+ * (`action`), and its step log.
+ */
+export function OperationProgress({
+  operation,
+  action,
+}: {
+  operation: Operation;
+  action?: ReactNode;
+}) {
   const percent = Math.round(operation.progress * 100);
   const label = operationLabel(operation);
   return (
@@ -36,6 +46,7 @@ export function OperationProgress({ operation }: { operation: Operation }) {
           message={operation.error}
         />
       )}
+      {action}
       <OperationSteps steps={operation.steps} />
     </Box>
   );

@@ -2,6 +2,7 @@ import { ResourcePermission } from '@backstage/plugin-permission-common';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   CLUSTER_RESOURCE_TYPE,
+  Operation,
   clusterDeletePermission,
   clusterUpdatePermission,
   kubeconfigIssuePermission,
@@ -42,4 +43,18 @@ export function useChangeBlock(
 ): string | undefined {
   const { busyReason, unmanagedReason } = useClusterView();
   return usePermissionBlock(permission) ?? unmanagedReason ?? busyReason;
+}
+
+/**
+ * Why a failed operation may not be run again, if it may not: it needs the permission its kind
+ * needs on the server (delete for a delete, update for the rest). A cluster being deleted blocks
+ * retrying anything but the delete, whose failure is what leaves the cluster so.
+ */
+export function useRetryBlock(operation: Operation): string | undefined {
+  const { busyReason } = useClusterView();
+  const deleting = operation.type === 'delete';
+  const permissionBlock = usePermissionBlock(
+    deleting ? clusterDeletePermission : clusterUpdatePermission,
+  );
+  return permissionBlock ?? (deleting ? undefined : busyReason);
 }

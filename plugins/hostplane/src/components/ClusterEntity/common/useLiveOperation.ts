@@ -16,22 +16,24 @@ export function useLiveOperation(
   onChange?: (operation: Operation) => void,
 ): { operation?: Operation; error?: Error } {
   const api = useApi(hostplaneApiRef);
-  const [latest, setLatest] = useState<Operation>();
+  // What was asked for belongs to the operation handed in, not to its id: a retry hands the same
+  // id in again, running, and the failure asked for before must not hide it.
+  const [latest, setLatest] = useState<{ of: Operation; state: Operation }>();
   const [error, setError] = useState<Error>();
   const [attempt, setAttempt] = useState(0);
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
-  const current = latest && latest.id === operation?.id ? latest : operation;
+  const current = latest && latest.of === operation ? latest.state : operation;
 
   useEffect(() => {
-    if (current?.state !== 'running') return undefined;
+    if (!operation || current?.state !== 'running') return undefined;
     let cancelled = false;
     const timer = setTimeout(async () => {
       try {
         const next = await api.getOperation(current.id);
         if (cancelled) return;
         setError(undefined);
-        setLatest(next);
+        setLatest({ of: operation, state: next });
         if (
           next.state !== current.state ||
           next.updatedAt !== current.updatedAt
@@ -49,7 +51,7 @@ export function useLiveOperation(
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [api, current, attempt]);
+  }, [api, operation, current, attempt]);
 
   return { operation: current, error };
 }

@@ -1,15 +1,43 @@
 import { ResponseError } from '@backstage/errors';
-import { act, screen, within } from '@testing-library/react';
+import {
+  act,
+  fireEvent,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
 import {
   aCluster,
   anOperation,
   aStep,
+  clusterEntity,
   mockHostplaneApi,
+  mockPermissions,
   renderClusterTab,
 } from '../__testUtils__/fixtures';
 import { ClusterOverviewContent } from './ClusterOverviewContent';
 
 jest.setTimeout(30_000);
+
+const failedScale = anOperation({
+  id: 'op-9',
+  state: 'failed',
+  progress: 0.5,
+  steps: [
+    aStep('apply', 'Apply the node pool', 'succeeded'),
+    aStep('wait', 'Wait for the machines', 'failed', 'timed out after 10m'),
+  ],
+  error: 'Wait for the machines: timed out after 10m',
+  updatedAt: '2026-08-02T10:10:00Z',
+  finishedAt: '2026-08-02T10:10:00Z',
+});
+
+async function retryButton() {
+  const retry = await screen.findByRole('button', { name: 'Retry' });
+  // Enabled once the permission has been decided.
+  await waitFor(() => expect(retry).toBeEnabled());
+  return retry;
+}
 
 describe('ClusterOverviewContent', () => {
   afterEach(() => {
@@ -66,7 +94,7 @@ describe('ClusterOverviewContent', () => {
     expect(
       within(operation).getByText('the hub refused the NodePool'),
     ).toBeInTheDocument();
-    expect(screen.getByText('No operation is running.')).toBeInTheDocument();
+    expect(screen.getByText('Error: Hibernate failed')).toBeInTheDocument();
     expect(api.listOperations).toHaveBeenCalledWith(
       expect.objectContaining({ hub: 'local', cluster: 'payments' }),
     );
@@ -137,6 +165,178 @@ describe('ClusterOverviewContent', () => {
 
     await act(() => jest.advanceTimersByTimeAsync(20_000));
     expect(api.getOperation).toHaveBeenCalledTimes(2);
+  });
+
+  it('offers to retry the latest operation when it failed, and follows it running again', async () => {
+    jest.useFakeTimers();
+    const api = mockHostplaneApi({
+      listOperations: async () => ({ items: [failedScale], totalCount: 1 }),
+      retryOperation: async () => ({
+        ...failedScale,
+        state: 'running',
+        error: undefined,
+        finishedAt: undefined,
+        updatedAt: '2026-08-02T11:00:00Z',
+        steps: [
+          failedScale.steps[0],
+          aStep('wait', 'Wait for the machines', 'pending'),
+        ],
+      }),
+      getOperation: async () => ({
+        ...failedScale,
+        state: 'succeeded',
+        progress: 1,
+        error: undefined,
+        updatedAt: '2026-08-02T11:00:05Z',
+        finishedAt: '2026-08-02T11:00:05Z',
+        steps: [
+          failedScale.steps[0],
+          aStep('wait', 'Wait for the machines', 'succeeded', '3 of 3 ready'),
+        ],
+      }),
+    });
+    await renderClusterTab(<ClusterOverviewContent />, { api });
+
+    expect(await screen.findByText('Error: Scale failed')).toBeInTheDocument();
+    expect(screen.getByText('timed out after 10m')).toBeInTheDocument();
+    fireEvent.click(await retryButton());
+
+    await waitFor(() =>
+      expect(api.retryOperation).toHaveBeenCalledWith('op-9'),
+    );
+    await waitFor(() =>
+      expect(screen.queryByText('Error: Scale failed')).not.toBeInTheDocument(),
+    );
+    expect(
+      screen.queryByRole('button', { name: 'Retry' }),
+    ).not.toBeInTheDocument();
+    expect(api.getOperation).not.toHaveBeenCalled();
+
+    await act(() => jest.advanceTimersByTimeAsync(2_000));
+    expect(api.getOperation).toHaveBeenCalledWith('op-9');
+    expect(
+      screen.getByRole('progressbar', { name: 'Scale progress' }),
+    ).toHaveAttribute('aria-valuenow', '100');
+    expect(screen.getByText('3 of 3 ready')).toBeInTheDocument();
+  });
+
+  it("shows the server's reason when it refuses the retry", async () => {
+    const api = mockHostplaneApi({
+      listOperations: async () => ({ items: [failedScale], totalCount: 1 }),
+      retryOperation: async () => {
+        throw await ResponseError.fromResponse({
+          headers: new Headers({ 'content-type': 'application/json' }),
+          ok: false,
+          redirected: false,
+          status: 409,
+          statusText: 'Conflict',
+          type: 'basic',
+          url: 'http://localhost/api/hostplane/operations/op-9/retry',
+          text: async () =>
+            JSON.stringify({
+              error: {
+                name: 'ConflictError',
+                message:
+                  "Cluster 'payments' already has an operation running: op-10",
+              },
+              response: { statusCode: 409 },
+            }),
+        });
+      },
+    });
+    await renderClusterTab(<ClusterOverviewContent />, { api });
+    fireEvent.click(await retryButton());
+
+    expect(
+      await screen.findByText(
+        "Cluster 'payments' already has an operation running: op-10",
+        { selector: 'h6, span, div, p' },
+      ),
+    ).toBeInTheDocument();
+    expect(api.retryOperation).toHaveBeenCalledTimes(1);
+    expect(screen.getByText('Error: Scale failed')).toBeInTheDocument();
+  });
+
+  it('disables Retry, saying why, for a user who may not change the cluster', async () => {
+    // Another cluster: decisions are cached per resource across the tests.
+    const api = mockHostplaneApi({
+      getCluster: async () => aCluster({ name: 'kept' }),
+      listOperations: async () => ({
+        items: [{ ...failedScale, cluster: 'kept' }],
+        totalCount: 1,
+      }),
+    });
+    await renderClusterTab(<ClusterOverviewContent />, {
+      api,
+      permissions: mockPermissions(['hostplane.cluster.update']),
+      entity: clusterEntity('kept'),
+    });
+    const retry = await screen.findByRole('button', { name: 'Retry' });
+    expect(retry).toBeDisabled();
+    fireEvent.mouseOver(retry.parentElement!);
+    await waitFor(() =>
+      expect(screen.getByRole('tooltip')).toHaveTextContent(
+        'You are not allowed to change this cluster (hostplane.cluster.update)',
+      ),
+    );
+    expect(retry).toBeDisabled();
+    fireEvent.click(retry);
+    expect(api.retryOperation).not.toHaveBeenCalled();
+  });
+
+  it('offers no retry for a failed operation that a later one has followed', async () => {
+    const api = mockHostplaneApi({
+      listOperations: async () => ({
+        items: [
+          anOperation({ id: 'op-10', state: 'succeeded', progress: 1 }),
+          failedScale,
+        ],
+        totalCount: 2,
+      }),
+    });
+    await renderClusterTab(<ClusterOverviewContent />, { api });
+
+    expect(await screen.findByText('op-10')).toBeInTheDocument();
+    expect(screen.getByText('No operation is running.')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Retry' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('takes Retry away when the retried operation fails again after another has started', async () => {
+    jest.useFakeTimers();
+    const other = anOperation({ id: 'op-10', type: 'upgrade' });
+    const api = mockHostplaneApi({
+      listOperations: jest
+        .fn()
+        .mockResolvedValueOnce({ items: [failedScale], totalCount: 1 })
+        .mockResolvedValue({ items: [other, failedScale], totalCount: 2 }),
+      retryOperation: async () => ({
+        ...failedScale,
+        state: 'running',
+        error: undefined,
+        finishedAt: undefined,
+        updatedAt: '2026-08-02T11:00:00Z',
+      }),
+      getOperation: async () => ({
+        ...failedScale,
+        updatedAt: '2026-08-02T11:00:02Z',
+        finishedAt: '2026-08-02T11:00:02Z',
+      }),
+    });
+    await renderClusterTab(<ClusterOverviewContent />, { api });
+    fireEvent.click(await retryButton());
+    await waitFor(() =>
+      expect(screen.queryByText('Error: Scale failed')).not.toBeInTheDocument(),
+    );
+
+    await act(() => jest.advanceTimersByTimeAsync(2_000));
+    expect(api.listOperations).toHaveBeenCalledTimes(2);
+    expect(screen.getByText('Error: Scale failed')).toBeInTheDocument();
+    expect(screen.getByText('op-10')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Retry' }),
+    ).not.toBeInTheDocument();
   });
 
   it("shows the server's reason when the cluster cannot be read", async () => {

@@ -1,6 +1,14 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import {
+  act,
+  fireEvent,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
 import {
   aCluster,
+  anOperation,
+  aStep,
   clusterEntity,
   mockHostplaneApi,
   mockPermissions,
@@ -16,6 +24,10 @@ async function openDialog(button: string) {
 }
 
 describe('SettingsContent', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
   it('deletes only once the cluster name has been typed', async () => {
     const api = mockHostplaneApi();
     await renderClusterTab(<SettingsContent />, { api });
@@ -133,6 +145,103 @@ describe('SettingsContent', () => {
     fireEvent.mouseOver(remove.parentElement!);
     expect(await screen.findByRole('tooltip')).toHaveTextContent(
       'You are not allowed to delete this cluster (hostplane.cluster.delete)',
+    );
+  });
+
+  it('offers Retry in the banner when the change started here fails, and follows it again', async () => {
+    jest.useFakeTimers();
+    const failed = anOperation({
+      id: 'op-new',
+      type: 'hibernate',
+      state: 'failed',
+      progress: 0.5,
+      error: 'Scale the pools to zero: the hub refused the NodePool',
+      updatedAt: '2026-08-02T10:00:03Z',
+      finishedAt: '2026-08-02T10:00:03Z',
+    });
+    const api = mockHostplaneApi({
+      getOperation: jest
+        .fn()
+        .mockResolvedValueOnce(failed)
+        .mockResolvedValue({
+          ...failed,
+          state: 'succeeded',
+          progress: 1,
+          error: undefined,
+          updatedAt: '2026-08-02T10:01:05Z',
+          finishedAt: '2026-08-02T10:01:05Z',
+        }),
+      retryOperation: async () => ({
+        ...failed,
+        state: 'running',
+        error: undefined,
+        finishedAt: undefined,
+        updatedAt: '2026-08-02T10:01:00Z',
+        steps: [aStep('pools', 'Scale the pools to zero', 'pending')],
+      }),
+    });
+    await renderClusterTab(<SettingsContent />, { api });
+    const dialog = await openDialog('Hibernate');
+    fireEvent.click(dialog.getByRole('button', { name: 'Hibernate' }));
+    expect(
+      await screen.findByRole('progressbar', { name: 'Hibernate progress' }),
+    ).toHaveAttribute('aria-valuenow', '50');
+    expect(
+      screen.queryByRole('button', { name: 'Retry' }),
+    ).not.toBeInTheDocument();
+
+    await act(() => jest.advanceTimersByTimeAsync(2_000));
+    expect(
+      screen.getByText('Scale the pools to zero: the hub refused the NodePool'),
+    ).toBeInTheDocument();
+    const retry = screen.getByRole('button', { name: 'Retry' });
+    await waitFor(() => expect(retry).toBeEnabled());
+    fireEvent.click(retry);
+    await waitFor(() =>
+      expect(api.retryOperation).toHaveBeenCalledWith('op-new'),
+    );
+    expect(
+      await screen.findByText('Scale the pools to zero'),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByText('Error: Hibernate failed'),
+    ).not.toBeInTheDocument();
+
+    await act(() => jest.advanceTimersByTimeAsync(2_000));
+    expect(api.getOperation).toHaveBeenCalledTimes(2);
+    expect(
+      screen.getByRole('progressbar', { name: 'Hibernate progress' }),
+    ).toHaveAttribute('aria-valuenow', '100');
+  });
+
+  it('lets a failed delete be retried on a cluster being deleted, by who may delete it', async () => {
+    // Another cluster: decisions are cached per resource across the tests.
+    const api = mockHostplaneApi({
+      getCluster: async () => aCluster({ name: 'leaving', phase: 'Deleting' }),
+      listOperations: async () => ({
+        items: [
+          anOperation({
+            cluster: 'leaving',
+            type: 'delete',
+            state: 'failed',
+            error: 'Delete the hosted cluster: the finalizer is stuck',
+          }),
+        ],
+        totalCount: 1,
+      }),
+    });
+    await renderClusterTab(<SettingsContent />, {
+      api,
+      permissions: mockPermissions(['hostplane.cluster.update']),
+      entity: clusterEntity('leaving'),
+    });
+    expect(await screen.findByText('Error: Delete failed')).toBeInTheDocument();
+    const retry = screen.getByRole('button', { name: 'Retry' });
+    await waitFor(() => expect(retry).toBeEnabled());
+    expect(screen.getByRole('button', { name: 'Hibernate' })).toBeDisabled();
+    fireEvent.click(retry);
+    await waitFor(() =>
+      expect(api.retryOperation).toHaveBeenCalledWith('op-1'),
     );
   });
 });

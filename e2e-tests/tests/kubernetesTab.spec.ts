@@ -1,0 +1,86 @@
+import { expect, test } from '@playwright/test';
+import {
+  DEMO_WORKLOAD,
+  TenantProcesses,
+  listDemoPods,
+} from '@hostplane/local-hub';
+import { RunningBackend, startBackend } from '../support/backend';
+import { e2eHubKubeconfig, e2eTenantsWorkdir } from '../support/hub';
+import { visit } from '../support/portal';
+
+const { component, tenant, replicas } = DEMO_WORKLOAD;
+
+let backend: RunningBackend;
+
+test.beforeAll(async () => {
+  backend = await startBackend({
+    database: 'sqlite',
+    hubKubeconfig: e2eHubKubeconfig(),
+  });
+});
+
+test.afterAll(async () => {
+  await backend?.stop();
+});
+
+test(`the Kubernetes tab of ${component} lists its pods in the real tenant ${tenant.name}`, async ({
+  page,
+}) => {
+  // What runs in the tenant, read with the tenant's own admin kubeconfig: the page must show these.
+  const tenantProcesses = await TenantProcesses.open({
+    ...tenant,
+    workdir: e2eTenantsWorkdir(),
+  });
+  const pods = (await listDemoPods(tenantProcesses.kubeConfig()))
+    .map(p => p.metadata!.name!)
+    .sort();
+  expect(pods).toHaveLength(replicas);
+
+  // The catalog reads examples/entities.yaml shortly after the backend starts: until then the
+  // entity page has no Kubernetes tab.
+  const tabUrl = `${backend.baseUrl}/catalog/default/component/${component}/kubernetes`;
+  const heading = page.getByRole('heading', { name: 'Your Clusters' });
+  await expect
+    .poll(
+      async () => {
+        await visit(page, tabUrl);
+        return expect(heading)
+          .toBeVisible({ timeout: 10_000 })
+          .then(() => true)
+          .catch(() => false);
+      },
+      { timeout: 120_000, intervals: [5_000] },
+    )
+    .toBe(true);
+
+  // The tenant as the cluster supplier names it, with every pod and none in error.
+  const cluster = page
+    .getByRole('button')
+    .filter({ hasText: `${tenant.name} (hub local)` });
+  await expect(cluster).toContainText(`${replicas} pods`);
+  await expect(cluster).toContainText('No pods with errors');
+  await cluster.click();
+  const deployment = page
+    .getByRole('button')
+    .filter({ hasText: component })
+    .filter({ hasText: `${replicas} pods` });
+  await deployment.click();
+  for (const pod of pods) {
+    const row = page.getByRole('row').filter({ hasText: pod });
+    await expect(row).toBeVisible();
+    await expect(row).toContainText('Running');
+  }
+  await expect(
+    page.getByRole('row').filter({ hasText: /Running/ }),
+  ).toHaveCount(replicas);
+
+  // Neither a fetch error from the backend nor a missing permission.
+  await expect(
+    page.getByText('There was a problem retrieving Kubernetes objects'),
+  ).toHaveCount(0);
+  await expect(page.getByText('Permission required')).toHaveCount(0);
+  await page.screenshot({
+    path: 'artifacts/screenshots/kubernetes-tab.png',
+    fullPage: true,
+  });
+});

@@ -1,0 +1,74 @@
+import { getRaw, waitFor } from '@hostplane/plugin-hostplane-node';
+import { LOCAL_HUB_FIELD_MANAGER, LocalHub } from '../LocalHub';
+import { FAST_TIMINGS } from '../stages';
+import { planTenants } from './plan';
+import { seedTenants } from './seedTenants';
+
+/** The cached hub that holds thousands of status-only clusters, for benchmarks and scale tests. */
+export const SCALE_HUB = 'scale';
+
+/** The clusters on a hub, listed page by page (a label selector leaves out remainingItemCount). */
+export async function clustersOnHub(
+  hub: LocalHub,
+): Promise<Array<{ namespace: string; name: string }>> {
+  const clusters: Array<{ namespace: string; name: string }> = [];
+  let continueToken = '';
+  do {
+    const path = `/apis/hypershift.openshift.io/v1beta1/hostedclusters?labelSelector=hostplane.io/cluster&limit=500${
+      continueToken ? `&continue=${encodeURIComponent(continueToken)}` : ''
+    }`;
+    // Just restarted with 10,000 clusters, the API server answers /readyz before it can list
+    // them (its watch cache is still filling): such answers are waited out, not parsed.
+    const list = await waitFor(
+      'the hub to list HostedClusters',
+      async () => {
+        const { status, body } = await getRaw(hub.kubeConfig(), path);
+        return status === 200 ? JSON.parse(body) : undefined;
+      },
+      { timeoutMs: 180_000, intervalMs: 2_000 },
+    );
+    for (const item of list.items) {
+      clusters.push({
+        namespace: item.metadata.namespace,
+        name: item.metadata.name,
+      });
+    }
+    continueToken = list.metadata.continue ?? '';
+  } while (continueToken);
+  return clusters;
+}
+
+/**
+ * Starts (or restarts) the scale hub, kept in the cache between runs, and seeds status-only
+ * clusters until it holds at least `count`: only the first run on a machine pays for seeding.
+ */
+export async function startScaleHub(options: {
+  count: number;
+  log?: (message: string) => void;
+}): Promise<LocalHub> {
+  const log = options.log ?? (() => {});
+  const hub = await LocalHub.start({
+    name: SCALE_HUB,
+    timings: FAST_TIMINGS,
+    log,
+  });
+  try {
+    const existing = (await clustersOnHub(hub)).length;
+    if (existing < options.count) {
+      log(
+        `seeding ${
+          options.count - existing
+        } status-only clusters (${existing} already there)`,
+      );
+      await seedTenants(
+        hub.kubeConfig(),
+        planTenants({ count: options.count }).slice(existing),
+        { fieldManager: LOCAL_HUB_FIELD_MANAGER, log },
+      );
+    }
+  } catch (error) {
+    await hub.stop();
+    throw error;
+  }
+  return hub;
+}
