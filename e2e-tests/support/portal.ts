@@ -7,8 +7,40 @@ import { Page, expect } from '@playwright/test';
 export async function visit(page: Page, url: string) {
   await page.goto(url);
   const enter = page.getByRole('button', { name: 'Enter' });
-  const signedIn = page.getByRole('link', { name: 'Hostplane' });
+  // The sidebar's link: a page may link to Hostplane elsewhere too (its own header, say).
+  const signedIn = page
+    .getByTestId('sidebar-root')
+    .getByRole('link', { name: 'Hostplane' });
   await expect(enter.or(signedIn).first()).toBeVisible();
   if (await enter.isVisible()) await enter.click();
   await expect(signedIn).toBeVisible();
+}
+
+/** One answer of `GET /api/hostplane/clusters` as the page received it. */
+export interface ClusterPageResponse {
+  bytes: number;
+  items: number;
+  totalCount: number;
+}
+
+/**
+ * Records what the page asks the clusters API and what it gets back, so a test can check that
+ * paging, filtering and sorting go to the server and how much each answer weighs.
+ */
+export function recordClusterPages(page: Page): {
+  requests: URL[];
+  responses: ClusterPageResponse[];
+} {
+  const requests: URL[] = [];
+  const responses: ClusterPageResponse[] = [];
+  page.on('response', async response => {
+    const url = new URL(response.url());
+    if (url.pathname === '/api/hostplane/clusters') {
+      requests.push(url);
+      const body = await response.body();
+      const { items, totalCount } = JSON.parse(body.toString());
+      responses.push({ bytes: body.length, items: items.length, totalCount });
+    }
+  });
+  return { requests, responses };
 }

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { LocalHub, clustersOnHub, startScaleHub } from '@hostplane/local-hub';
 import { RunningBackend, startBackend } from '../support/backend';
-import { visit } from '../support/portal';
+import { recordClusterPages, visit } from '../support/portal';
 
 /**
  * The Clusters page with 10,000 status-only clusters in the hub: the browser gets one page of
@@ -55,22 +55,7 @@ test('with 10,000 clusters the Clusters page loads one page and leaves filtering
   const { totalCount, phaseCounts } = (await api('/clusters?limit=1')).body;
   expect(totalCount).toBeGreaterThanOrEqual(SCALE);
 
-  const requests: URL[] = [];
-  const responses: Array<{ bytes: number; items: number; totalCount: number }> =
-    [];
-  page.on('response', async response => {
-    const url = new URL(response.url());
-    if (url.pathname === '/api/hostplane/clusters') {
-      requests.push(url);
-      const body = await response.body();
-      const page = JSON.parse(body.toString());
-      responses.push({
-        bytes: body.length,
-        items: page.items.length,
-        totalCount: page.totalCount,
-      });
-    }
-  });
+  const { requests, responses } = recordClusterPages(page);
 
   await visit(page, `${backend.baseUrl}/hostplane`);
   await expect(
@@ -130,7 +115,7 @@ test('with 10,000 clusters the Clusters page loads one page and leaves filtering
       `/clusters?phase=${phase}&text=${encodeURIComponent(text)}&limit=1`,
     )
   ).body.totalCount;
-  await page.getByPlaceholder('Search').fill(text);
+  await page.getByPlaceholder('Filter').fill(text);
   await expect.poll(() => requests.at(-1)!.searchParams.get('text')).toBe(text);
   await expect(
     page

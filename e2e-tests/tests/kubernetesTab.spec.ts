@@ -36,27 +36,28 @@ test(`the Kubernetes tab of ${component} lists its pods in the real tenant ${ten
     .sort();
   expect(pods).toHaveLength(replicas);
 
-  // The catalog reads examples/entities.yaml shortly after the backend starts: until then the
-  // entity page has no Kubernetes tab.
+  // The tab finds the tenant once both the catalog (payments-api `dependsOn` the cluster's
+  // Resource) and the Kubernetes plugin's cluster supplier know it, some time after the backend
+  // starts; until then it says it knows no resources, so the page is loaded again until the
+  // tenant shows.
   const tabUrl = `${backend.baseUrl}/catalog/default/component/${component}/kubernetes`;
-  const heading = page.getByRole('heading', { name: 'Your Clusters' });
+  const cluster = page
+    .getByRole('button')
+    .filter({ hasText: `${tenant.name} (hub local)` });
   await expect
     .poll(
       async () => {
         await visit(page, tabUrl);
-        return expect(heading)
-          .toBeVisible({ timeout: 10_000 })
+        return expect(cluster)
+          .toBeVisible({ timeout: 15_000 })
           .then(() => true)
           .catch(() => false);
       },
-      { timeout: 120_000, intervals: [5_000] },
+      { timeout: 240_000, intervals: [5_000] },
     )
     .toBe(true);
 
   // The tenant as the cluster supplier names it, with every pod and none in error.
-  const cluster = page
-    .getByRole('button')
-    .filter({ hasText: `${tenant.name} (hub local)` });
   await expect(cluster).toContainText(`${replicas} pods`);
   await expect(cluster).toContainText('No pods with errors');
   await cluster.click();

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { RunningBackend, startBackend } from '../support/backend';
+import { recordClusterPages } from '../support/portal';
 import { E2E_CLUSTERS } from '../support/globalSetup';
 import { e2eHubKubeconfig } from '../support/hub';
 
@@ -46,18 +47,7 @@ test('a new user signs in as guest and sees the local hub on the Hostplane page'
 test('the Clusters page pages, filters and sorts on the server', async ({
   page,
 }, testInfo) => {
-  const requests: URL[] = [];
-  const responses: Array<{ bytes: number; items: number; totalCount: number }> =
-    [];
-  page.on('response', async response => {
-    const url = new URL(response.url());
-    if (url.pathname === '/api/hostplane/clusters') {
-      requests.push(url);
-      const body = await response.body();
-      const { items, totalCount } = JSON.parse(body.toString());
-      responses.push({ bytes: body.length, items: items.length, totalCount });
-    }
-  });
+  const { requests, responses } = recordClusterPages(page);
   await page.goto(backend.baseUrl);
   await page.getByRole('button', { name: 'Enter' }).click();
   await page
