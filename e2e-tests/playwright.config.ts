@@ -14,16 +14,6 @@ export default defineConfig({
   retries: 0,
   forbidOnly: true,
   globalSetup: require.resolve('./support/globalSetup'),
-  // The scale test runs last, on its own hub of 10,000 clusters: run before the others, it left
-  // the Kubernetes tab's test without its tenant's pods (not yet understood; see the README).
-  projects: [
-    { name: 'portal', testIgnore: /AtScale\.spec\.ts$/ },
-    {
-      name: 'scale',
-      testMatch: /AtScale\.spec\.ts$/,
-      dependencies: ['portal'],
-    },
-  ],
   globalTeardown: require.resolve('./support/globalTeardown'),
   use: {
     // A control that never appears fails its step in a minute, not at the test's timeout.
