@@ -4,24 +4,13 @@ import {
   TenantProcesses,
   listDemoPods,
 } from '@hostplane/local-hub';
-import { RunningBackend, startBackend } from '../support/backend';
-import { e2eHubKubeconfig, e2eTenantsWorkdir } from '../support/hub';
+import { useE2eBackend } from '../support/e2eBackend';
+import { e2eTenantsWorkdir } from '../support/hub';
 import { visit } from '../support/portal';
 
 const { component, tenant, replicas } = DEMO_WORKLOAD;
 
-let backend: RunningBackend;
-
-test.beforeAll(async () => {
-  backend = await startBackend({
-    database: 'sqlite',
-    hubKubeconfig: e2eHubKubeconfig(),
-  });
-});
-
-test.afterAll(async () => {
-  await backend?.stop();
-});
+const backend = useE2eBackend();
 
 test(`the Kubernetes tab of ${component} lists its pods in the real tenant ${tenant.name}`, async ({
   page,
@@ -40,7 +29,9 @@ test(`the Kubernetes tab of ${component} lists its pods in the real tenant ${ten
   // Resource) and the Kubernetes plugin's cluster supplier know it, some time after the backend
   // starts; until then it says it knows no resources, so the page is loaded again until the
   // tenant shows.
-  const tabUrl = `${backend.baseUrl}/catalog/default/component/${component}/kubernetes`;
+  const tabUrl = `${
+    backend().baseUrl
+  }/catalog/default/component/${component}/kubernetes`;
   const cluster = page
     .getByRole('button')
     .filter({ hasText: `${tenant.name} (hub local)` });

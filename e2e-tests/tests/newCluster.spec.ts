@@ -3,25 +3,13 @@ import fs from 'node:fs';
 import { promisify } from 'node:util';
 import { Page, expect, test } from '@playwright/test';
 import { hubBinaries } from '@hostplane/local-hub';
-import { RunningBackend, startBackend } from '../support/backend';
-import { e2eHubKubeconfig } from '../support/hub';
+import { useE2eBackend } from '../support/e2eBackend';
 import { visit } from '../support/portal';
 
 const run = promisify(execFile);
 const CLUSTER = 'e2e-flow';
 
-let backend: RunningBackend;
-
-test.beforeAll(async () => {
-  backend = await startBackend({
-    database: 'sqlite',
-    hubKubeconfig: e2eHubKubeconfig(),
-  });
-});
-
-test.afterAll(async () => {
-  await backend?.stop();
-});
+const backend = useE2eBackend();
 
 /** A full-page screenshot kept under artifacts/screenshots. */
 async function snapshot(page: Page, name: string) {
@@ -59,7 +47,7 @@ test('a new user creates a cluster, operates it from its entity page and deletes
   await expect
     .poll(
       async () => {
-        await visit(page, `${backend.baseUrl}/create`);
+        await visit(page, `${backend().baseUrl}/create`);
         return expect(page.getByText('New Cluster', { exact: true }).first())
           .toBeVisible({ timeout: 10_000 })
           .then(() => true)

@@ -1,27 +1,14 @@
 import { expect, test } from '@playwright/test';
-import { RunningBackend, startBackend } from '../support/backend';
+import { useE2eBackend } from '../support/e2eBackend';
 import { recordClusterPages } from '../support/portal';
 import { E2E_CLUSTERS } from '../support/globalSetup';
-import { e2eHubKubeconfig } from '../support/hub';
 
-let backend: RunningBackend;
-
-test.beforeAll(async () => {
-  // The backend serves the built app (packages/app/dist) itself, as in production.
-  backend = await startBackend({
-    database: 'sqlite',
-    hubKubeconfig: e2eHubKubeconfig(),
-  });
-});
-
-test.afterAll(async () => {
-  await backend?.stop();
-});
+const backend = useE2eBackend();
 
 test('a new user signs in as guest and sees the local hub on the Hostplane page', async ({
   page,
 }, testInfo) => {
-  await page.goto(backend.baseUrl);
+  await page.goto(backend().baseUrl);
   await page.getByRole('button', { name: 'Enter' }).click();
 
   const nav = page.getByRole('navigation', { name: 'sidebar nav' });
@@ -48,7 +35,7 @@ test('the Clusters page pages, filters and sorts on the server', async ({
   page,
 }, testInfo) => {
   const { requests, responses } = recordClusterPages(page);
-  await page.goto(backend.baseUrl);
+  await page.goto(backend().baseUrl);
   await page.getByRole('button', { name: 'Enter' }).click();
   await page
     .getByRole('navigation', { name: 'sidebar nav' })
@@ -71,7 +58,7 @@ test('the Clusters page pages, filters and sorts on the server', async ({
     return (await response.json()).backstageIdentity.token;
   });
   const all = await page.request.get(
-    `${backend.baseUrl}/api/hostplane/clusters?limit=${E2E_CLUSTERS}`,
+    `${backend().baseUrl}/api/hostplane/clusters?limit=${E2E_CLUSTERS}`,
     {
       headers: { Authorization: `Bearer ${token}` },
     },
