@@ -15,7 +15,15 @@ import hostplanePlugin from '@hostplane/plugin-hostplane-backend';
 import hypershiftModule from '@hostplane/plugin-hostplane-backend-module-hypershift';
 import { waitFor } from '@hostplane/plugin-hostplane-node';
 import { KubernetesObjectApi } from '@kubernetes/client-node';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { DeferredEntity } from '@backstage/plugin-catalog-node';
+import {
+  ClusterSummary,
+  ListClustersResponse,
+} from '@hostplane/plugin-hostplane-common';
+import { HostplaneClusterProvider } from './HostplaneClusterProvider';
 import catalogModuleHostplane from './index';
 
 jest.setTimeout(300_000);
@@ -149,5 +157,77 @@ describe('tenant clusters in the catalog', () => {
     expect(text).not.toMatch(
       /BEGIN [A-Z ]*(PRIVATE KEY|CERTIFICATE)|client-key|client-certificate|token|password|kubeconfig"/i,
     );
+  });
+});
+
+describe('HostplaneClusterProvider.refresh', () => {
+  const summary = (name: string, hub: string): ClusterSummary => ({
+    hub,
+    name,
+    namespace: `tenants-${name}`,
+    owner: 'group:default/team-a',
+    phase: 'Ready',
+    nodePools: [],
+    deletionProtection: false,
+    labels: {},
+  });
+  // The Hostplane API's list as the provider reads it; what it answers is set per test.
+  let answer: ListClustersResponse;
+  let server: http.Server;
+  let baseUrl: string;
+  beforeAll(async () => {
+    server = http.createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(answer));
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise(resolve => server.close(resolve)));
+
+  it('replaces every entity only once each hub is listed in full, and only adds until then', async () => {
+    const provider = new HostplaneClusterProvider({
+      discovery: mockServices.discovery.mock({
+        getBaseUrl: async () => baseUrl,
+      }),
+      auth: mockServices.auth(),
+      events: mockServices.events.mock(),
+      logger: mockServices.logger.mock(),
+      appBaseUrl: 'http://localhost:3000',
+    });
+    const connection = { applyMutation: jest.fn(), refresh: jest.fn() };
+    await provider.connect(connection);
+    const names = (entities: DeferredEntity[]) =>
+      entities.map(e => e.entity.metadata.annotations!['hostplane.io/cluster']);
+
+    // The `edge` hub is not listed yet: a full mutation would remove its entities from the catalog.
+    answer = {
+      items: [summary('a', 'local')],
+      totalCount: 1,
+      phaseCounts: {},
+      incompleteHubs: ['edge'],
+    };
+    await expect(provider.refresh()).resolves.toEqual({
+      clusters: 1,
+      incompleteHubs: ['edge'],
+    });
+    const [partial] = connection.applyMutation.mock.calls[0];
+    expect(partial.type).toBe('delta');
+    expect(names(partial.added)).toEqual(['a']);
+    expect(partial.removed).toEqual([]);
+
+    answer = {
+      items: [summary('a', 'local'), summary('x', 'edge')],
+      totalCount: 2,
+      phaseCounts: {},
+      incompleteHubs: [],
+    };
+    await expect(provider.refresh()).resolves.toEqual({
+      clusters: 2,
+      incompleteHubs: [],
+    });
+    const [full] = connection.applyMutation.mock.calls[1];
+    expect(full.type).toBe('full');
+    expect(names(full.entities)).toEqual(['a', 'x']);
   });
 });

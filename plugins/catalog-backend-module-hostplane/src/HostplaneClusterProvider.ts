@@ -34,7 +34,7 @@ export interface HostplaneClusterProviderOptions {
 
 /**
  * One `Resource` per tenant cluster. A full mutation on start (from the Hostplane API, once its
- * hubs are listed) and on each `refresh()`; in between, every cluster change event becomes a delta
+ * hubs are listed in full) and on each `refresh()`; in between, every cluster change event becomes a delta
  * mutation, batched over a short window so that a hub relisting thousands of clusters does not
  * mean thousands of catalog writes.
  */
@@ -42,7 +42,7 @@ export class HostplaneClusterProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
   private pending = new Map<string, ClusterEvent>();
   private flushTimer?: NodeJS.Timeout;
-  private fullMutationDone = false;
+  private listedOnce = false;
 
   constructor(private readonly options: HostplaneClusterProviderOptions) {}
 
@@ -60,18 +60,30 @@ export class HostplaneClusterProvider implements EntityProvider {
     });
   }
 
-  /** Replaces every cluster entity with what the Hostplane API lists now. */
-  async refresh(): Promise<number> {
+  /**
+   * Brings the cluster entities in line with what the Hostplane API lists now: a full mutation
+   * once every hub is listed in full; until then, additions only, so that a hub not listed yet
+   * keeps the entities it had.
+   */
+  async refresh(): Promise<{ clusters: number; incompleteHubs: string[] }> {
     if (!this.connection) throw new Error('Not connected to the catalog');
-    const clusters = await this.listAll();
-    await this.connection.applyMutation({
-      type: 'full',
-      entities: clusters.map(cluster => this.deferred(cluster)),
-    });
-    this.fullMutationDone = true;
-    this.options.logger.info(`Hostplane: ${clusters.length} cluster entities`);
+    const { clusters, incompleteHubs } = await this.listAll();
+    const entities = clusters.map(cluster => this.deferred(cluster));
+    await this.connection.applyMutation(
+      incompleteHubs.length === 0
+        ? { type: 'full', entities }
+        : { type: 'delta', added: entities, removed: [] },
+    );
+    this.listedOnce = true;
+    this.options.logger.info(
+      `Hostplane: ${clusters.length} cluster entities${
+        incompleteHubs.length
+          ? ` (hubs not listed in full yet: ${incompleteHubs.join(', ')})`
+          : ''
+      }`,
+    );
     await this.flush();
-    return clusters.length;
+    return { clusters: clusters.length, incompleteHubs };
   }
 
   private deferred(cluster: ClusterSummary): DeferredEntity {
@@ -92,9 +104,9 @@ export class HostplaneClusterProvider implements EntityProvider {
   private async flush(): Promise<void> {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    // Kept until the first full mutation, then applied after it: a change may have come in while
+    // Kept until the first list is applied, then applied after it: a change may have come in while
     // the list was being read.
-    if (!this.connection || !this.fullMutationDone || this.pending.size === 0) {
+    if (!this.connection || !this.listedOnce || this.pending.size === 0) {
       return;
     }
     const events = [...this.pending.values()];
@@ -123,8 +135,11 @@ export class HostplaneClusterProvider implements EntityProvider {
     }
   }
 
-  /** Every cluster, page by page, once every hub has been listed (or after a minute, what there is). */
-  private async listAll(): Promise<ClusterSummary[]> {
+  /** Every cluster, page by page, and the hubs not listed in full yet. */
+  private async listAll(): Promise<{
+    clusters: ClusterSummary[];
+    incompleteHubs: string[];
+  }> {
     const baseUrl = await this.options.discovery.getBaseUrl('hostplane');
     const { token } = await this.options.auth.getPluginRequestToken({
       onBehalfOf: await this.options.auth.getOwnServiceCredentials(),
@@ -143,25 +158,14 @@ export class HostplaneClusterProvider implements EntityProvider {
       }
       return response.json();
     };
-    const deadline = Date.now() + 60_000;
-    let first = await page(0);
-    while (first.incompleteHubs.length > 0 && Date.now() < deadline) {
-      await new Promise(resolve => setTimeout(resolve, 1000));
-      first = await page(0);
-    }
-    if (first.incompleteHubs.length > 0) {
-      this.options.logger.warn(
-        `Hostplane: hubs ${first.incompleteHubs.join(
-          ', ',
-        )} are not listed yet; their clusters follow as they appear`,
-      );
-    }
-    const clusters = [...first.items];
-    while (clusters.length < first.totalCount) {
+    const clusters: ClusterSummary[] = [];
+    const incompleteHubs = new Set<string>();
+    for (;;) {
       const next = await page(clusters.length);
-      if (next.items.length === 0) break;
+      next.incompleteHubs.forEach(hub => incompleteHubs.add(hub));
       clusters.push(...next.items);
+      if (next.items.length === 0 || clusters.length >= next.totalCount) break;
     }
-    return clusters;
+    return { clusters, incompleteHubs: [...incompleteHubs] };
   }
 }

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { listUntilComplete } from '@hostplane/plugin-hostplane-node';
 import { HostplaneClusterProvider } from './HostplaneClusterProvider';
 
 /** Puts Hostplane's tenant clusters in the catalog. */
@@ -41,19 +42,19 @@ export const catalogModuleHostplane = createBackendModule({
         });
         catalog.addEntityProvider(provider);
 
-        // The first full mutation as soon as the Hostplane API answers; retried until it does.
+        // The first full mutation as soon as the Hostplane API answers with every hub listed in
+        // full; additions only until then.
+        let stopListing = () => {};
         lifecycle.addStartupHook(() => {
-          const attempt = (delayMs: number) =>
-            setTimeout(() => {
-              provider.refresh().catch(error => {
-                logger.warn(
-                  `Hostplane clusters not in the catalog yet: ${error.message}`,
-                );
-                attempt(Math.min(delayMs * 2, 30_000));
-              });
-            }, delayMs);
-          attempt(0);
+          stopListing = listUntilComplete({
+            list: () => provider.refresh(),
+            onMiss: reason =>
+              logger.warn(
+                `Hostplane clusters not in the catalog in full yet: ${reason}`,
+              ),
+          });
         });
+        lifecycle.addShutdownHook(() => stopListing());
         // Events keep entities current; a periodic full mutation heals any that were missed.
         await scheduler.scheduleTask({
           id: 'hostplane-clusters-full-refresh',

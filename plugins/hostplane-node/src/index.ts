@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+export * from './clusterList';
 export * from './hubs';
 export * from './kube';
 export * from './provider';

@@ -113,7 +113,10 @@ describe('HostplaneClusterSupplier', () => {
       cluster('e', undefined),
     ]);
     const supplier = make(api);
-    await expect(supplier.refresh()).resolves.toBe(3);
+    await expect(supplier.refresh()).resolves.toEqual({
+      clusters: 3,
+      incompleteHubs: [],
+    });
     expect(api.pages).toBe(3);
     expect(await names(supplier)).toEqual(['a.local', 'c.local', 'd.edge']);
     for (let i = 0; i < 100; i++) await supplier.getClusters();
@@ -184,6 +187,30 @@ describe('HostplaneClusterSupplier', () => {
     await expect(supplier.getClusters()).resolves.toEqual([]);
     supplier.start();
     expect(await names(supplier)).toEqual(['a.local']);
+    supplier.stop();
+  });
+
+  it('once started, lists again until every hub is listed in full', async () => {
+    // The Hostplane backend announces no event for what a hub's first listing finds: a list made
+    // before the hub was listed in full would otherwise stay without its clusters.
+    const api = fakeApi([]);
+    api.incompleteHubs = ['local'];
+    const supplier = make(api);
+    supplier.start();
+    expect(await names(supplier)).toEqual([]);
+    api.clusters = [cluster('a', 'https://127.0.0.1:1')];
+    api.incompleteHubs = [];
+    const deadline = Date.now() + 5_000;
+    while ((await names(supplier)).length === 0 && Date.now() < deadline) {
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+    expect(await names(supplier)).toEqual(['a.local']);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(/not listed in full .* yet: .*local/),
+    );
+    const pages = api.pages;
+    await new Promise(resolve => setTimeout(resolve, 2_000));
+    expect(api.pages).toBe(pages);
     supplier.stop();
   });
 

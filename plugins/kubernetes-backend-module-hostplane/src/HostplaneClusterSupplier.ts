@@ -8,7 +8,10 @@ import {
   ClusterSummary,
   clusterEntityName,
 } from '@hostplane/plugin-hostplane-common';
-import { ClusterEvent } from '@hostplane/plugin-hostplane-node';
+import {
+  ClusterEvent,
+  listUntilComplete,
+} from '@hostplane/plugin-hostplane-node';
 import {
   CLUSTER_METADATA,
   CREDENTIALS_EPOCH_METADATA,
@@ -56,6 +59,12 @@ export function toClusterDetails(
   return details;
 }
 
+/** What one full list found: the clusters with an endpoint, and the hubs not listed in full yet. */
+export interface ClusterListResult {
+  clusters: number;
+  incompleteHubs: string[];
+}
+
 export interface HostplaneClusterSupplierOptions {
   api: HostplaneApi;
   caDataFor: (authMetadata: AuthMetadata) => string | undefined;
@@ -81,10 +90,10 @@ export class HostplaneClusterSupplier implements KubernetesClustersSupplier {
   private readonly firstLoad = new Promise<void>(resolve => {
     this.markLoaded = resolve;
   });
-  private refreshing?: Promise<number>;
+  private refreshing?: Promise<ClusterListResult>;
   /** Events that arrived while a full list was being read, applied again on top of it. */
   private arrivedDuringRefresh?: ClusterEvent[];
-  private retryTimer?: NodeJS.Timeout;
+  private stopListing?: () => void;
 
   constructor(private readonly options: HostplaneClusterSupplierOptions) {}
 
@@ -104,7 +113,7 @@ export class HostplaneClusterSupplier implements KubernetesClustersSupplier {
   }
 
   /** Reads every cluster from the Hostplane API; one at a time, however often it is called. */
-  refresh(): Promise<number> {
+  refresh(): Promise<ClusterListResult> {
     this.refreshing ??= this.listAll().finally(() => {
       this.refreshing = undefined;
     });
@@ -118,24 +127,20 @@ export class HostplaneClusterSupplier implements KubernetesClustersSupplier {
     this.snapshot = undefined;
   }
 
-  /** The first full list, retried with a growing delay until the Hostplane API answers. */
+  /** The first full list, retried with a growing delay until every hub is listed in full. */
   start(): void {
     this.started = true;
-    const attempt = (delayMs: number) => {
-      this.retryTimer = setTimeout(() => {
-        this.refresh().catch(error => {
-          this.options.logger.warn(
-            `Hostplane clusters not listed for the Kubernetes plugin yet: ${error.message}`,
-          );
-          attempt(Math.min(Math.max(delayMs * 2, 500), 30_000));
-        });
-      }, delayMs);
-    };
-    attempt(0);
+    this.stopListing = listUntilComplete({
+      list: () => this.refresh(),
+      onMiss: reason =>
+        this.options.logger.warn(
+          `Hostplane clusters not listed in full for the Kubernetes plugin yet: ${reason}`,
+        ),
+    });
   }
 
   stop(): void {
-    clearTimeout(this.retryTimer);
+    this.stopListing?.();
   }
 
   private applyTo(
@@ -150,7 +155,7 @@ export class HostplaneClusterSupplier implements KubernetesClustersSupplier {
     else clusters.delete(key);
   }
 
-  private async listAll(): Promise<number> {
+  private async listAll(): Promise<ClusterListResult> {
     const { api, logger } = this.options;
     const limit = this.options.pageSize ?? 500;
     this.arrivedDuringRefresh = [];
@@ -197,7 +202,7 @@ export class HostplaneClusterSupplier implements KubernetesClustersSupplier {
             : ''
         }`,
       );
-      return listed.size;
+      return { clusters: listed.size, incompleteHubs: [...incompleteHubs] };
     } finally {
       this.arrivedDuringRefresh = undefined;
     }
