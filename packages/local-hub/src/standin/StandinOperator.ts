@@ -137,6 +137,8 @@ export class StandinOperator {
           });
       };
       informer.on('error', error => {
+        // Stopping aborts the watches: that is no failure to report.
+        if (this.stopped) return;
         this.log(`watch failed, restarting: ${error}`);
         this.timers.add(setTimeout(restart, 1_000));
       });
