@@ -9,6 +9,7 @@ import {
 } from '@hostplane/plugin-hostplane-node';
 import { KubernetesObject } from '@kubernetes/client-node';
 import { KindWatcher, KindWatcherOptions } from './KindWatcher';
+import { StringPool } from './StringPool';
 
 /** What the cache needs of a watcher; tests give it one they drive by hand. */
 export type Watcher = Pick<KindWatcher, 'start' | 'stop' | 'requests'>;
@@ -52,6 +53,8 @@ export class HubClusterCache {
   >();
   private readonly syncedWaiters: Array<() => void> = [];
   private everSynced = false;
+  /** The hub's objects repeat most of their strings: one copy each for the whole hub. */
+  private readonly strings = new StringPool();
 
   constructor(
     readonly hub: HubDefinition,
@@ -146,7 +149,9 @@ export class HubClusterCache {
   }
 
   private retained(object: KubernetesObject): KubernetesObject {
-    return this.provider.retain ? this.provider.retain(object) : object;
+    return this.strings.internAll(
+      this.provider.retain ? this.provider.retain(object) : object,
+    );
   }
 
   private update(event: 'upsert' | 'delete', object: KubernetesObject): void {
