@@ -215,6 +215,9 @@ describe('HostplaneClusterProvider.refresh', () => {
     expect(partial.type).toBe('delta');
     expect(names(partial.added)).toEqual(['a']);
     expect(partial.removed).toEqual([]);
+    // Asked again while `edge` stays unlisted: nothing new, nothing sent.
+    await provider.refresh();
+    expect(connection.applyMutation).toHaveBeenCalledTimes(1);
 
     answer = {
       items: [summary('a', 'local'), summary('x', 'edge')],
@@ -227,6 +230,7 @@ describe('HostplaneClusterProvider.refresh', () => {
       incompleteHubs: [],
     });
     const [full] = connection.applyMutation.mock.calls[1];
+    expect(connection.applyMutation).toHaveBeenCalledTimes(2);
     expect(full.type).toBe('full');
     expect(names(full.entities)).toEqual(['a', 'x']);
   });

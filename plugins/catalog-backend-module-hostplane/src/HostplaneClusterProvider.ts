@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   AuthService,
   DiscoveryService,
@@ -43,6 +44,8 @@ export class HostplaneClusterProvider implements EntityProvider {
   private pending = new Map<string, ClusterEvent>();
   private flushTimer?: NodeJS.Timeout;
   private listedOnce = false;
+  /** A digest of the clusters last applied as additions while a hub was not listed in full. */
+  private lastAdditions?: string;
 
   constructor(private readonly options: HostplaneClusterProviderOptions) {}
 
@@ -63,17 +66,29 @@ export class HostplaneClusterProvider implements EntityProvider {
   /**
    * Brings the cluster entities in line with what the Hostplane API lists now: a full mutation
    * once every hub is listed in full; until then, additions only, so that a hub not listed yet
-   * keeps the entities it had.
+   * keeps the entities it had. While a hub stays unreachable the list is asked for again and
+   * again: the same additions are not sent twice.
    */
   async refresh(): Promise<{ clusters: number; incompleteHubs: string[] }> {
     if (!this.connection) throw new Error('Not connected to the catalog');
     const { clusters, incompleteHubs } = await this.listAll();
     const entities = clusters.map(cluster => this.deferred(cluster));
-    await this.connection.applyMutation(
-      incompleteHubs.length === 0
-        ? { type: 'full', entities }
-        : { type: 'delta', added: entities, removed: [] },
-    );
+    if (incompleteHubs.length === 0) {
+      await this.connection.applyMutation({ type: 'full', entities });
+      this.lastAdditions = undefined;
+    } else {
+      const additions = createHash('sha256')
+        .update(JSON.stringify(clusters))
+        .digest('hex');
+      if (additions !== this.lastAdditions) {
+        await this.connection.applyMutation({
+          type: 'delta',
+          added: entities,
+          removed: [],
+        });
+        this.lastAdditions = additions;
+      }
+    }
     this.listedOnce = true;
     this.options.logger.info(
       `Hostplane: ${clusters.length} cluster entities${
