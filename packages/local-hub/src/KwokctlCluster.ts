@@ -108,24 +108,37 @@ export class KwokctlCluster {
       .filter(pid => Number.isInteger(pid) && pid > 0);
   }
 
-  private knownEtcdPort?: number;
+  private knownEtcdPorts?: { client: number; peer: number };
 
   /**
-   * The loopback port etcd serves clients on (plain HTTP, as kwokctl runs it). Read once from
-   * kwokctl's state: it is probed every few seconds and does not change while the cluster exists.
+   * The loopback ports etcd serves clients and peers on (plain HTTP, as kwokctl runs it). Read once
+   * from kwokctl's state: they are probed every few seconds and do not change while the cluster
+   * exists.
    */
-  etcdPort(): number {
-    if (this.knownEtcdPort !== undefined) {
-      return this.knownEtcdPort;
+  private etcdPorts(): { client: number; peer: number } {
+    if (this.knownEtcdPorts === undefined) {
+      const documents = parseAllDocuments(
+        fs.readFileSync(path.join(this.clusterDir, 'kwok.yaml'), 'utf8'),
+      );
+      const config = documents
+        .map(d => d.toJS())
+        .find(d => d?.kind === 'KwokctlConfiguration');
+      this.knownEtcdPorts = {
+        client: config.options.etcdPort,
+        peer: config.options.etcdPeerPort,
+      };
     }
-    const documents = parseAllDocuments(
-      fs.readFileSync(path.join(this.clusterDir, 'kwok.yaml'), 'utf8'),
-    );
-    const config = documents
-      .map(d => d.toJS())
-      .find(d => d?.kind === 'KwokctlConfiguration');
-    this.knownEtcdPort = config.options.etcdPort as number;
-    return this.knownEtcdPort;
+    return this.knownEtcdPorts;
+  }
+
+  /** The loopback port etcd serves clients on. */
+  etcdPort(): number {
+    return this.etcdPorts().client;
+  }
+
+  /** The loopback port etcd talks to its peers on. */
+  etcdPeerPort(): number {
+    return this.etcdPorts().peer;
   }
 
   /** Whether etcd and the API server answer their health checks right now. */
@@ -183,7 +196,7 @@ export class KwokctlCluster {
   /** Stops every process and removes the state; no process or port is left behind. */
   async delete(): Promise<void> {
     const pids = this.processIds();
-    this.knownEtcdPort = undefined;
+    this.knownEtcdPorts = undefined;
     await this.kwokctl(['delete', 'cluster', '--name', this.name]);
     // kwokctl signals the processes but does not wait for them to exit.
     const deadline = Date.now() + 15_000;

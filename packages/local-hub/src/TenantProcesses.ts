@@ -3,9 +3,10 @@ import path from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { ServerSideApplier } from '@hostplane/plugin-hostplane-node';
 import { ensureHubBinaries } from './binaries';
-import { KwokctlCluster } from './KwokctlCluster';
+import { EtcdMember, EtcdMembers, memberComponent } from './EtcdMembers';
+import { KwokctlCluster, KwokctlClusterConfig } from './KwokctlCluster';
 import { rotatePki } from './pki';
-import { cacheDir } from './paths';
+import { HubBinaries, cacheDir } from './paths';
 import { FAKE_NODE_ANNOTATION } from './stages';
 import { STANDIN_FIELD_MANAGER } from './standin/fieldManager';
 
@@ -17,13 +18,16 @@ export const NODE_POOL_LABEL = 'hypershift.openshift.io/nodePool';
  * on), controller-manager and scheduler as local processes, plus a KWOK controller that keeps the
  * tenant's nodes Ready. On a real hub HyperShift runs these as pods; here they are processes the
  * hub's pods stand for. Every tenant process runs the one Kubernetes version that was built,
- * whatever version the HostedCluster asks for.
+ * whatever version the HostedCluster asks for. Its etcd has the members it was created with (1,
+ * or 3 for a highly available control plane); the API server is told of all of them.
  */
 export class TenantProcesses extends KwokctlCluster {
   static async open(options: {
     namespace: string;
     name: string;
     workdir?: string;
+    /** How many etcd members the tenant gets when it is created; 1 by default. */
+    etcdMembers?: number;
     log?: (message: string) => void;
   }): Promise<TenantProcesses> {
     return new TenantProcesses(
@@ -31,6 +35,7 @@ export class TenantProcesses extends KwokctlCluster {
       options.workdir ?? path.join(cacheDir(), 'tenants'),
       await ensureHubBinaries(),
       options.log ?? (() => {}),
+      options.etcdMembers,
     );
   }
 
@@ -50,6 +55,117 @@ export class TenantProcesses extends KwokctlCluster {
   }
 
   private readonly logOffsets = new Map<string, number>();
+  /** The members beyond the one kwokctl runs. */
+  private readonly extraMembers: EtcdMembers;
+
+  constructor(
+    name: string,
+    workdir: string,
+    binaries: HubBinaries,
+    log: (message: string) => void,
+    private readonly etcdMemberCount = 1,
+  ) {
+    super(name, workdir, binaries, log);
+    this.extraMembers = new EtcdMembers({
+      clusterDir: this.clusterDir,
+      planPath: path.join(workdir, `${name}.etcd-members.json`),
+      etcdBinary: binaries.etcd,
+      log,
+    });
+  }
+
+  /** The tenant's etcd members, kwokctl's first: member i stands behind the pod `etcd-<i>`. */
+  etcdMembers(): EtcdMember[] {
+    return [
+      {
+        name: 'node0',
+        clientPort: this.etcdPort(),
+        peerPort: this.etcdPeerPort(),
+      },
+      ...this.extraMembers.planned(),
+    ];
+  }
+
+  /** The log of each etcd member, as `mirrorLogs` and `criLogPath` name it. */
+  etcdLogComponents(): string[] {
+    return this.etcdMembers().map((_, index) => memberComponent(index));
+  }
+
+  /**
+   * Creates the tenant (its API server told of every etcd member to come) or starts it again, and
+   * joins the etcd members it is short of. On a restart the other members start first: the first
+   * alone is no quorum, and kwokctl waits for the API server, which waits for one.
+   */
+  override async up(config: KwokctlClusterConfig = {}): Promise<void> {
+    if (this.exists()) {
+      await this.extraMembers.start(this.etcdMembers()[0]);
+      await super.up(config);
+    } else {
+      const extra =
+        this.etcdMemberCount > 1
+          ? await this.extraMembers.plan(this.etcdMemberCount)
+          : [];
+      await super.up(
+        extra.length === 0
+          ? config
+          : {
+              ...config,
+              apiserverArgs: {
+                ...config.apiserverArgs,
+                // Added to kwokctl's own `--etcd-servers` (a list flag: repeated, it appends).
+                'etcd-servers': extra
+                  .map(m => `http://127.0.0.1:${m.clientPort}`)
+                  .join(','),
+              },
+            },
+      );
+    }
+    await this.extraMembers.join(this.etcdMembers()[0]);
+  }
+
+  override async stop(): Promise<void> {
+    await super.stop();
+    await this.extraMembers.stop();
+  }
+
+  override async delete(): Promise<void> {
+    await this.extraMembers.stop();
+    await super.delete();
+    this.extraMembers.removePlan();
+  }
+
+  /**
+   * etcd is available while a quorum of its members is healthy; the API server, when it answers
+   * /readyz. Also says how many members are not healthy.
+   */
+  override async health(): Promise<{
+    etcd: boolean;
+    kubeAPIServer: boolean;
+    etcdUnavailableMembers: number;
+  }> {
+    const [first, extra] = await Promise.all([
+      super.health(),
+      Promise.all(
+        this.extraMembers.planned().map(m => this.extraMembers.healthy(m)),
+      ),
+    ]);
+    const members = [first.etcd, ...extra];
+    const healthy = members.filter(Boolean).length;
+    return {
+      etcd: healthy > members.length / 2,
+      kubeAPIServer: first.kubeAPIServer,
+      etcdUnavailableMembers: members.length - healthy,
+    };
+  }
+
+  /** Failure injection: kills the process of etcd member `index` (the pod `etcd-<index>`). */
+  killEtcdMember(index: number): void {
+    if (index === 0) {
+      this.killComponent('etcd');
+    } else {
+      this.extraMembers.kill(index);
+    }
+  }
 
   private get rotationMarkerPath(): string {
     return path.join(this.clusterDir, 'pki', 'rotation');

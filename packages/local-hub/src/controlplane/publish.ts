@@ -47,7 +47,7 @@ export async function publishControlPlane(
     renderProcessWiring({
       namespace: controlPlaneNamespace(cluster.namespace, cluster.name),
       logFile: component => tenant.criLogPath(component),
-      etcdPort: tenant.etcdPort(),
+      etcdClientPorts: tenant.etcdMembers().map(m => m.clientPort),
       kubeApiserverPort: Number(new URL(tenant.server).port),
     }),
   );

@@ -1,15 +1,20 @@
+import { memberComponent } from '../EtcdMembers';
+
 /**
  * KWOK's ClusterLogs, ClusterExec and ClusterPortForward for a real tenant's control-plane
  * namespace: `kubectl logs` of its pods reads the tenant processes' log files, `kubectl exec`
  * into etcd runs a local etcdctl against the tenant's etcd, and `kubectl port-forward` reaches the
- * tenant's etcd and API server.
+ * tenant's etcd and API server. They wire the pod `etcd-0` to the first etcd member; each further
+ * member gets KWOK's Logs, Exec and PortForward for its own pod (KWOK prefers them to the
+ * namespace-wide ones), so `etcd-<i>` is member i.
  */
 export interface ProcessWiringInput {
   /** The control-plane namespace whose pods stand for the processes. */
   namespace: string;
-  /** The CRI-format log file of each component's process. */
+  /** The CRI-format log file of each component's process (etcd members: see memberComponent). */
   logFile: (component: string) => string;
-  etcdPort: number;
+  /** The client port of each etcd member, in the order of the etcd pods. */
+  etcdClientPorts: number[];
   kubeApiserverPort: number;
 }
 
@@ -20,9 +25,53 @@ export const CONTROL_PLANE_COMPONENTS = [
   'kube-scheduler',
 ];
 
+const etcdEndpoint = (port: number) => ({
+  name: 'ETCDCTL_ENDPOINTS',
+  value: `http://127.0.0.1:${port}`,
+});
+
 export function renderProcessWiring(input: ProcessWiringInput) {
   const metadata = { name: input.namespace };
   const selector = { matchNamespaces: [input.namespace] };
+  const [firstEtcdPort, ...otherEtcdPorts] = input.etcdClientPorts;
+  const perMember = otherEtcdPorts.flatMap((port, i) => {
+    const index = i + 1;
+    const pod = { namespace: input.namespace, name: `etcd-${index}` };
+    return [
+      {
+        apiVersion: 'kwok.x-k8s.io/v1alpha1',
+        kind: 'Logs',
+        metadata: pod,
+        spec: {
+          logs: [
+            {
+              containers: ['etcd'],
+              logsFile: input.logFile(memberComponent(index)),
+              follow: true,
+            },
+          ],
+        },
+      },
+      {
+        apiVersion: 'kwok.x-k8s.io/v1alpha1',
+        kind: 'Exec',
+        metadata: pod,
+        spec: {
+          execs: [
+            { containers: ['etcd'], local: { envs: [etcdEndpoint(port)] } },
+          ],
+        },
+      },
+      {
+        apiVersion: 'kwok.x-k8s.io/v1alpha1',
+        kind: 'PortForward',
+        metadata: pod,
+        spec: {
+          forwards: [{ ports: [2379], target: { port, address: '127.0.0.1' } }],
+        },
+      },
+    ];
+  });
   return [
     {
       apiVersion: 'kwok.x-k8s.io/v1alpha1',
@@ -46,14 +95,7 @@ export function renderProcessWiring(input: ProcessWiringInput) {
         execs: [
           {
             containers: ['etcd'],
-            local: {
-              envs: [
-                {
-                  name: 'ETCDCTL_ENDPOINTS',
-                  value: `http://127.0.0.1:${input.etcdPort}`,
-                },
-              ],
-            },
+            local: { envs: [etcdEndpoint(firstEtcdPort)] },
           },
         ],
       },
@@ -67,7 +109,7 @@ export function renderProcessWiring(input: ProcessWiringInput) {
         forwards: [
           {
             ports: [2379],
-            target: { port: input.etcdPort, address: '127.0.0.1' },
+            target: { port: firstEtcdPort, address: '127.0.0.1' },
           },
           {
             ports: [6443],
@@ -76,5 +118,6 @@ export function renderProcessWiring(input: ProcessWiringInput) {
         ],
       },
     },
+    ...perMember,
   ];
 }

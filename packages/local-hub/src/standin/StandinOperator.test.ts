@@ -621,6 +621,153 @@ describe('StandinOperator', () => {
     ).rejects.toThrow();
     await expect(fetch(`${server}/readyz`)).rejects.toThrow();
   });
+  it('runs a highly available tenant on three etcd members, each behind its own pod, and rides out the loss of one', async () => {
+    const client = KubernetesObjectApi.makeApiClient(context.hub.kubeConfig());
+    const hostedCluster = minimalHostedCluster('clusters', 'epsilon', RELEASE);
+    await client.create({
+      ...hostedCluster,
+      spec: {
+        ...(hostedCluster.spec as object),
+        controllerAvailabilityPolicy: 'HighlyAvailable',
+      },
+    });
+    const available = (hc: any) =>
+      condition(hc, 'Available')?.status === 'True';
+    // Available as the stand-in reports it (the KWOK Stages may report it first): at the
+    // tenant's own endpoint.
+    const tenant = await waitFor('epsilon to run, Available', async () => {
+      const hc = await readCluster('epsilon');
+      const running = operator.tenant('clusters', 'epsilon');
+      const endpoint = hc?.status?.controlPlaneEndpoint;
+      return running &&
+        available(hc) &&
+        `https://${endpoint.host}:${endpoint.port}` === running.server
+        ? running
+        : undefined;
+    });
+    const members = tenant.etcdMembers();
+    expect(members.map(m => m.name)).toEqual(['node0', 'node1', 'node2']);
+
+    const namespace = controlPlaneNamespace('clusters', 'epsilon');
+    await waitFor('the three etcd pods Running', async () => {
+      const pods = await hubCore().listNamespacedPod({
+        namespace,
+        labelSelector: 'app=etcd',
+      });
+      return pods.items.filter(p => p.status?.phase === 'Running').length === 3
+        ? true
+        : undefined;
+    });
+    const kubectl = (...args: string[]) =>
+      execFileSync(hubBinaries().kubectl, [
+        '--kubeconfig',
+        context.hub.kubeconfigPath,
+        '-n',
+        namespace,
+        ...args,
+      ]).toString();
+    const memberList = JSON.parse(
+      kubectl(
+        'exec',
+        'etcd-2',
+        '--',
+        'etcdctl',
+        'member',
+        'list',
+        '-w',
+        'json',
+      ),
+    );
+    expect(memberList.members.map((m: any) => m.name).sort()).toEqual([
+      'node0',
+      'node1',
+      'node2',
+    ]);
+    const status = JSON.parse(
+      kubectl(
+        'exec',
+        'etcd-2',
+        '--',
+        'etcdctl',
+        'endpoint',
+        'status',
+        '-w',
+        'json',
+      ),
+    );
+    expect(status[0].Endpoint).toBe(
+      `http://127.0.0.1:${members[2].clientPort}`,
+    );
+    const memberLog = fs
+      .readFileSync(path.join(tenant.clusterDir, 'logs', 'etcd-1.log'), 'utf8')
+      .split('\n')[0];
+    await waitFor("kubectl logs etcd-1 to show member 1's log", async () =>
+      kubectl('logs', 'etcd-1', '--tail=-1').includes(memberLog)
+        ? true
+        : undefined,
+    );
+
+    // The first member is the one kwokctl runs and the API server was started with: without it
+    // the others keep quorum and the API server reaches them.
+    tenant.killEtcdMember(0);
+    // If it led, the two left elect a new leader first, and etcd reports no quorum meanwhile.
+    const degraded = await waitFor(
+      'epsilon Degraded by the lost member, etcd with quorum',
+      async () => {
+        const hc = await readCluster('epsilon');
+        return condition(hc, 'Degraded')?.status === 'True' &&
+          condition(hc, 'EtcdAvailable')?.status === 'True'
+          ? hc
+          : undefined;
+      },
+    );
+    expect(condition(degraded, 'Degraded')).toMatchObject({
+      reason: 'EtcdUnavailable',
+      message: 'etcd statefulset has 1 unavailable replicas',
+    });
+    expect(condition(degraded, 'EtcdAvailable')).toMatchObject({
+      status: 'True',
+      reason: 'QuorumAvailable',
+    });
+    expect(available(degraded)).toBe(true);
+    // A write through the tenant's API server commits on the two members left.
+    execFileSync(hubBinaries().kubectl, [
+      '--kubeconfig',
+      tenant.kubeconfigPath,
+      'create',
+      'namespace',
+      'written-without-node0',
+    ]);
+
+    await tenant.stop();
+    await tenant.up();
+    await waitFor('epsilon no longer Degraded', async () =>
+      condition(await readCluster('epsilon'), 'Degraded')?.status === 'False'
+        ? true
+        : undefined,
+    );
+
+    const pids = tenant.processIds();
+    expect(pids).toHaveLength(7);
+    await custom().deleteNamespacedCustomObject({
+      group: 'hypershift.openshift.io',
+      version: 'v1beta1',
+      namespace: 'clusters',
+      plural: 'hostedclusters',
+      name: 'epsilon',
+    });
+    await waitFor('epsilon to be gone', async () =>
+      (await readCluster('epsilon')) ? undefined : true,
+    );
+    expect(pids.filter(isAlive)).toEqual([]);
+    expect(
+      fs
+        .readdirSync(tenantsWorkdir(), { recursive: true })
+        .map(String)
+        .filter(file => file.includes(namespace)),
+    ).toEqual([]);
+  });
+
   it('removes, when it starts, what HostedClusters deleted while it was not running left behind', async () => {
     const client = KubernetesObjectApi.makeApiClient(context.hub.kubeConfig());
     await client.create(minimalHostedCluster('clusters', 'delta', RELEASE));

@@ -269,12 +269,16 @@ export class StandinOperator {
       ]);
     }
 
+    const highlyAvailable =
+      hc.spec?.controllerAvailabilityPolicy === 'HighlyAvailable';
     let tenant = this.tenants.get(key);
     if (!tenant) {
       tenant = await TenantProcesses.open({
         namespace,
         name,
         workdir: this.options.tenantsWorkdir,
+        // The policy cannot change once the HostedCluster exists (HyperShift refuses it).
+        etcdMembers: highlyAvailable ? 3 : 1,
         log: this.log,
       });
       await tenant.up();
@@ -288,8 +292,6 @@ export class StandinOperator {
       await tenant.rotateCredentials(rotation);
       this.published.delete(key);
     }
-    const highlyAvailable =
-      hc.spec?.controllerAvailabilityPolicy === 'HighlyAvailable';
     const releaseImage: string = hc.spec.release.image;
     let published = this.published.get(key);
     // Published when the tenant is first run and when its availability policy or release changes,
@@ -307,7 +309,9 @@ export class StandinOperator {
       this.published.set(key, published);
     }
     const kubeconfigSecret = published.secret;
-    tenant.mirrorLogs(CONTROL_PLANE_COMPONENTS);
+    tenant.mirrorLogs([
+      ...new Set([...CONTROL_PLANE_COMPONENTS, ...tenant.etcdLogComponents()]),
+    ]);
     const health = await tenant.health();
     const runningMachines = await this.reconcileMachines(namespace, name);
     if (health.kubeAPIServer) {
@@ -457,7 +461,11 @@ export class StandinOperator {
     hc: Object,
     tenant: TenantProcesses,
     probe: {
-      health: { etcd: boolean; kubeAPIServer: boolean };
+      health: {
+        etcd: boolean;
+        kubeAPIServer: boolean;
+        etcdUnavailableMembers: number;
+      };
       kubeconfigSecret: string;
       rolledOut: boolean;
     },
@@ -495,16 +503,21 @@ export class StandinOperator {
     if (canonical(status) === canonical(pick(current, Object.keys(status)))) {
       return;
     }
-    await this.custom.patchNamespacedCustomObjectStatus({
-      group: GROUP,
-      version: VERSION,
-      namespace: hc.metadata!.namespace!,
-      plural: 'hostedclusters',
-      name: hc.metadata!.name!,
-      fieldManager: STANDIN_FIELD_MANAGER,
-      // A JSON patch: the schema requires some fields present as null, which apply would drop.
-      body: [{ op: 'add', path: '/status', value: { ...current, ...status } }],
-    });
+    await this.custom
+      .patchNamespacedCustomObjectStatus({
+        group: GROUP,
+        version: VERSION,
+        namespace: hc.metadata!.namespace!,
+        plural: 'hostedclusters',
+        name: hc.metadata!.name!,
+        fieldManager: STANDIN_FIELD_MANAGER,
+        // A JSON patch: the schema requires some fields present as null, which apply would drop.
+        body: [
+          { op: 'add', path: '/status', value: { ...current, ...status } },
+        ],
+      })
+      // Deleted while it was probed: the reconcile its deletion queued tears it down.
+      .catch(ignoreNotFound);
   }
 
   /** Stops and removes the tenant's processes and what was published for it in the hub. */
@@ -552,21 +565,24 @@ export class StandinOperator {
     const finalizers = hc.metadata!.finalizers ?? [];
     const index = finalizers.indexOf(HOSTED_CLUSTER_FINALIZER);
     if (index < 0) return;
-    await this.custom.patchNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      namespace: hc.metadata!.namespace!,
-      plural: 'hostedclusters',
-      name: hc.metadata!.name!,
-      body: [
-        {
-          op: 'test',
-          path: `/metadata/finalizers/${index}`,
-          value: HOSTED_CLUSTER_FINALIZER,
-        },
-        { op: 'remove', path: `/metadata/finalizers/${index}` },
-      ],
-    });
+    await this.custom
+      .patchNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace: hc.metadata!.namespace!,
+        plural: 'hostedclusters',
+        name: hc.metadata!.name!,
+        body: [
+          {
+            op: 'test',
+            path: `/metadata/finalizers/${index}`,
+            value: HOSTED_CLUSTER_FINALIZER,
+          },
+          { op: 'remove', path: `/metadata/finalizers/${index}` },
+        ],
+      })
+      // Reconciled again from a cache that has not seen it go: its finalizer is already released.
+      .catch(ignoreNotFound);
   }
 }
 

@@ -78,6 +78,44 @@ describe('hostedClusterStatus', () => {
     });
   });
 
+  it('stays Available with an etcd member down while the others keep quorum, and says so in Degraded', () => {
+    const status = hostedClusterStatus(
+      {
+        ...probe,
+        health: { etcd: true, kubeAPIServer: true, etcdUnavailableMembers: 1 },
+      },
+      now,
+    );
+    expect(condition(status, 'EtcdAvailable')).toMatchObject({
+      status: 'True',
+      reason: 'QuorumAvailable',
+    });
+    expect(condition(status, 'Available').status).toBe('True');
+    expect(condition(status, 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'EtcdUnavailable',
+      message: 'etcd statefulset has 1 unavailable replicas',
+    });
+  });
+
+  it('counts the unavailable etcd members when quorum is lost', () => {
+    const status = hostedClusterStatus(
+      {
+        ...probe,
+        health: {
+          etcd: false,
+          kubeAPIServer: false,
+          etcdUnavailableMembers: 3,
+        },
+      },
+      now,
+    );
+    expect(condition(status, 'EtcdAvailable').status).toBe('False');
+    expect(condition(status, 'Degraded').message).toBe(
+      'etcd statefulset has 3 unavailable replicas',
+    );
+  });
+
   it('keeps the release Partial until the control plane has first been available', () => {
     const status = hostedClusterStatus(
       { ...probe, health: { etcd: true, kubeAPIServer: false } },

@@ -18,7 +18,11 @@ export interface VersionHistoryEntry {
 export interface ProbedControlPlane {
   releaseImage: string;
   generation: number;
-  health: { etcd: boolean; kubeAPIServer: boolean };
+  health: {
+    etcd: boolean;
+    kubeAPIServer: boolean;
+    etcdUnavailableMembers?: number;
+  };
   endpoint: { host: string; port: number };
   kubeconfigSecret: string;
   /** When the control plane of this release first became available; absent until then. */

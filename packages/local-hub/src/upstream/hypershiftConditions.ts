@@ -186,18 +186,35 @@ export function hostedClusterConditions(
 
 /**
  * What HyperShift reports for a control plane whose health was just probed: Available when etcd
- * and the API server both answer (and Progressing while its workloads roll to a new release or
- * configuration); otherwise Degraded, with the failing part's condition False.
+ * has quorum and the API server answers (and Progressing while its workloads roll to a new release
+ * or configuration); otherwise Degraded, with the failing part's condition False. An etcd member
+ * down while the others keep quorum leaves the control plane Available, and Degraded.
  */
 export function probedHostedClusterConditions(
   health: {
     etcd: boolean;
     kubeAPIServer: boolean;
+    /** etcd members not healthy; taken as 1 when etcd has no quorum and this is absent. */
+    etcdUnavailableMembers?: number;
   },
   rollingOut = false,
 ): UpstreamCondition[] {
+  const unavailableEtcd = (count: number): UpstreamCondition => ({
+    type: 'Degraded',
+    status: 'True',
+    reason: 'EtcdUnavailable',
+    message: `etcd statefulset has ${count} unavailable replicas`,
+  });
   if (health.etcd && health.kubeAPIServer) {
-    return hostedClusterConditions(rollingOut ? 'Updating' : 'Available');
+    const conditions = hostedClusterConditions(
+      rollingOut ? 'Updating' : 'Available',
+    );
+    const down = health.etcdUnavailableMembers ?? 0;
+    return down === 0
+      ? conditions
+      : conditions.map(c =>
+          c.type === 'Degraded' ? unavailableEtcd(down) : c,
+        );
   }
   return hostedClusterConditions('Degraded').map(c => {
     if (c.type === 'EtcdAvailable' && !health.etcd) {
@@ -217,11 +234,7 @@ export function probedHostedClusterConditions(
       };
     }
     if (c.type === 'Degraded' && !health.etcd) {
-      return {
-        ...c,
-        reason: 'EtcdUnavailable',
-        message: 'etcd statefulset has 1 unavailable replicas',
-      };
+      return unavailableEtcd(health.etcdUnavailableMembers ?? 1);
     }
     return c;
   });
