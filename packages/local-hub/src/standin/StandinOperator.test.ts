@@ -77,6 +77,25 @@ describe('StandinOperator', () => {
         name,
       })
       .catch(() => undefined) as Promise<any>;
+  /** Deletes a HostedCluster and waits until the stand-in has let it go. */
+  const deleteCluster = async (name: string) => {
+    await custom().deleteNamespacedCustomObject({
+      group: 'hypershift.openshift.io',
+      version: 'v1beta1',
+      namespace: 'clusters',
+      plural: 'hostedclusters',
+      name,
+    });
+    await waitFor(`${name} to be gone`, async () =>
+      (await readCluster(name)) ? undefined : true,
+    );
+  };
+  /** What the tenants' folder holds for a tenant (named after its control-plane namespace). */
+  const tenantFiles = (namespace: string) =>
+    fs
+      .readdirSync(tenantsWorkdir(), { recursive: true })
+      .map(String)
+      .filter(file => file.includes(namespace));
   const condition = (object: any, type: string) =>
     object?.status?.conditions?.find((c: { type: string }) => c.type === type);
   const hubCore = () => context.hub.kubeConfig().makeApiClient(CoreV1Api);
@@ -593,16 +612,7 @@ describe('StandinOperator', () => {
     const tenant = operator.tenant('clusters', 'alpha')!;
     const pids = tenant.processIds();
     const server = tenant.server;
-    await custom().deleteNamespacedCustomObject({
-      group: 'hypershift.openshift.io',
-      version: 'v1beta1',
-      namespace: 'clusters',
-      plural: 'hostedclusters',
-      name: 'alpha',
-    });
-    await waitFor('alpha to be gone', async () =>
-      (await readCluster('alpha')) ? undefined : true,
-    );
+    await deleteCluster('alpha');
     expect(pids.filter(isAlive)).toEqual([]);
     expect(tenant.exists()).toBe(false);
     const core = context.hub.kubeConfig().makeApiClient(CoreV1Api);
@@ -749,23 +759,9 @@ describe('StandinOperator', () => {
 
     const pids = tenant.processIds();
     expect(pids).toHaveLength(7);
-    await custom().deleteNamespacedCustomObject({
-      group: 'hypershift.openshift.io',
-      version: 'v1beta1',
-      namespace: 'clusters',
-      plural: 'hostedclusters',
-      name: 'epsilon',
-    });
-    await waitFor('epsilon to be gone', async () =>
-      (await readCluster('epsilon')) ? undefined : true,
-    );
+    await deleteCluster('epsilon');
     expect(pids.filter(isAlive)).toEqual([]);
-    expect(
-      fs
-        .readdirSync(tenantsWorkdir(), { recursive: true })
-        .map(String)
-        .filter(file => file.includes(namespace)),
-    ).toEqual([]);
+    expect(tenantFiles(namespace)).toEqual([]);
   });
 
   it('removes, when it starts, what HostedClusters deleted while it was not running left behind', async () => {
@@ -860,11 +856,6 @@ describe('StandinOperator', () => {
         }),
       ).rejects.toThrow();
     }
-    expect(
-      fs
-        .readdirSync(tenantsWorkdir(), { recursive: true })
-        .map(String)
-        .filter(file => file.includes(namespace)),
-    ).toEqual([]);
+    expect(tenantFiles(namespace)).toEqual([]);
   });
 });
