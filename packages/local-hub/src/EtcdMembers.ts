@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { waitFor } from '@hostplane/plugin-hostplane-node';
-import { ephemeralPort } from './KwokctlCluster';
+import { ephemeralPort, etcdHealthy } from './KwokctlCluster';
 import { isAlive } from './processes';
 
 /** One member of a tenant's etcd cluster, on loopback, plain HTTP as kwokctl runs etcd. */
@@ -14,6 +14,10 @@ export interface EtcdMember {
 }
 
 const url = (port: number) => `http://127.0.0.1:${port}`;
+
+/** The member's place in the cluster, which is also its etcd pod's ordinal. */
+const memberIndex = (member: EtcdMember) =>
+  Number(member.name.slice('node'.length));
 
 /** The name of the log (and pid) file of a member: the first is kwokctl's `etcd`. */
 export function memberComponent(index: number): string {
@@ -37,6 +41,9 @@ interface EtcdMembersOptions {
  * already done, so an interrupted join picks up where it stopped.
  */
 export class EtcdMembers {
+  /** The plan as last read or written: it does not change once written, and is read per probe. */
+  private knownPlan?: EtcdMember[];
+
   constructor(private readonly options: EtcdMembersOptions) {}
 
   /**
@@ -56,19 +63,25 @@ export class EtcdMembers {
     }
     fs.mkdirSync(path.dirname(this.options.planPath), { recursive: true });
     fs.writeFileSync(this.options.planPath, JSON.stringify(extra));
+    this.knownPlan = extra;
     return extra;
   }
 
   /** The members beyond the first that were planned, if any. */
   planned(): EtcdMember[] {
-    return fs.existsSync(this.options.planPath)
-      ? JSON.parse(fs.readFileSync(this.options.planPath, 'utf8'))
-      : [];
+    if (this.knownPlan === undefined) {
+      if (!fs.existsSync(this.options.planPath)) return [];
+      this.knownPlan = JSON.parse(
+        fs.readFileSync(this.options.planPath, 'utf8'),
+      ) as EtcdMember[];
+    }
+    return this.knownPlan;
   }
 
   /** Forgets the plan; the members' data goes with kwokctl's folder. */
   removePlan(): void {
     fs.rmSync(this.options.planPath, { force: true });
+    this.knownPlan = undefined;
   }
 
   /**
@@ -135,20 +148,15 @@ export class EtcdMembers {
   }
 
   /** Whether the member answers its health check: it runs and the cluster has a leader. */
-  async healthy(member: EtcdMember): Promise<boolean> {
-    return fetch(`${url(member.clientPort)}/health`, {
-      signal: AbortSignal.timeout(2_000),
-    })
-      .then(async r => r.ok && (await r.json()).health === 'true')
-      .catch(() => false);
+  healthy(member: EtcdMember): Promise<boolean> {
+    return etcdHealthy(member.clientPort);
   }
 
   private pidPath(member: EtcdMember): string {
-    const index = Number(member.name.slice('node'.length));
     return path.join(
       this.options.clusterDir,
       'pids',
-      `${memberComponent(index)}.pid`,
+      `${memberComponent(memberIndex(member))}.pid`,
     );
   }
 
@@ -185,7 +193,7 @@ export class EtcdMembers {
    */
   private startMember(first: EtcdMember, member: EtcdMember): void {
     const dataDir = this.dataDir(member);
-    const index = Number(member.name.slice('node'.length));
+    const index = memberIndex(member);
     const initialCluster = [first, ...this.planned().slice(0, index)]
       .map(m => `${m.name}=${url(m.peerPort)}`)
       .join(',');

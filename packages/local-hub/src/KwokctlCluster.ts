@@ -27,6 +27,15 @@ export function ephemeralPort(): Promise<number> {
   });
 }
 
+/** Whether the etcd member serving clients on this loopback port is healthy (it has a leader). */
+export async function etcdHealthy(clientPort: number): Promise<boolean> {
+  return fetch(`http://127.0.0.1:${clientPort}/health`, {
+    signal: AbortSignal.timeout(2_000),
+  })
+    .then(async r => r.ok && (await r.json()).health === 'true')
+    .catch(() => false);
+}
+
 /**
  * kwokctl picks "unused" ports by scanning down from the same fixed number in every process, so
  * two clusters created at the same moment (parallel test suites) can pick the same ports. The
@@ -143,11 +152,7 @@ export class KwokctlCluster {
 
   /** Whether etcd and the API server answer their health checks right now. */
   async health(): Promise<{ etcd: boolean; kubeAPIServer: boolean }> {
-    const etcd = await fetch(`http://127.0.0.1:${this.etcdPort()}/health`, {
-      signal: AbortSignal.timeout(2_000),
-    })
-      .then(async r => r.ok && (await r.json()).health === 'true')
-      .catch(() => false);
+    const etcd = await etcdHealthy(this.etcdPort());
     const kubeAPIServer = await getRaw(this.kubeConfig(), '/readyz')
       .then(r => r.status === 200)
       .catch(() => false);
