@@ -41,9 +41,15 @@ describe('HubClusterCache', () => {
     mockServices.logger.mock(),
     (key, status, initial) =>
       changes.push({ name: key.name, phase: status?.phase, initial }),
-    // Watchers driven by the test: what a list or a watch event would deliver.
+    // Watchers driven by the test: what a list or a watch event would deliver, each object passed
+    // through `keep` as KindWatcher does.
     options => {
-      watchers.set(options.kind.kind, options);
+      watchers.set(options.kind.kind, {
+        ...options,
+        onEvent: (event, object) =>
+          options.onEvent(event, options.keep(object)),
+        onRelist: listed => options.onRelist(listed.map(o => options.keep(o))),
+      });
       return { start() {}, stop() {}, requests: 0 };
     },
   );

@@ -74,6 +74,7 @@ export class HubClusterCache {
         kind,
         labelSelector: CLUSTER_LABEL,
         logger,
+        keep: object => this.retained(object),
         onEvent: (event, object) => this.update(event, object),
         onRelist: objects => this.replaceKind(kind.kind, objects),
         onState: state => {
@@ -165,7 +166,7 @@ export class HubClusterCache {
         entry = { objects: new Map() };
         this.clusters.set(key, entry);
       }
-      entry.objects.set(objectKey(object), this.retained(object));
+      entry.objects.set(objectKey(object), object);
     }
     this.recompute(key);
   }
@@ -188,7 +189,7 @@ export class HubClusterCache {
         entry = { objects: new Map() };
         this.clusters.set(key, entry);
       }
-      entry.objects.set(objectKey(object), this.retained(object));
+      entry.objects.set(objectKey(object), object);
       touched.add(key);
     }
     touched.forEach(key => this.recompute(key));

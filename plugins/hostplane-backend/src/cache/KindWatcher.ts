@@ -9,6 +9,11 @@ export interface KindWatcherOptions {
   kind: WatchedKind;
   labelSelector: string;
   logger: LoggerService;
+  /**
+   * What is kept of each object, applied as it arrives: a listing then holds only what is kept of
+   * the objects already listed, not the hub's whole objects until its last page.
+   */
+  keep(object: KubernetesObject): KubernetesObject;
   /** Called for every object change, and with the full set after each (re)list. */
   onEvent(event: WatchEvent, object: KubernetesObject): void;
   onRelist(objects: KubernetesObject[]): void;
@@ -19,10 +24,17 @@ export interface KindWatcherOptions {
 
 const RETRY_MS = [500, 1000, 2000, 5000, 10_000];
 
+/** The bookmark that ends a streamed list's initial events (KEP-3157). */
+const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
+
 /**
- * List-then-watch of one kind on one hub, as an informer does: a paged LIST gives the full set and
- * a resourceVersion, a WATCH from there streams changes with bookmarks; a `410 Gone` (the version
- * was compacted away) or a dropped connection relists. Objects are passed on without their
+ * List-then-watch of one kind on one hub, as client-go's informers do. The full set comes as a
+ * streamed list where the hub offers it (a WATCH with `sendInitialEvents`, on by default since
+ * Kubernetes 1.34): one event per object, then a bookmark, so the backend never holds a list page
+ * of several megabytes as one string and again as one parsed tree. A hub that refuses it (an older
+ * one, or the `WatchList` feature gate off: `422`) is listed in pages instead, and a WATCH from the
+ * list's resourceVersion follows. Either way changes stream with bookmarks; a `410 Gone` (the
+ * version was compacted away) or a dropped connection relists. Objects are passed on without their
  * managedFields, which are most of their size and which nothing here reads.
  */
 export class KindWatcher {
@@ -30,6 +42,8 @@ export class KindWatcher {
   private stopped = false;
   private resourceVersion = '';
   private failures = 0;
+  /** Until the hub refuses one: then paged LISTs for as long as this watcher runs. */
+  private streamingList = true;
   private retryTimer?: NodeJS.Timeout;
   /** Counts requests to the hub: the benchmark reports them per page view. */
   requests = 0;
@@ -58,15 +72,23 @@ export class KindWatcher {
   private async relistAndWatch(): Promise<void> {
     if (this.stopped) return;
     try {
+      if (this.streamingList) {
+        await this.watch([]);
+        return;
+      }
       const objects = await this.list();
       if (this.stopped) return;
-      this.options.onRelist(objects);
-      this.options.onState({ synced: true });
-      this.failures = 0;
+      this.listed(objects);
       await this.watch();
     } catch (error) {
       this.retry(error as Error);
     }
+  }
+
+  private listed(objects: KubernetesObject[]): void {
+    this.options.onRelist(objects);
+    this.options.onState({ synced: true });
+    this.failures = 0;
   }
 
   private async list(): Promise<KubernetesObject[]> {
@@ -93,11 +115,13 @@ export class KindWatcher {
       const list = JSON.parse(response.body);
       for (const item of list.items ?? []) {
         objects.push(
-          compact({
-            ...item,
-            apiVersion: this.options.kind.apiVersion,
-            kind: this.options.kind.kind,
-          }),
+          this.options.keep(
+            compact({
+              ...item,
+              apiVersion: this.options.kind.apiVersion,
+              kind: this.options.kind.kind,
+            }),
+          ),
         );
       }
       continueToken = list.metadata?.continue || undefined;
@@ -106,15 +130,28 @@ export class KindWatcher {
     return objects;
   }
 
-  private async watch(): Promise<void> {
+  /**
+   * Watches from the last resourceVersion; or, given the array to gather them in, from nothing with
+   * the current set first (a streamed list), which is handed on as a relist at its closing bookmark.
+   */
+  private async watch(initial?: KubernetesObject[]): Promise<void> {
     this.requests++;
+    let listing = initial !== undefined;
+    const query = listing
+      ? {
+          labelSelector: this.options.labelSelector,
+          sendInitialEvents: true,
+          resourceVersionMatch: 'NotOlderThan',
+          allowWatchBookmarks: true,
+        }
+      : {
+          labelSelector: this.options.labelSelector,
+          resourceVersion: this.resourceVersion,
+          allowWatchBookmarks: true,
+        };
     this.abort = await new Watch(this.options.kubeConfig).watch(
       this.basePath(),
-      {
-        labelSelector: this.options.labelSelector,
-        resourceVersion: this.resourceVersion,
-        allowWatchBookmarks: true,
-      },
+      query,
       (phase, object) => {
         if (phase === 'ERROR') {
           // 410 Gone: our resourceVersion is older than the API server keeps; list again.
@@ -124,14 +161,42 @@ export class KindWatcher {
         }
         const version = object?.metadata?.resourceVersion;
         if (version) this.resourceVersion = version;
-        if (phase === 'BOOKMARK') return;
-        this.options.onEvent(
-          phase === 'DELETED' ? 'delete' : 'upsert',
-          compact(object),
-        );
+        if (phase === 'BOOKMARK') {
+          if (
+            listing &&
+            object?.metadata?.annotations?.[INITIAL_EVENTS_END] === 'true'
+          ) {
+            listing = false;
+            this.listed(initial!);
+          }
+          return;
+        }
+        const kept = this.options.keep(compact(object));
+        if (listing) {
+          initial!.push(kept);
+        } else {
+          this.options.onEvent(phase === 'DELETED' ? 'delete' : 'upsert', kept);
+        }
       },
       error => {
         if (this.stopped) return;
+        if (listing) {
+          // The set was not streamed to its end: no resourceVersion to resume from.
+          this.resourceVersion = '';
+          const status = (error as { statusCode?: number } | null)?.statusCode;
+          if (status === 400 || status === 422) {
+            this.streamingList = false;
+            this.options.logger.info(
+              `hub refused a streamed list of ${this.options.kind.plural} (${status}); listing in pages`,
+            );
+            void this.relistAndWatch();
+          } else {
+            this.retry(
+              error ?? new Error('watch closed before the list ended'),
+            );
+          }
+          return;
+        }
         if (error && (error as Error).name !== 'AbortError') {
           this.options.logger.debug(
             `watch of ${this.options.kind.plural} ended: ${
