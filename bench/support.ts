@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import { startScaleHub } from '@hostplane/local-hub';
 
@@ -60,6 +61,39 @@ export function percentile(samples: number[], p: number): number {
   return sorted[
     Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
   ];
+}
+
+/** CPU seconds (user and system) each process has used so far, from /proc, by pid. */
+export function cpuSeconds(pids: number[]): Map<number, number> {
+  const used = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th,
+      // in USER_HZ (100 a second on Linux here).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      used.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // exited
+    }
+  }
+  return used;
+}
+
+/**
+ * The share of one core the processes of an earlier {@link cpuSeconds} used since, over the
+ * seconds given; a process that exited in between (a pool closing an idle connection) counts
+ * nothing, so the figure is a lower bound.
+ */
+export function cpuShareSince(
+  before: Map<number, number>,
+  seconds: number,
+): number {
+  let used = 0;
+  for (const [pid, now] of cpuSeconds([...before.keys()])) {
+    used += now - before.get(pid)!;
+  }
+  return used / seconds;
 }
 
 /** The scale hub with at least `count` status-only clusters (seeded on a machine's first run). */

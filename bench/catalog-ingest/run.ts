@@ -26,8 +26,20 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { Database, startBackend } from 'e2e-tests/support/backend';
-import { dropDatabasesWithPrefix } from 'e2e-tests/support/postgres';
-import { choice, log, option, percentile, startBenchHub } from '../support';
+import {
+  backendPidsOf,
+  databasesWithPrefix,
+  dropDatabasesWithPrefix,
+} from 'e2e-tests/support/postgres';
+import {
+  choice,
+  cpuSeconds,
+  cpuShareSince,
+  log,
+  option,
+  percentile,
+  startBenchHub,
+} from '../support';
 
 const COUNT = option('--count', 10_000);
 const CHANGES = option('--changes', 60);
@@ -38,6 +50,7 @@ const DATABASE = choice<Database>(
 );
 const GROUP = 'hypershift.openshift.io';
 const COUNT_POLL_MS = 2_000;
+const REST_SECONDS = 30;
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -195,6 +208,22 @@ async function main() {
       }
     }
 
+    // What holding the clusters costs once they are in, with no change on the hub: the catalog
+    // processes every entity again on its own schedule (`catalog.processingInterval`), changed or
+    // not. Measured after the changes, by when the first entities are due again by default.
+    const postgresPids = backend.postgresPrefix
+      ? await backendPidsOf(await databasesWithPrefix(backend.postgresPrefix))
+      : [];
+    const backendBefore = cpuSeconds([backend.pid]);
+    const postgresBefore = cpuSeconds(postgresPids);
+    await sleep(REST_SECONDS * 1000);
+    const percent = (before: Map<number, number>) =>
+      `${(cpuShareSince(before, REST_SECONDS) * 100).toFixed(0)} %`;
+    const atRest = `backend ${percent(backendBefore)}, PostgreSQL ${
+      postgresPids.length ? `${percent(postgresBefore)} or more` : 'n/a'
+    }`;
+    log(`CPU with no change on the hub: ${atRest}`);
+
     const all = [...delays.phase, ...delays.create, ...delays.delete];
     const ms = (samples: number[]) =>
       `${percentile(samples, 50).toFixed(0)} / ${percentile(
@@ -219,6 +248,7 @@ async function main() {
       `| - phase change | ${ms(delays.phase)} | | |`,
       `| - new cluster | ${ms(delays.create)} | | |`,
       `| - deleted cluster | ${ms(delays.delete)} | | |`,
+      `| CPU with no change on the hub, over ${REST_SECONDS} s after the changes (of one core) | ${atRest} | | |`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {

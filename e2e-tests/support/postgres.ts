@@ -23,6 +23,21 @@ export async function databasesWithPrefix(prefix: string): Promise<string[]> {
   }
 }
 
+/** The server processes serving connections to these databases (for their CPU time). */
+export async function backendPidsOf(databases: string[]): Promise<number[]> {
+  const pg = client();
+  await pg.connect();
+  try {
+    const { rows } = await pg.query(
+      'SELECT pid FROM pg_stat_activity WHERE datname = ANY($1)',
+      [databases],
+    );
+    return rows.map(r => r.pid as number);
+  } finally {
+    await pg.end();
+  }
+}
+
 /** Drops what a test backend created, so repeated runs leave the server as they found it. */
 export async function dropDatabasesWithPrefix(prefix: string): Promise<void> {
   const pg = client();
