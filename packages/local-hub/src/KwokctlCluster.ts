@@ -165,8 +165,40 @@ export class KwokctlCluster {
     process.kill(Number(fs.readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
   }
 
-  /** Creates the cluster, or starts it again if it exists, and waits until it answers /readyz. */
+  /**
+   * Creates the cluster, or starts it again if it exists, and waits until it answers /readyz. A
+   * cluster that does not come up fails with the end of each component's log, which says why.
+   */
   async up(config: KwokctlClusterConfig = {}): Promise<void> {
+    try {
+      await this.startAndWait(config);
+    } catch (error) {
+      throw new Error(
+        `${(error as Error).message}\n${this.componentLogTails()}`,
+      );
+    }
+  }
+
+  /** The last lines of each component's log, for an error. */
+  private componentLogTails(lines = 15): string {
+    const logsDir = path.join(this.clusterDir, 'logs');
+    if (!fs.existsSync(logsDir)) return `(no logs in ${logsDir})`;
+    return fs
+      .readdirSync(logsDir)
+      .filter(file => file.endsWith('.log') && file !== 'audit.log')
+      .map(file => {
+        const tail = fs
+          .readFileSync(path.join(logsDir, file), 'utf8')
+          .trimEnd()
+          .split('\n')
+          .slice(-lines)
+          .join('\n');
+        return `--- ${file}\n${tail}`;
+      })
+      .join('\n');
+  }
+
+  private async startAndWait(config: KwokctlClusterConfig): Promise<void> {
     const started = Date.now();
     if (this.exists()) {
       this.log(`restarting ${this.name}`);
@@ -305,6 +337,8 @@ export class KwokctlCluster {
           KWOK_KUBE_VERSION: versions.kubernetes,
         },
         maxBuffer: 16 * 1024 * 1024,
+        // Past its own `--wait` of three minutes: kwokctl itself must not hang a caller.
+        timeout: 200_000,
       });
       return stdout;
     } catch (error) {

@@ -26,6 +26,8 @@ function clusterPids(folder: string): number[] {
  */
 export function useTestHub(name: string): { hub: LocalHub; workdir: string } {
   const context = {} as { hub: LocalHub; workdir: string };
+  // The hook outlasts the hub's own deadlines (kwokctl 200 s, then /readyz 120 s): a hub that does
+  // not come up fails with the reason from its logs, not with the hook's timeout.
   beforeAll(async () => {
     context.workdir = fs.mkdtempSync(
       path.join(os.tmpdir(), `hostplane-${name}-`),
@@ -35,7 +37,7 @@ export function useTestHub(name: string): { hub: LocalHub; workdir: string } {
       workdir: context.workdir,
       fresh: true,
     });
-  }, 300_000);
+  }, 420_000);
   afterAll(async () => {
     if (context.hub?.exists()) {
       await context.hub.delete();
