@@ -1,8 +1,4 @@
-import {
-  TestDatabases,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import {
@@ -30,7 +26,6 @@ jest.setTimeout(300_000);
 
 describe('tenant clusters in the catalog', () => {
   const context = useTestHub('catalog');
-  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
   const seeded = planTenants({ count: 4, seed: 7 });
 
@@ -46,9 +41,6 @@ describe('tenant clusters in the catalog', () => {
         eventsServiceFactory,
         hostplanePlugin,
         hypershiftModule,
-        mockServices.database.factory({
-          knex: await databases.init('SQLITE_3'),
-        }),
         mockServices.rootConfig.factory({
           data: {
             app: { baseUrl: 'http://localhost:3000' },
