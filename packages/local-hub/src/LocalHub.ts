@@ -116,7 +116,13 @@ export class LocalHub extends KwokctlCluster {
    */
   async applyStages(timings: StageTimings): Promise<void> {
     const kubeConfig = this.kubeConfig();
-    await waitForOpenApiGroupVersions(kubeConfig, ['kwok.x-k8s.io/v1alpha1']);
+    // A hub restarted with 10,000 clusters was seen needing more than two minutes to publish
+    // OpenAPI v3 (its /openapi/v3 timing out meanwhile) on two busy cores.
+    await waitForOpenApiGroupVersions(
+      kubeConfig,
+      ['kwok.x-k8s.io/v1alpha1'],
+      300_000,
+    );
     const stages = renderStages(timings);
     await applyObjects(kubeConfig, stages, LOCAL_HUB_FIELD_MANAGER);
     const client = KubernetesObjectApi.makeApiClient(kubeConfig);
