@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
-import { startScaleHub } from '@hostplane/local-hub';
+import path from 'node:path';
+import { LocalHub, startScaleHub } from '@hostplane/local-hub';
 
 /** A numeric command-line option, such as `--count 1000`. */
 export function option(name: string, fallback: number): number {
@@ -94,6 +95,43 @@ export function cpuShareSince(
     used += now - before.get(pid)!;
   }
   return used / seconds;
+}
+
+/** The hub's own processes (etcd, API server, controllers, KWOK), from its pid files. */
+function hubProcessIds(hub: LocalHub): number[] {
+  const dir = path.join(path.dirname(hub.kubeconfigPath), 'pids');
+  return fs
+    .readdirSync(dir)
+    .map(file => Number(fs.readFileSync(path.join(dir, file), 'utf8').trim()))
+    .filter(pid => Number.isInteger(pid) && pid > 0);
+}
+
+/**
+ * Waits until the hub's processes together use less than `maxShare` of a core over 5 s; returns
+ * the seconds waited. A restarted scale hub is busy for a minute or more (KWOK takes up every
+ * node, pod and Stage again) and a backend started meanwhile measures the hub's restart, not
+ * Hostplane: a deployed hub is not restarting whenever the portal starts.
+ */
+export async function waitForQuietHub(
+  hub: LocalHub,
+  { maxShare = 0.25, timeoutSeconds = 300 } = {},
+): Promise<number> {
+  const started = performance.now();
+  const pids = hubProcessIds(hub);
+  for (;;) {
+    const before = cpuSeconds(pids);
+    await new Promise(resolve => setTimeout(resolve, 5_000));
+    const share = cpuShareSince(before, 5);
+    const waited = (performance.now() - started) / 1000;
+    if (share < maxShare) return waited;
+    if (waited > timeoutSeconds) {
+      throw new Error(
+        `the hub still used ${(share * 100).toFixed(
+          0,
+        )} % of a core after ${timeoutSeconds} s`,
+      );
+    }
+  }
 }
 
 /** The scale hub with at least `count` status-only clusters (seeded on a machine's first run). */

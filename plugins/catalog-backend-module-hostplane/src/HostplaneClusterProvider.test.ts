@@ -1,6 +1,10 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
-import { eventsServiceFactory } from '@backstage/plugin-events-node';
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  eventsServiceFactory,
+  eventsServiceRef,
+} from '@backstage/plugin-events-node';
 import {
   LOCAL_HUB_FIELD_MANAGER,
   planTenants,
@@ -9,7 +13,11 @@ import {
 } from '@hostplane/local-hub';
 import hostplanePlugin from '@hostplane/plugin-hostplane-backend';
 import hypershiftModule from '@hostplane/plugin-hostplane-backend-module-hypershift';
-import { waitFor } from '@hostplane/plugin-hostplane-node';
+import {
+  HUB_EVENTS_TOPIC,
+  HubListedEvent,
+  waitFor,
+} from '@hostplane/plugin-hostplane-node';
 import { KubernetesObjectApi } from '@kubernetes/client-node';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -28,6 +36,25 @@ describe('tenant clusters in the catalog', () => {
   const context = useTestHub('catalog');
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
   const seeded = planTenants({ count: 4, seed: 7 });
+  const hubsListed: HubListedEvent[] = [];
+  const hubEventsRecorder = createBackendModule({
+    pluginId: 'catalog',
+    moduleId: 'hub-events-recorder',
+    register(reg) {
+      reg.registerInit({
+        deps: { events: eventsServiceRef },
+        async init({ events }) {
+          await events.subscribe({
+            id: 'test-hub-events',
+            topics: [HUB_EVENTS_TOPIC],
+            onEvent: async ({ eventPayload }) => {
+              hubsListed.push(eventPayload as HubListedEvent);
+            },
+          });
+        },
+      });
+    },
+  });
 
   beforeAll(async () => {
     await seedTenants(context.hub.kubeConfig(), seeded, {
@@ -37,6 +64,7 @@ describe('tenant clusters in the catalog', () => {
       features: [
         catalogPlugin,
         catalogModuleHostplane,
+        hubEventsRecorder,
         // The real events service: the test default gives each plugin a bus of its own.
         eventsServiceFactory,
         hostplanePlugin,
@@ -71,6 +99,13 @@ describe('tenant clusters in the catalog', () => {
     (await clusterEntities()).find(
       e => e.metadata.annotations['hostplane.io/cluster'] === name,
     );
+
+  it('hears once that the hub has been listed in full', async () => {
+    await waitFor('the hub announced as listed', async () =>
+      hubsListed.length > 0 ? true : undefined,
+    );
+    expect(hubsListed).toEqual([{ hub: 'local' }]);
+  });
 
   it('holds one entity per cluster, follows changes and removals, and carries no secret', async () => {
     await waitFor('every seeded cluster in the catalog', async () =>
@@ -185,7 +220,6 @@ describe('HostplaneClusterProvider.refresh', () => {
       auth: mockServices.auth(),
       events: mockServices.events.mock(),
       logger: mockServices.logger.mock(),
-      appBaseUrl: 'http://localhost:3000',
     });
     const connection = { applyMutation: jest.fn(), refresh: jest.fn() };
     await provider.connect(connection);

@@ -27,7 +27,6 @@ export interface HostplaneClusterProviderOptions {
   auth: AuthService;
   events: EventsService;
   logger: LoggerService;
-  appBaseUrl: string;
   /** Changes arriving within this window go to the catalog as one delta. */
   batchWindowMs?: number;
   pageSize?: number;
@@ -103,7 +102,7 @@ export class HostplaneClusterProvider implements EntityProvider {
 
   private deferred(cluster: ClusterSummary): DeferredEntity {
     return {
-      entity: clusterEntity(cluster, this.options.appBaseUrl),
+      entity: clusterEntity(cluster),
       locationKey: clusterLocation(cluster.hub, cluster.name),
     };
   }

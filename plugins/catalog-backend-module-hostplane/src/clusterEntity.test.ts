@@ -37,7 +37,7 @@ describe('clusterEntity', () => {
     ],
   ])('renders a %s cluster', (name, cluster) => {
     expectToMatchGolden(
-      clusterEntity(cluster, 'http://localhost:3000'),
+      clusterEntity(cluster),
       path.join(__dirname, '__testdata__', `entity-${name}.yaml`),
     );
   });

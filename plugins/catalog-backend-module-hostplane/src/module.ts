@@ -4,7 +4,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { listUntilComplete } from '@hostplane/plugin-hostplane-node';
+import {
+  HUB_EVENTS_TOPIC,
+  ListingLoop,
+  listUntilComplete,
+} from '@hostplane/plugin-hostplane-node';
 import { HostplaneClusterProvider } from './HostplaneClusterProvider';
 
 /** Puts Hostplane's tenant clusters in the catalog. */
@@ -15,7 +19,6 @@ export const catalogModuleHostplane = createBackendModule({
     reg.registerInit({
       deps: {
         catalog: catalogProcessingExtensionPoint,
-        config: coreServices.rootConfig,
         discovery: coreServices.discovery,
         auth: coreServices.auth,
         events: eventsServiceRef,
@@ -25,7 +28,6 @@ export const catalogModuleHostplane = createBackendModule({
       },
       async init({
         catalog,
-        config,
         discovery,
         auth,
         events,
@@ -38,15 +40,19 @@ export const catalogModuleHostplane = createBackendModule({
           auth,
           events,
           logger,
-          appBaseUrl: config.getString('app.baseUrl'),
         });
         catalog.addEntityProvider(provider);
 
         // The first full mutation as soon as the Hostplane API answers with every hub listed in
-        // full; additions only until then.
-        let stopListing = () => {};
+        // full (asked again at once when a hub's listing ends); additions only until then.
+        let listing: ListingLoop | undefined;
+        await events.subscribe({
+          id: 'catalog-hostplane-hubs',
+          topics: [HUB_EVENTS_TOPIC],
+          onEvent: async () => listing?.listNow(),
+        });
         lifecycle.addStartupHook(() => {
-          stopListing = listUntilComplete({
+          listing = listUntilComplete({
             list: () => provider.refresh(),
             onMiss: reason =>
               logger.warn(
@@ -54,7 +60,7 @@ export const catalogModuleHostplane = createBackendModule({
               ),
           });
         });
-        lifecycle.addShutdownHook(() => stopListing());
+        lifecycle.addShutdownHook(() => listing?.stop());
         // Events keep entities current; a periodic full mutation heals any that were missed.
         await scheduler.scheduleTask({
           id: 'hostplane-clusters-full-refresh',

@@ -6,6 +6,8 @@ import { hostplanePermissions } from '@hostplane/plugin-hostplane-common';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   CLUSTER_EVENTS_TOPIC,
+  HUB_EVENTS_TOPIC,
+  HubListedEvent,
   ClusterEvent,
   HostedControlPlaneProvider,
   hostplaneProvidersExtensionPoint,
@@ -136,6 +138,25 @@ export const hostplanePlugin = createBackendPlugin({
         lifecycle.addStartupHook(async () => {
           const resumed = await engine.start();
           if (resumed) logger.info(`Resumed ${resumed} operation(s)`);
+          // What a hub's first listing finds is not announced cluster by cluster; this tells the
+          // consumers that keep their own list to read it now.
+          for (const hub of engine.cache.hubNames()) {
+            void engine.cache
+              .hub(hub)
+              .whenSynced()
+              .then(() => {
+                const event: HubListedEvent = { hub };
+                return deps.events.publish({
+                  topic: HUB_EVENTS_TOPIC,
+                  eventPayload: event,
+                });
+              })
+              .catch(error =>
+                logger.warn(
+                  `Could not announce that hub ${hub} is listed: ${error.message}`,
+                ),
+              );
+          }
         });
         lifecycle.addShutdownHook(() => engine.stop());
 

@@ -122,3 +122,15 @@ export interface ClusterEvent {
   name: string;
   cluster: ClusterStatus | null;
 }
+
+/**
+ * The events topic on which the Hostplane backend announces that a hub has been listed in full.
+ * The clusters of a hub's first listing are its starting state, never announced one by one: a
+ * consumer that keeps its own list reads them with one full list once this arrives.
+ */
+export const HUB_EVENTS_TOPIC = 'hostplane.hubs';
+
+/** A hub's clusters are all known: its first full listing since the backend started ended. */
+export interface HubListedEvent {
+  hub: string;
+}

@@ -10,6 +10,7 @@ import {
 } from '@hostplane/plugin-hostplane-common';
 import {
   ClusterEvent,
+  ListingLoop,
   listUntilComplete,
 } from '@hostplane/plugin-hostplane-node';
 import {
@@ -93,7 +94,7 @@ export class HostplaneClusterSupplier implements KubernetesClustersSupplier {
   private refreshing?: Promise<ClusterListResult>;
   /** Events that arrived while a full list was being read, applied again on top of it. */
   private arrivedDuringRefresh?: ClusterEvent[];
-  private stopListing?: () => void;
+  private listing?: ListingLoop;
 
   constructor(private readonly options: HostplaneClusterSupplierOptions) {}
 
@@ -130,7 +131,7 @@ export class HostplaneClusterSupplier implements KubernetesClustersSupplier {
   /** The first full list, retried with a growing delay until every hub is listed in full. */
   start(): void {
     this.started = true;
-    this.stopListing = listUntilComplete({
+    this.listing = listUntilComplete({
       list: () => this.refresh(),
       onMiss: reason =>
         this.options.logger.warn(
@@ -139,8 +140,13 @@ export class HostplaneClusterSupplier implements KubernetesClustersSupplier {
     });
   }
 
+  /** Lists at once, not at the first list's next attempt: a hub has just been listed in full. */
+  hubListed(): void {
+    this.listing?.listNow();
+  }
+
   stop(): void {
-    this.stopListing?.();
+    this.listing?.stop();
   }
 
   private applyTo(

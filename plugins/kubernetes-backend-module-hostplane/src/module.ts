@@ -10,6 +10,7 @@ import {
 } from '@backstage/plugin-kubernetes-node';
 import {
   CLUSTER_EVENTS_TOPIC,
+  HUB_EVENTS_TOPIC,
   ClusterEvent,
 } from '@hostplane/plugin-hostplane-node';
 import { HostplaneApiClient } from './HostplaneApiClient';
@@ -84,9 +85,11 @@ export const kubernetesModuleHostplane = createBackendModule({
 
         await events.subscribe({
           id: 'kubernetes-hostplane-clusters',
-          topics: [CLUSTER_EVENTS_TOPIC],
-          onEvent: async ({ eventPayload }) =>
-            supplier.apply(eventPayload as ClusterEvent),
+          topics: [CLUSTER_EVENTS_TOPIC, HUB_EVENTS_TOPIC],
+          onEvent: async ({ topic, eventPayload }) => {
+            if (topic === HUB_EVENTS_TOPIC) supplier.hubListed();
+            else supplier.apply(eventPayload as ClusterEvent);
+          },
         });
         // The first list once the backend serves the Hostplane API; retried until it answers.
         lifecycle.addStartupHook(() => supplier.start());

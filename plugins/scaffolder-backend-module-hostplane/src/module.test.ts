@@ -190,9 +190,7 @@ describe('the Hostplane scaffolder actions against the real backend and a local 
       hub: 'local',
       name: 'shop',
       operationId: expect.any(String),
-      entityRef: stringifyEntityRef(
-        clusterEntity(summarizeCluster(cluster), 'http://localhost:3000'),
-      ),
+      entityRef: stringifyEntityRef(clusterEntity(summarizeCluster(cluster))),
     });
     expect(cluster).toMatchObject({ phase: 'Ready', version: 'v1.36.4' });
     const operation = (
