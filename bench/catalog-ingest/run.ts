@@ -9,7 +9,8 @@
  * deployed; SQLite serialises the catalog's processing through one connection). Baselines,
  * measured in the same run: for the cold start, a paged LIST of all HostedClusters straight from
  * the hub; for each change, the moment a watch on the hub's kube-apiserver sees it (the least any
- * cache in front of the hub can add).
+ * cache in front of the hub can add). Last, on PostgreSQL, a restart on the same databases with
+ * clusters changed on the hub while the backend was down.
  */
 import { performance } from 'node:perf_hooks';
 import {
@@ -53,6 +54,8 @@ const GROUP = 'hypershift.openshift.io';
 const COUNT_POLL_MS = 2_000;
 const REFS_PER_REQUEST = 1_000;
 const REST_SECONDS = 30;
+/** Clusters degraded on the hub while the backend is down, before it restarts. */
+const RESTART_CHANGES = 10;
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -61,6 +64,8 @@ async function main() {
   log(`hub quiet after another ${(await waitForQuietHub(hub)).toFixed(0)} s`);
   let backend: Awaited<ReturnType<typeof startBackend>> | undefined;
   let stopWatch: (() => void) | undefined;
+  /** The PostgreSQL databases of the backend and of its restart, dropped at the end. */
+  let postgresPrefix: string | undefined;
   try {
     const listStarted = performance.now();
     const onHub = await clustersOnHub(hub);
@@ -73,7 +78,8 @@ async function main() {
       nodeEnv: 'production',
     });
     const readySeconds = (performance.now() - started) / 1000;
-    const token = await backend.guestToken();
+    postgresPrefix = backend.postgresPrefix;
+    let token = await backend.guestToken();
     const catalog = async (path: string, body?: unknown) => {
       const response = await fetch(`${backend!.baseUrl}/api/catalog${path}`, {
         method: body ? 'POST' : 'GET',
@@ -159,6 +165,43 @@ async function main() {
       }
     };
 
+    /** Sets a cluster's `Degraded` condition on the hub; returns when the patch was sent. */
+    const degrade = async (namespace: string, name: string) => {
+      const hc: any = await custom.getNamespacedCustomObject({
+        group: GROUP,
+        version: 'v1beta1',
+        namespace,
+        plural: 'hostedclusters',
+        name,
+      });
+      const conditions = hc.status.conditions.map((c: any) =>
+        c.type === 'Degraded'
+          ? {
+              ...c,
+              status: 'True',
+              reason: 'BenchDegraded',
+              message: 'Degraded by bench/catalog-ingest',
+              lastTransitionTime: new Date().toISOString(),
+            }
+          : c,
+      );
+      const sent = performance.now();
+      await custom.patchNamespacedCustomObjectStatus(
+        {
+          group: GROUP,
+          version: 'v1beta1',
+          namespace,
+          plural: 'hostedclusters',
+          name,
+          body: { status: { conditions } },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+      return sent;
+    };
+    const isDegraded = (entity: any) =>
+      entity?.metadata.labels['hostplane.io/phase'] === 'degraded';
+
     // New clusters under names the hub does not hold: an earlier run's new clusters stay on the
     // hub, and "creating" one of those again would find its entity already there.
     const taken = new Set(onHub.map(c => c.name));
@@ -167,7 +210,9 @@ async function main() {
       .slice(0, CHANGES);
     // Ready clusters to degrade: each run picks ones an earlier run has not already degraded.
     const { body: readyPage } = await catalog(
-      `/entities/by-query?filter=kind=resource,metadata.labels.hostplane.io/phase=ready&limit=${CHANGES}`,
+      `/entities/by-query?filter=kind=resource,metadata.labels.hostplane.io/phase=ready&limit=${
+        CHANGES + RESTART_CHANGES
+      }`,
     );
     const toDegrade: Array<{ namespace: string; name: string }> =
       readyPage.items.map((e: any) => ({
@@ -184,40 +229,8 @@ async function main() {
       const kind = (['phase', 'create', 'delete'] as const)[i % 3];
       if (kind === 'phase') {
         const { namespace, name } = toDegrade[i];
-        const hc: any = await custom.getNamespacedCustomObject({
-          group: GROUP,
-          version: 'v1beta1',
-          namespace,
-          plural: 'hostedclusters',
-          name,
-        });
-        const conditions = hc.status.conditions.map((c: any) =>
-          c.type === 'Degraded'
-            ? {
-                ...c,
-                status: 'True',
-                reason: 'BenchDegraded',
-                message: 'Degraded by bench/catalog-ingest',
-                lastTransitionTime: new Date().toISOString(),
-              }
-            : c,
-        );
-        const t0 = performance.now();
-        await custom.patchNamespacedCustomObjectStatus(
-          {
-            group: GROUP,
-            version: 'v1beta1',
-            namespace,
-            plural: 'hostedclusters',
-            name,
-            body: { status: { conditions } },
-          },
-          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-        );
-        const t1 = await waitForEntity(
-          name,
-          e => e?.metadata.labels['hostplane.io/phase'] === 'degraded',
-        );
+        const t0 = await degrade(namespace, name);
+        const t1 = await waitForEntity(name, isDegraded);
         delays.phase.push(t1 - t0);
         hubDelays.push((seenOnHub.get(`MODIFIED/${name}`) ?? t1) - t0);
       } else if (kind === 'create') {
@@ -259,6 +272,48 @@ async function main() {
     }`;
     log(`CPU with no change on the hub: ${atRest}`);
 
+    // A restart, as on every deploy: the catalog's database is kept, and what changed on the hub
+    // while the backend was down must show once it is back. SQLite lives in the stopped backend's
+    // folder, so only PostgreSQL keeps a database to restart on.
+    let restart = 'n/a on SQLite';
+    if (postgresPrefix) {
+      await backend.stop();
+      backend = undefined;
+      const changedWhileDown = toDegrade.slice(CHANGES);
+      for (const { namespace, name } of changedWhileDown) {
+        await degrade(namespace, name);
+      }
+      const restarted = performance.now();
+      backend = await startBackend({
+        database: DATABASE,
+        hubKubeconfig: hub.kubeconfigPath,
+        nodeEnv: 'production',
+        postgresPrefix,
+      });
+      const restartReady = (performance.now() - restarted) / 1000;
+      token = await backend.guestToken();
+      for (const { name } of changedWhileDown) {
+        await waitForEntity(name, isDegraded);
+      }
+      const restartSeconds = (performance.now() - restarted) / 1000;
+      const expected =
+        onHub.length + delays.create.length - delays.delete.length;
+      const { body: recounted } = await catalog(
+        '/entities/by-query?filter=kind=resource,spec.type=kubernetes-cluster&limit=1',
+      );
+      if (recounted?.totalItems !== expected) {
+        throw new Error(
+          `after the restart the catalog counts ${recounted?.totalItems} clusters, the hub ${expected}`,
+        );
+      }
+      restart = `${restartSeconds.toFixed(
+        1,
+      )} s (backend ready after ${restartReady.toFixed(1)} s)`;
+      log(
+        `restarted; ${changedWhileDown.length} changes shown after ${restart}`,
+      );
+    }
+
     const all = [...delays.phase, ...delays.create, ...delays.delete];
     const ms = (samples: number[]) =>
       `${percentile(samples, 50).toFixed(0)} / ${percentile(
@@ -284,14 +339,13 @@ async function main() {
       `| - new cluster | ${ms(delays.create)} | | |`,
       `| - deleted cluster | ${ms(delays.delete)} | | |`,
       `| CPU with no change on the hub, over ${REST_SECONDS} s after the changes (of one core) | ${atRest} | | |`,
+      `| restart with the catalog's database kept, until ${RESTART_CHANGES} clusters degraded while it was down show | ${restart} | | |`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     stopWatch?.();
     await backend?.stop();
-    if (backend?.postgresPrefix) {
-      await dropDatabasesWithPrefix(backend.postgresPrefix);
-    }
+    if (postgresPrefix) await dropDatabasesWithPrefix(postgresPrefix);
     await hub.stop();
   }
 }

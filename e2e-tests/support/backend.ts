@@ -39,6 +39,8 @@ export async function startBackend(options: {
   nodeEnv?: 'development' | 'production';
   /** Node options for the backend's process alone (a benchmark's `--inspect`). */
   nodeOptions?: string;
+  /** The databases of an earlier backend to start on again (a restart), instead of new ones. */
+  postgresPrefix?: string;
 }): Promise<RunningBackend> {
   const port = await ephemeralPort();
   const baseUrl = `http://localhost:${port}`;
@@ -47,7 +49,7 @@ export async function startBackend(options: {
   );
   const postgresPrefix =
     options.database === 'postgres'
-      ? `hostplane_e2e_${process.pid}_${port}_`
+      ? options.postgresPrefix ?? `hostplane_e2e_${process.pid}_${port}_`
       : undefined;
   const override = {
     app: { baseUrl },
