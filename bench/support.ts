@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { LocalHub, startScaleHub } from '@hostplane/local-hub';
+import { LocalHub, SCALE_HUB, startScaleHub } from '@hostplane/local-hub';
 
 /** A numeric command-line option, such as `--count 1000`. */
 export function option(name: string, fallback: number): number {
@@ -134,8 +134,52 @@ export async function waitForQuietHub(
   }
 }
 
-/** The scale hub with at least `count` status-only clusters (seeded on a machine's first run). */
-export const startBenchHub = (count: number) => startScaleHub({ count, log });
+/** Hands over how to stop something a benchmark started; see {@link runBenchmark}. */
+export type StopLater = (stop: () => Promise<unknown>) => void;
+
+/**
+ * Runs a benchmark and stops what it started once it ends, fails or is interrupted (Ctrl-C,
+ * SIGTERM): the hub's processes run detached and outlive the benchmark otherwise, and an
+ * interrupted run used to leave a 10,000-cluster hub and a backend busy on the cores, slowing
+ * whatever ran next. `main` hands over a stop for each thing as it starts it; they run last first,
+ * once each, and a stop that fails is logged and the next one still runs.
+ */
+export function runBenchmark(main: (stopLater: StopLater) => Promise<void>) {
+  const stops: Array<() => Promise<unknown>> = [];
+  let stopping: Promise<void> | undefined;
+  const stopAll = () =>
+    (stopping ??= (async () => {
+      for (const stop of stops.reverse()) {
+        await stop().catch(error => log(`while stopping: ${error}`));
+      }
+    })());
+  const interrupted = (signal: NodeJS.Signals) => {
+    log(`${signal}: stopping what the benchmark started`);
+    void stopAll().then(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  main(stop => stops.push(stop)).then(stopAll, async error => {
+    // Interrupted, the benchmark fails as what it talks to stops; the interruption exits.
+    if (stopping) return;
+    process.stderr.write(`${error.stack ?? error}\n`);
+    await stopAll();
+    process.exit(1);
+  });
+}
+
+/**
+ * The scale hub with at least `count` status-only clusters (seeded on a machine's first run). Its
+ * stop is handed over before it starts, by the hub's name: interrupted while the hub boots or is
+ * seeded (minutes), its processes are already running.
+ */
+export function startBenchHub(
+  count: number,
+  stopLater: StopLater,
+): Promise<LocalHub> {
+  stopLater(async () => (await LocalHub.open({ name: SCALE_HUB, log })).stop());
+  return startScaleHub({ count, log });
+}
 
 /** A process's memory in MiB, as `process.memoryUsage()` reports it. */
 export type MemoryMiB = Record<'rss' | 'heapTotal' | 'heapUsed', number>;

@@ -23,6 +23,7 @@ import {
   memoryViaInspector,
   option,
   percentile,
+  runBenchmark,
   startBenchHub,
 } from '../support';
 
@@ -105,141 +106,131 @@ function rssMiB(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
 }
 
-async function main() {
-  const hub = await startBenchHub(COUNT);
+runBenchmark(async stopLater => {
+  const hub = await startBenchHub(COUNT, stopLater);
   let backend: Awaited<ReturnType<typeof startBackend>> | undefined;
-  try {
-    const total = (await clustersOnHub(hub)).length;
-    log(`${total} clusters on the hub`);
+  stopLater(async () => backend?.stop());
+  const total = (await clustersOnHub(hub)).length;
+  log(`${total} clusters on the hub`);
 
-    const inspectorPort = await ephemeralPort();
-    backend = await startMeasuredBackend(hub.kubeconfigPath, inspectorPort);
-    const token = await backend.guestToken();
-    const api = async (path: string) => {
-      const { status, body } = await getJson(
-        `${backend!.baseUrl}/api/hostplane${path}`,
-        { Authorization: `Bearer ${token}` },
-      );
-      if (status !== 200)
-        throw new Error(`${path} answered ${status}: ${body}`);
-      return body;
-    };
-    const hubGet = async (path: string) => {
-      const response = await getRaw(hub.kubeConfig(), path);
-      if (response.status !== 200)
-        throw new Error(`${path} answered ${response.status}`);
-      return JSON.parse(response.body);
-    };
-
-    const started = performance.now();
-    for (;;) {
-      const { totalCount } = await api('/clusters?limit=1');
-      if (totalCount >= total) break;
-      await new Promise(resolve => setTimeout(resolve, 500));
-    }
-    const syncSeconds = (performance.now() - started) / 1000;
-
-    // The first owner by name and its first cluster, as a page view would show them.
-    const { items } = await api('/clusters?limit=1&sort=owner');
-    const owner: string = items[0].owner.split('/').pop();
-    const ownerPage = await api(
-      `/clusters?owner=${owner}&sort=name&limit=${PAGE}`,
+  const inspectorPort = await ephemeralPort();
+  backend = await startMeasuredBackend(hub.kubeconfigPath, inspectorPort);
+  const token = await backend.guestToken();
+  const api = async (path: string) => {
+    const { status, body } = await getJson(
+      `${backend!.baseUrl}/api/hostplane${path}`,
+      { Authorization: `Bearer ${token}` },
     );
-    const target = ownerPage.items[0];
-    const listPath = `/clusters?owner=${owner}&sort=name&limit=${PAGE}`;
-    const getPath = `/clusters/local/${target.name}`;
-    const baselineList = `/apis/hypershift.openshift.io/v1beta1/hostedclusters?labelSelector=hostplane.io/owner%3D${owner}&limit=${PAGE}`;
-    const baselineGet = `/apis/hypershift.openshift.io/v1beta1/namespaces/${target.namespace}/hostedclusters/${target.name}`;
+    if (status !== 200) throw new Error(`${path} answered ${status}: ${body}`);
+    return body;
+  };
+  const hubGet = async (path: string) => {
+    const response = await getRaw(hub.kubeConfig(), path);
+    if (response.status !== 200)
+      throw new Error(`${path} answered ${response.status}`);
+    return JSON.parse(response.body);
+  };
 
-    for (let i = 0; i < 30; i++) {
-      await api(listPath);
-      await api(getPath);
-      await hubGet(baselineList);
-      await hubGet(baselineGet);
-    }
-
-    // Hub requests per page view, with nothing else talking to the hub's API for these kinds.
-    const before = await hubRequestCount(hub);
-    for (let i = 0; i < ROUNDS; i++) await api(listPath);
-    const hubRequestsPerView = ((await hubRequestCount(hub)) - before) / ROUNDS;
-
-    const samples = {
-      floor: [] as number[],
-      list: [] as number[],
-      get: [] as number[],
-      baselineList: [] as number[],
-      baselineGet: [] as number[],
-    };
-    for (let i = 0; i < ROUNDS; i++) {
-      samples.floor.push(await timed(() => api('/hubs/local/versions')));
-      samples.list.push(await timed(() => api(listPath)));
-      samples.baselineList.push(await timed(() => hubGet(baselineList)));
-      samples.get.push(await timed(() => api(getPath)));
-      samples.baselineGet.push(await timed(() => hubGet(baselineGet)));
-    }
-    const rssUnderLoad = rssMiB(backend.pid);
-    const idle = await idleMemory(backend.pid, inspectorPort);
-    await backend.stop();
-    backend = undefined;
-
-    // The same backend with a hub that has no clusters (nothing answers at its address): what
-    // Backstage and Hostplane take before the first cluster, read the same way.
-    const emptyInspectorPort = await ephemeralPort();
-    backend = await startMeasuredBackend(
-      writeUnreachableKubeconfig(),
-      emptyInspectorPort,
-    );
-    const empty = await idleMemory(backend.pid, emptyInspectorPort);
-
-    const row = (name: string, ours: number[], baseline: number[]) => {
-      const [p50, p95, p99] = [50, 95, 99].map(p => percentile(ours, p));
-      const [b50, b95, b99] = [50, 95, 99].map(p => percentile(baseline, p));
-      return `| ${name} | ${p50.toFixed(1)} / ${p95.toFixed(1)} / ${p99.toFixed(
-        1,
-      )} | ${b50.toFixed(1)} / ${b95.toFixed(1)} / ${b99.toFixed(1)} | ${(
-        b50 / p50
-      ).toFixed(1)}x / ${(b95 / p95).toFixed(1)}x |`;
-    };
-    const lines = [
-      `bench/cluster-list: ${total} clusters on the hub, owner ${owner} (${ownerPage.totalCount} clusters), ${ROUNDS} rounds, pages of ${PAGE}`,
-      '',
-      '| request | Hostplane API p50 / p95 / p99 (ms) | hub kube-apiserver p50 / p95 / p99 (ms) | faster (p50 / p95) |',
-      '|---|---|---|---|',
-      row(
-        'list page (owner filter, by name)',
-        samples.list,
-        samples.baselineList,
-      ),
-      row('one cluster', samples.get, samples.baselineGet),
-      '',
-      `| signed-in request that reads nothing (the backend's floor) | ${[
-        50, 95, 99,
-      ]
-        .map(p => percentile(samples.floor, p).toFixed(1))
-        .join(' / ')} ms |`,
-      `| hub requests per page view | ${hubRequestsPerView.toFixed(
-        3,
-      )} | target 0 at steady state |`,
-      `| backend cache filled from cold | ${syncSeconds.toFixed(1)} s | |`,
-      '',
-      `| backend memory (MiB) | ${total} clusters | no clusters | target |`,
-      '|---|---|---|---|',
-      `| RSS after ${IDLE_SECONDS} s without requests | ${idle.rss.toFixed(
-        0,
-      )} | ${empty.rss.toFixed(0)} | < 600 |`,
-      `| RSS under load, right after the cold fill and the timed rounds | ${rssUnderLoad.toFixed(
-        0,
-      )} | | |`,
-      `| after a full GC: RSS / heap used | ${idle.afterFullGc.rss} / ${idle.afterFullGc.heapUsed} | ${empty.afterFullGc.rss} / ${empty.afterFullGc.heapUsed} | |`,
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
-  } finally {
-    await backend?.stop();
-    await hub.stop();
+  const started = performance.now();
+  for (;;) {
+    const { totalCount } = await api('/clusters?limit=1');
+    if (totalCount >= total) break;
+    await new Promise(resolve => setTimeout(resolve, 500));
   }
-}
+  const syncSeconds = (performance.now() - started) / 1000;
 
-main().catch(error => {
-  process.stderr.write(`${error.stack ?? error}\n`);
-  process.exit(1);
+  // The first owner by name and its first cluster, as a page view would show them.
+  const { items } = await api('/clusters?limit=1&sort=owner');
+  const owner: string = items[0].owner.split('/').pop();
+  const ownerPage = await api(
+    `/clusters?owner=${owner}&sort=name&limit=${PAGE}`,
+  );
+  const target = ownerPage.items[0];
+  const listPath = `/clusters?owner=${owner}&sort=name&limit=${PAGE}`;
+  const getPath = `/clusters/local/${target.name}`;
+  const baselineList = `/apis/hypershift.openshift.io/v1beta1/hostedclusters?labelSelector=hostplane.io/owner%3D${owner}&limit=${PAGE}`;
+  const baselineGet = `/apis/hypershift.openshift.io/v1beta1/namespaces/${target.namespace}/hostedclusters/${target.name}`;
+
+  for (let i = 0; i < 30; i++) {
+    await api(listPath);
+    await api(getPath);
+    await hubGet(baselineList);
+    await hubGet(baselineGet);
+  }
+
+  // Hub requests per page view, with nothing else talking to the hub's API for these kinds.
+  const before = await hubRequestCount(hub);
+  for (let i = 0; i < ROUNDS; i++) await api(listPath);
+  const hubRequestsPerView = ((await hubRequestCount(hub)) - before) / ROUNDS;
+
+  const samples = {
+    floor: [] as number[],
+    list: [] as number[],
+    get: [] as number[],
+    baselineList: [] as number[],
+    baselineGet: [] as number[],
+  };
+  for (let i = 0; i < ROUNDS; i++) {
+    samples.floor.push(await timed(() => api('/hubs/local/versions')));
+    samples.list.push(await timed(() => api(listPath)));
+    samples.baselineList.push(await timed(() => hubGet(baselineList)));
+    samples.get.push(await timed(() => api(getPath)));
+    samples.baselineGet.push(await timed(() => hubGet(baselineGet)));
+  }
+  const rssUnderLoad = rssMiB(backend.pid);
+  const idle = await idleMemory(backend.pid, inspectorPort);
+  await backend.stop();
+  backend = undefined;
+
+  // The same backend with a hub that has no clusters (nothing answers at its address): what
+  // Backstage and Hostplane take before the first cluster, read the same way.
+  const emptyInspectorPort = await ephemeralPort();
+  backend = await startMeasuredBackend(
+    writeUnreachableKubeconfig(),
+    emptyInspectorPort,
+  );
+  const empty = await idleMemory(backend.pid, emptyInspectorPort);
+
+  const row = (name: string, ours: number[], baseline: number[]) => {
+    const [p50, p95, p99] = [50, 95, 99].map(p => percentile(ours, p));
+    const [b50, b95, b99] = [50, 95, 99].map(p => percentile(baseline, p));
+    return `| ${name} | ${p50.toFixed(1)} / ${p95.toFixed(1)} / ${p99.toFixed(
+      1,
+    )} | ${b50.toFixed(1)} / ${b95.toFixed(1)} / ${b99.toFixed(1)} | ${(
+      b50 / p50
+    ).toFixed(1)}x / ${(b95 / p95).toFixed(1)}x |`;
+  };
+  const lines = [
+    `bench/cluster-list: ${total} clusters on the hub, owner ${owner} (${ownerPage.totalCount} clusters), ${ROUNDS} rounds, pages of ${PAGE}`,
+    '',
+    '| request | Hostplane API p50 / p95 / p99 (ms) | hub kube-apiserver p50 / p95 / p99 (ms) | faster (p50 / p95) |',
+    '|---|---|---|---|',
+    row(
+      'list page (owner filter, by name)',
+      samples.list,
+      samples.baselineList,
+    ),
+    row('one cluster', samples.get, samples.baselineGet),
+    '',
+    `| signed-in request that reads nothing (the backend's floor) | ${[
+      50, 95, 99,
+    ]
+      .map(p => percentile(samples.floor, p).toFixed(1))
+      .join(' / ')} ms |`,
+    `| hub requests per page view | ${hubRequestsPerView.toFixed(
+      3,
+    )} | target 0 at steady state |`,
+    `| backend cache filled from cold | ${syncSeconds.toFixed(1)} s | |`,
+    '',
+    `| backend memory (MiB) | ${total} clusters | no clusters | target |`,
+    '|---|---|---|---|',
+    `| RSS after ${IDLE_SECONDS} s without requests | ${idle.rss.toFixed(
+      0,
+    )} | ${empty.rss.toFixed(0)} | < 600 |`,
+    `| RSS under load, right after the cold fill and the timed rounds | ${rssUnderLoad.toFixed(
+      0,
+    )} | | |`,
+    `| after a full GC: RSS / heap used | ${idle.afterFullGc.rss} / ${idle.afterFullGc.heapUsed} | ${empty.afterFullGc.rss} / ${empty.afterFullGc.heapUsed} | |`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
 });
