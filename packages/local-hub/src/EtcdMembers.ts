@@ -5,6 +5,13 @@ import { waitFor } from '@hostplane/plugin-hostplane-node';
 import { ephemeralPort, etcdHealthy } from './KwokctlCluster';
 import { isAlive } from './processes';
 
+/** An etcd endpoint's answer other than 2xx. */
+class EtcdRefusal extends Error {
+  constructor(route: string, readonly status: number, body: string) {
+    super(`etcd ${route} answered ${status}: ${body}`);
+  }
+}
+
 /** One member of a tenant's etcd cluster, on loopback, plain HTTP as kwokctl runs etcd. */
 export interface EtcdMember {
   /** The member's name in etcd: `node<index>`, as kwokctl names its own first member. */
@@ -97,9 +104,7 @@ export class EtcdMembers {
         // not the cluster took it, and a member the cluster does not know exits and is added here.
         fs.mkdirSync(path.dirname(this.addedPath(member)), { recursive: true });
         fs.writeFileSync(this.addedPath(member), '');
-        await this.post(first, '/v3/cluster/member/add', {
-          peerURLs: [url(member.peerPort)],
-        });
+        await this.add(first, member);
       }
       if (!this.isRunning(member)) {
         this.startMember(first, member);
@@ -232,6 +237,38 @@ export class EtcdMembers {
     this.options.log(`started etcd member ${member.name} (pid ${child.pid})`);
   }
 
+  /**
+   * Asks the cluster to take the member. etcd refuses (503, "unhealthy cluster") until every
+   * member has been connected to the others for a few seconds, which the member joined just before
+   * is not yet when it first answers its health check; that refusal is waited out here rather
+   * than failing the tenant's start and being retried from the top.
+   */
+  private async add(first: EtcdMember, member: EtcdMember): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    let waiting = false;
+    for (;;) {
+      try {
+        await this.post(first, '/v3/cluster/member/add', {
+          peerURLs: [url(member.peerPort)],
+        });
+        return;
+      } catch (error) {
+        const unhealthy =
+          error instanceof EtcdRefusal &&
+          error.status === 503 &&
+          /unhealthy cluster/.test(error.message);
+        if (!unhealthy || Date.now() > deadline) throw error;
+        if (!waiting) {
+          this.options.log(
+            `etcd takes member ${member.name} once the others have been connected a few seconds; waiting`,
+          );
+          waiting = true;
+        }
+        await new Promise(resolve => setTimeout(resolve, 1_000));
+      }
+    }
+  }
+
   private async post(
     first: EtcdMember,
     route: string,
@@ -243,9 +280,7 @@ export class EtcdMembers {
       signal: AbortSignal.timeout(10_000),
     });
     const text = await response.text();
-    if (!response.ok) {
-      throw new Error(`etcd ${route} answered ${response.status}: ${text}`);
-    }
+    if (!response.ok) throw new EtcdRefusal(route, response.status, text);
     return JSON.parse(text);
   }
 }
