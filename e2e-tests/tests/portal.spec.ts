@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test';
+import { DEMO_WORKLOAD, demoTenants } from '@hostplane/local-hub';
+import { clusterEntityName } from '@hostplane/plugin-hostplane-common';
 import { useE2eBackend } from '../support/e2eBackend';
-import { recordClusterPages } from '../support/portal';
+import { recordClusterPages, visit } from '../support/portal';
 import { E2E_CLUSTERS } from '../support/globalSetup';
 
 const backend = useE2eBackend();
@@ -96,4 +98,35 @@ test('the Clusters page pages, filters and sorts on the server', async ({
   await expect
     .poll(() => requests.at(-1)!.searchParams.get('sort'))
     .toBe('version');
+});
+
+test("a demo cluster's owner is its team, whose page the catalog has", async ({
+  page,
+}) => {
+  const { tenant } = DEMO_WORKLOAD;
+  const { owner } = demoTenants().find(t => t.name === tenant.name)!;
+  const entityUrl = `${
+    backend().baseUrl
+  }/catalog/default/resource/${clusterEntityName('local', tenant.name)}`;
+  const ownerLink = page.getByRole('link', { name: owner, exact: true });
+  // The catalog takes the cluster in some time after the backend starts.
+  await expect
+    .poll(
+      async () => {
+        await visit(page, entityUrl);
+        return expect(ownerLink.first())
+          .toBeVisible({ timeout: 10_000 })
+          .then(() => true)
+          .catch(() => false);
+      },
+      { timeout: 180_000, intervals: [5_000] },
+    )
+    .toBe(true);
+  await ownerLink.first().click();
+  await expect(page).toHaveURL(new RegExp(`/catalog/default/group/${owner}$`));
+  // The description comes from the group's entity (examples/org.yaml): the page is not a
+  // "not found" one.
+  await expect(
+    page.getByText(/Demo team; owns the payments-\* tenant clusters/).first(),
+  ).toBeVisible();
 });
