@@ -169,15 +169,16 @@ export function runBenchmark(main: (stopLater: StopLater) => Promise<void>) {
 }
 
 /**
- * The scale hub with at least `count` status-only clusters (seeded on a machine's first run). Its
- * stop is handed over before it starts, by the hub's name: interrupted while the hub boots or is
- * seeded (minutes), its processes are already running.
+ * The scale hub with at least `count` status-only clusters (seeded on a machine's first run). It
+ * is opened (its binaries found, or built) before it boots, and its stop handed over then:
+ * interrupted while it boots or is seeded (minutes), its processes are running already.
  */
-export function startBenchHub(
+export async function startBenchHub(
   count: number,
   stopLater: StopLater,
 ): Promise<LocalHub> {
-  stopLater(async () => (await LocalHub.open({ name: SCALE_HUB, log })).stop());
+  const hub = await LocalHub.open({ name: SCALE_HUB, log });
+  stopLater(() => hub.stop());
   return startScaleHub({ count, log });
 }
 

@@ -1,4 +1,4 @@
-import { Page, expect } from '@playwright/test';
+import { Locator, Page, expect } from '@playwright/test';
 
 /**
  * Opens a page of the portal, signing in as guest when the app asks: the guest session is not
@@ -14,6 +14,30 @@ export async function visit(page: Page, url: string) {
   await expect(enter.or(signedIn).first()).toBeVisible();
   if (await enter.isVisible()) await enter.click();
   await expect(signedIn).toBeVisible();
+}
+
+/**
+ * Opens a page again and again until it shows `locator`: for what the catalog and the plugins
+ * know only some time after the backend starts, where a page loaded too early never updates.
+ */
+export async function visitUntilVisible(
+  page: Page,
+  url: string,
+  locator: Locator,
+  timeoutMs: number,
+) {
+  await expect
+    .poll(
+      async () => {
+        await visit(page, url);
+        return expect(locator)
+          .toBeVisible({ timeout: 15_000 })
+          .then(() => true)
+          .catch(() => false);
+      },
+      { timeout: timeoutMs, intervals: [5_000] },
+    )
+    .toBe(true);
 }
 
 /** One answer of `GET /api/hostplane/clusters` as the page received it. */

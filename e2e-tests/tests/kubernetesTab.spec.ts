@@ -6,7 +6,7 @@ import {
 } from '@hostplane/local-hub';
 import { useE2eBackend } from '../support/e2eBackend';
 import { e2eTenantsWorkdir } from '../support/hub';
-import { visit } from '../support/portal';
+import { visitUntilVisible } from '../support/portal';
 
 const { component, tenant, replicas } = DEMO_WORKLOAD;
 
@@ -35,18 +35,7 @@ test(`the Kubernetes tab of ${component} lists its pods in the real tenant ${ten
   const cluster = page
     .getByRole('button')
     .filter({ hasText: `${tenant.name} (hub local)` });
-  await expect
-    .poll(
-      async () => {
-        await visit(page, tabUrl);
-        return expect(cluster)
-          .toBeVisible({ timeout: 15_000 })
-          .then(() => true)
-          .catch(() => false);
-      },
-      { timeout: 240_000, intervals: [5_000] },
-    )
-    .toBe(true);
+  await visitUntilVisible(page, tabUrl, cluster, 240_000);
 
   // The tenant as the cluster supplier names it, with every pod and none in error.
   await expect(cluster).toContainText(`${replicas} pods`);

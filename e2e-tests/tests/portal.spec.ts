@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { DEMO_WORKLOAD, demoTenants } from '@hostplane/local-hub';
 import { clusterEntityName } from '@hostplane/plugin-hostplane-common';
 import { useE2eBackend } from '../support/e2eBackend';
-import { recordClusterPages, visit } from '../support/portal';
+import { recordClusterPages, visitUntilVisible } from '../support/portal';
 import { E2E_CLUSTERS } from '../support/globalSetup';
 
 const backend = useE2eBackend();
@@ -110,18 +110,7 @@ test("a demo cluster's owner is its team, whose page the catalog has", async ({
   }/catalog/default/resource/${clusterEntityName('local', tenant.name)}`;
   const ownerLink = page.getByRole('link', { name: owner, exact: true });
   // The catalog takes the cluster in some time after the backend starts.
-  await expect
-    .poll(
-      async () => {
-        await visit(page, entityUrl);
-        return expect(ownerLink.first())
-          .toBeVisible({ timeout: 10_000 })
-          .then(() => true)
-          .catch(() => false);
-      },
-      { timeout: 180_000, intervals: [5_000] },
-    )
-    .toBe(true);
+  await visitUntilVisible(page, entityUrl, ownerLink.first(), 180_000);
   await ownerLink.first().click();
   await expect(page).toHaveURL(new RegExp(`/catalog/default/group/${owner}$`));
   // The description comes from the group's entity (examples/org.yaml): the page is not a
