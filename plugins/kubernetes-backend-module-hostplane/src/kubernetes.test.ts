@@ -22,7 +22,10 @@ import {
   useTestHub,
   waitForDemoPods,
 } from '@hostplane/local-hub';
-import { serviceCredentialResponseSchema } from '@hostplane/plugin-hostplane-common';
+import {
+  ClusterStatus,
+  serviceCredentialResponseSchema,
+} from '@hostplane/plugin-hostplane-common';
 import hostplanePlugin from '@hostplane/plugin-hostplane-backend';
 import hypershiftModule from '@hostplane/plugin-hostplane-backend-module-hypershift';
 import { waitFor } from '@hostplane/plugin-hostplane-node';
@@ -60,6 +63,15 @@ const CLUSTER = DEMO_WORKLOAD.tenant.name;
 const COMPONENT = DEMO_WORKLOAD.component;
 const WORKLOAD = DEMO_WORKLOAD;
 
+function describeNotReady(cluster: Partial<ClusterStatus>): string {
+  const conditions = (cluster.conditions ?? []).map(
+    c => `${c.type}=${c.status} (${c.reason ?? ''}: ${c.message ?? ''})`,
+  );
+  return `phase ${cluster.phase}, endpoint ${
+    cluster.endpoint ?? 'none'
+  }, conditions ${conditions.join('; ') || 'none'}`;
+}
+
 describe("a real tenant's workloads in Backstage's Kubernetes plugin", () => {
   let operator: StandinOperator;
   afterAll(async () => {
@@ -69,6 +81,7 @@ describe("a real tenant's workloads in Backstage's Kubernetes plugin", () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
   const logged: string[] = [];
+  const standinLog: string[] = [];
   const issuedToPlugin = jest.spyOn(
     HostplaneAuthStrategy.prototype,
     'getCredential',
@@ -90,6 +103,7 @@ describe("a real tenant's workloads in Backstage's Kubernetes plugin", () => {
       maxRealTenants: 1,
       tenantsWorkdir: path.join(context.workdir, 'tenants'),
       probeIntervalMs: 500,
+      log: line => standinLog.push(line),
     });
     await operator.start();
     backend = await startTestBackend({
@@ -145,13 +159,24 @@ describe("a real tenant's workloads in Backstage's Kubernetes plugin", () => {
         const { body } = await request(backend.server).get(
           hostplane(`/clusters/local/${CLUSTER}`),
         );
-        return body.phase === 'Ready' &&
+        if (
+          body.phase === 'Ready' &&
           body.endpoint?.startsWith('https://127.0.0.1')
-          ? body
-          : undefined;
+        ) {
+          return body;
+        }
+        // The last of these is the timeout's message: which condition kept the tenant from Ready.
+        throw new Error(describeNotReady(body));
       },
       { timeoutMs: 300_000, intervalMs: 1_000 },
-    );
+    ).catch(error => {
+      // Seen once under the full suite's load, never alone: the stand-in's log says where it stuck.
+      throw new Error(
+        `${error.message}\nthe stand-in's last lines:\n${standinLog
+          .slice(-40)
+          .join('\n')}`,
+      );
+    });
     expect(cluster.namespace).toBe(DEMO_WORKLOAD.tenant.namespace);
     // What `yarn hub start` does for the demo once the tenant answers.
     await seedDemoWorkload(operator, {
