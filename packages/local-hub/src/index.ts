@@ -11,6 +11,12 @@ export * from './stages';
 export * from './seed';
 export { useTestHub } from './testing/useTestHub';
 export { expectToMatchGolden } from './testing/golden';
+export {
+  REAL_TENANT_START_TIMEOUT_MS,
+  StandinLog,
+  describeClusterStatus,
+  describeConditions,
+} from './testing/realTenantWait';
 export * from './controlplane';
 export * from './standin';
 export { failingNodePoolConditions } from './upstream/hypershiftConditions';

@@ -28,7 +28,14 @@ import {
   CLUSTER_RESOURCE_TYPE,
   clusterUpdatePermission,
 } from '@hostplane/plugin-hostplane-common';
-import { StandinOperator, hubBinaries, useTestHub } from '@hostplane/local-hub';
+import {
+  REAL_TENANT_START_TIMEOUT_MS,
+  StandinLog,
+  StandinOperator,
+  describeClusterStatus,
+  hubBinaries,
+  useTestHub,
+} from '@hostplane/local-hub';
 import { waitFor } from '@hostplane/plugin-hostplane-node';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { Knex } from 'knex';
@@ -152,6 +159,7 @@ describe('access: permissions and short-lived kubeconfigs against a real tenant'
   let knex: Knex;
   const responses: string[] = [];
   const logged: string[] = [];
+  const standinLog = new StandinLog();
 
   beforeAll(async () => {
     for (const level of ['error', 'warn', 'info', 'debug'] as const) {
@@ -168,6 +176,7 @@ describe('access: permissions and short-lived kubeconfigs against a real tenant'
       maxRealTenants: 1,
       tenantsWorkdir: path.join(context.workdir, 'tenants'),
       probeIntervalMs: 500,
+      log: standinLog.log,
     });
     await operator.start();
     knex = await databases.init('SQLITE_3');
@@ -255,16 +264,21 @@ describe('access: permissions and short-lived kubeconfigs against a real tenant'
     await waitForOperation(backend.server, created.body.id, as(ALICE).auth);
     // The stand-in takes the cluster over from the KWOK Stages and starts its real processes;
     // it is real once its endpoint is the local API server's.
-    await waitFor(
-      'the real tenant to report Ready',
-      async () => {
-        const { body } = await as(ALICE).get(CLUSTER);
-        return body.phase === 'Ready' &&
-          body.endpoint?.startsWith('https://127.0.0.1')
-          ? true
-          : undefined;
-      },
-      { timeoutMs: 180_000 },
+    await standinLog.explainFailure(
+      waitFor(
+        'the real tenant to report Ready',
+        async () => {
+          const { body } = await as(ALICE).get(CLUSTER);
+          if (
+            body.phase === 'Ready' &&
+            body.endpoint?.startsWith('https://127.0.0.1')
+          ) {
+            return true;
+          }
+          throw new Error(describeClusterStatus(body));
+        },
+        { timeoutMs: REAL_TENANT_START_TIMEOUT_MS },
+      ),
     );
 
     const matrix = async () => {

@@ -17,15 +17,15 @@ import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import {
   DEMO_WORKLOAD,
   LOCAL_HUB_FIELD_MANAGER,
+  REAL_TENANT_START_TIMEOUT_MS,
+  StandinLog,
   StandinOperator,
+  describeClusterStatus,
   seedDemoWorkload,
   useTestHub,
   waitForDemoPods,
 } from '@hostplane/local-hub';
-import {
-  ClusterStatus,
-  serviceCredentialResponseSchema,
-} from '@hostplane/plugin-hostplane-common';
+import { serviceCredentialResponseSchema } from '@hostplane/plugin-hostplane-common';
 import hostplanePlugin from '@hostplane/plugin-hostplane-backend';
 import hypershiftModule from '@hostplane/plugin-hostplane-backend-module-hypershift';
 import { waitFor } from '@hostplane/plugin-hostplane-node';
@@ -63,15 +63,6 @@ const CLUSTER = DEMO_WORKLOAD.tenant.name;
 const COMPONENT = DEMO_WORKLOAD.component;
 const WORKLOAD = DEMO_WORKLOAD;
 
-function describeNotReady(cluster: Partial<ClusterStatus>): string {
-  const conditions = (cluster.conditions ?? []).map(
-    c => `${c.type}=${c.status} (${c.reason ?? ''}: ${c.message ?? ''})`,
-  );
-  return `phase ${cluster.phase}, endpoint ${
-    cluster.endpoint ?? 'none'
-  }, conditions ${conditions.join('; ') || 'none'}`;
-}
-
 describe("a real tenant's workloads in Backstage's Kubernetes plugin", () => {
   let operator: StandinOperator;
   afterAll(async () => {
@@ -81,7 +72,7 @@ describe("a real tenant's workloads in Backstage's Kubernetes plugin", () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
   const logged: string[] = [];
-  const standinLog: string[] = [];
+  const standinLog = new StandinLog();
   const issuedToPlugin = jest.spyOn(
     HostplaneAuthStrategy.prototype,
     'getCredential',
@@ -103,7 +94,7 @@ describe("a real tenant's workloads in Backstage's Kubernetes plugin", () => {
       maxRealTenants: 1,
       tenantsWorkdir: path.join(context.workdir, 'tenants'),
       probeIntervalMs: 500,
-      log: line => standinLog.push(line),
+      log: standinLog.log,
     });
     await operator.start();
     backend = await startTestBackend({
@@ -153,30 +144,25 @@ describe("a real tenant's workloads in Backstage's Kubernetes plugin", () => {
         ],
       });
     expect(created.status).toBe(202);
-    const cluster = await waitFor(
-      'the real tenant to report Ready',
-      async () => {
-        const { body } = await request(backend.server).get(
-          hostplane(`/clusters/local/${CLUSTER}`),
-        );
-        if (
-          body.phase === 'Ready' &&
-          body.endpoint?.startsWith('https://127.0.0.1')
-        ) {
-          return body;
-        }
-        // The last of these is the timeout's message: which condition kept the tenant from Ready.
-        throw new Error(describeNotReady(body));
-      },
-      { timeoutMs: 300_000, intervalMs: 1_000 },
-    ).catch(error => {
-      // Seen once under the full suite's load, never alone: the stand-in's log says where it stuck.
-      throw new Error(
-        `${error.message}\nthe stand-in's last lines:\n${standinLog
-          .slice(-40)
-          .join('\n')}`,
-      );
-    });
+    const cluster = await standinLog.explainFailure(
+      waitFor(
+        'the real tenant to report Ready',
+        async () => {
+          const { body } = await request(backend.server).get(
+            hostplane(`/clusters/local/${CLUSTER}`),
+          );
+          if (
+            body.phase === 'Ready' &&
+            body.endpoint?.startsWith('https://127.0.0.1')
+          ) {
+            return body;
+          }
+          // The last of these is the timeout's message: which condition kept the tenant from Ready.
+          throw new Error(describeClusterStatus(body));
+        },
+        { timeoutMs: REAL_TENANT_START_TIMEOUT_MS, intervalMs: 1_000 },
+      ),
+    );
     expect(cluster.namespace).toBe(DEMO_WORKLOAD.tenant.namespace);
     // What `yarn hub start` does for the demo once the tenant answers.
     await seedDemoWorkload(operator, {

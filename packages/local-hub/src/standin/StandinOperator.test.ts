@@ -22,10 +22,15 @@ import {
   VM_BOOT_FAILURE,
 } from '../stages';
 import { minimalHostedCluster, minimalNodePool } from '../testing/fixtures';
+import {
+  REAL_TENANT_START_TIMEOUT_MS,
+  StandinLog,
+  describeConditions,
+} from '../testing/realTenantWait';
 import { useTestHub } from '../testing/useTestHub';
 import { REAL, StandinOperator } from './StandinOperator';
 
-jest.setTimeout(300_000);
+jest.setTimeout(600_000);
 
 const RELEASE = 'registry.hostplane.local/kubernetes-release:v1.37.2';
 const NEXT_RELEASE = 'registry.hostplane.local/kubernetes-release:v1.37.3';
@@ -37,6 +42,7 @@ describe('StandinOperator', () => {
     await operator?.stop();
   });
   const context = useTestHub('standin-test');
+  const standinLog = new StandinLog();
 
   const tenantsWorkdir = () => path.join(context.workdir, 'tenants');
   const newOperator = () =>
@@ -45,6 +51,7 @@ describe('StandinOperator', () => {
       maxRealTenants: 1,
       tenantsWorkdir: tenantsWorkdir(),
       probeIntervalMs: 500,
+      log: standinLog.log,
     });
 
   beforeAll(async () => {
@@ -178,14 +185,28 @@ describe('StandinOperator', () => {
 
     // Available once its API server answers; its release Completed once the control-plane pods
     // run too.
-    const hc = await waitFor('alpha to be Available', async () => {
-      const current = await readCluster('alpha');
-      return condition(current, 'Available')?.status === 'True' &&
-        current.status.kubeconfig &&
-        current.status.version.history[0].state === 'Completed'
-        ? current
-        : undefined;
-    });
+    const hc = await standinLog.explainFailure(
+      waitFor(
+        'alpha to be Available',
+        async () => {
+          const current: any = await readCluster('alpha');
+          if (
+            condition(current, 'Available')?.status === 'True' &&
+            current.status.kubeconfig &&
+            current.status.version.history[0].state === 'Completed'
+          ) {
+            return current;
+          }
+          // The last of these is the timeout's message: what alpha's status said at the end.
+          throw new Error(
+            `release ${
+              current?.status?.version?.history?.[0]?.state ?? 'not started'
+            }, conditions ${describeConditions(current?.status?.conditions)}`,
+          );
+        },
+        { timeoutMs: REAL_TENANT_START_TIMEOUT_MS },
+      ),
+    );
     expect(hc.metadata.labels['hostplane.io/standin']).toBe('real');
     expect(hc.status.version.history[0]).toMatchObject({
       state: 'Completed',
@@ -645,16 +666,29 @@ describe('StandinOperator', () => {
       condition(hc, 'Available')?.status === 'True';
     // Available as the stand-in reports it (the KWOK Stages may report it first): at the
     // tenant's own endpoint.
-    const tenant = await waitFor('epsilon to run, Available', async () => {
-      const hc = await readCluster('epsilon');
-      const running = operator.tenant('clusters', 'epsilon');
-      const endpoint = hc?.status?.controlPlaneEndpoint;
-      return running &&
-        available(hc) &&
-        `https://${endpoint.host}:${endpoint.port}` === running.server
-        ? running
-        : undefined;
-    });
+    const tenant = await standinLog.explainFailure(
+      waitFor(
+        'epsilon to run, Available',
+        async () => {
+          const hc: any = await readCluster('epsilon');
+          const running = operator.tenant('clusters', 'epsilon');
+          const endpoint = hc?.status?.controlPlaneEndpoint;
+          if (
+            running &&
+            available(hc) &&
+            `https://${endpoint.host}:${endpoint.port}` === running.server
+          ) {
+            return running;
+          }
+          throw new Error(
+            `${running ? 'running' : 'not running yet'}, endpoint ${
+              endpoint ? `${endpoint.host}:${endpoint.port}` : 'none'
+            }, conditions ${describeConditions(hc?.status?.conditions)}`,
+          );
+        },
+        { timeoutMs: REAL_TENANT_START_TIMEOUT_MS },
+      ),
+    );
     const members = tenant.etcdMembers();
     expect(members.map(m => m.name)).toEqual(['node0', 'node1', 'node2']);
 
@@ -770,20 +804,34 @@ describe('StandinOperator', () => {
     await client.create(
       minimalNodePool('clusters', 'delta', 'delta-workers', 1, RELEASE),
     );
-    await waitFor('delta to run, with a VM', async () => {
-      const vms = (await custom()
-        .listNamespacedCustomObject({
-          group: 'kubevirt.io',
-          version: 'v1',
-          namespace: controlPlaneNamespace('clusters', 'delta'),
-          plural: 'virtualmachines',
-        })
-        .catch(() => ({ items: [] }))) as { items: unknown[] };
-      return condition(await readCluster('delta'), 'Available')?.status ===
-        'True' && vms.items.length === 1
-        ? true
-        : undefined;
-    });
+    await standinLog.explainFailure(
+      waitFor(
+        'delta to run, with a VM',
+        async () => {
+          const vms = (await custom()
+            .listNamespacedCustomObject({
+              group: 'kubevirt.io',
+              version: 'v1',
+              namespace: controlPlaneNamespace('clusters', 'delta'),
+              plural: 'virtualmachines',
+            })
+            .catch(() => ({ items: [] }))) as { items: unknown[] };
+          const hc: any = await readCluster('delta');
+          if (
+            condition(hc, 'Available')?.status === 'True' &&
+            vms.items.length === 1
+          ) {
+            return true;
+          }
+          throw new Error(
+            `${vms.items.length} VMs, conditions ${describeConditions(
+              hc?.status?.conditions,
+            )}`,
+          );
+        },
+        { timeoutMs: REAL_TENANT_START_TIMEOUT_MS },
+      ),
+    );
     const delta = operator.tenant('clusters', 'delta')!;
     await operator.stop();
 
