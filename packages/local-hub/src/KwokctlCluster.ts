@@ -91,8 +91,21 @@ export class KwokctlCluster {
     return path.join(this.clusterDir, 'logs', 'audit.log');
   }
 
+  private loadedKubeConfig?: { modified: bigint; kubeConfig: KubeConfig };
+
+  /**
+   * The cluster's admin KubeConfig. The same one while the file is unchanged, so that the clients
+   * made from it share connections; rotating the credentials rewrites the file.
+   */
   kubeConfig(): KubeConfig {
-    return loadKubeConfigFromFile(this.kubeconfigPath);
+    const modified = fs.statSync(this.kubeconfigPath, { bigint: true }).mtimeNs;
+    if (this.loadedKubeConfig?.modified !== modified) {
+      this.loadedKubeConfig = {
+        modified,
+        kubeConfig: loadKubeConfigFromFile(this.kubeconfigPath),
+      };
+    }
+    return this.loadedKubeConfig.kubeConfig;
   }
 
   get server(): string {

@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Config } from '@backstage/config';
 import { KubeConfig } from '@kubernetes/client-node';
+import { PooledKubeConfig } from './pooledKubeConfig';
 import { OfferedRelease } from './provider';
 
 /** A hub as configured: a name and how to reach its API server. */
@@ -77,7 +78,7 @@ export function readHubDefinitions(config: Config): HubDefinition[] {
         provider,
         releases,
         kubeConfig: once(() => {
-          const kubeConfig = new KubeConfig();
+          const kubeConfig = new PooledKubeConfig();
           kubeConfig.loadFromCluster();
           return kubeConfig;
         }),
@@ -133,7 +134,7 @@ function loadKubeConfigFile(
   context: string | undefined,
   hubName: string,
 ): KubeConfig {
-  const kubeConfig = new KubeConfig();
+  const kubeConfig = new PooledKubeConfig();
   try {
     kubeConfig.loadFromFile(file);
   } catch (error) {

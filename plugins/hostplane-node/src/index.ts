@@ -6,4 +6,5 @@
 export * from './clusterList';
 export * from './hubs';
 export * from './kube';
+export * from './pooledKubeConfig';
 export * from './provider';

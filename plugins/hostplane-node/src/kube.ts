@@ -6,9 +6,10 @@ import {
   PatchStrategy,
   loadYaml,
 } from '@kubernetes/client-node';
+import { PooledKubeConfig } from './pooledKubeConfig';
 
 export function loadKubeConfigFromFile(file: string): KubeConfig {
-  const kubeConfig = new KubeConfig();
+  const kubeConfig = new PooledKubeConfig();
   kubeConfig.loadFromFile(file);
   return kubeConfig;
 }
