@@ -100,7 +100,7 @@ test('the Clusters page pages, filters and sorts on the server', async ({
     .toBe('version');
 });
 
-test("a demo cluster's owner is its team, whose page the catalog has", async ({
+test("a demo cluster's page has the cluster's tabs, no TechDocs, and its team as owner, whose page the catalog has", async ({
   page,
 }) => {
   const { tenant } = DEMO_WORKLOAD;
@@ -111,6 +111,13 @@ test("a demo cluster's owner is its team, whose page the catalog has", async ({
   const ownerLink = page.getByRole('link', { name: owner, exact: true });
   // The catalog takes the cluster in some time after the backend starts.
   await visitUntilVisible(page, entityUrl, ownerLink.first(), 180_000);
+  // The entity page's tabs are links. A cluster has no documentation, so it gets no TechDocs tab.
+  await expect(
+    page.getByRole('link', { name: 'Node pools', exact: true }),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('link', { name: 'TechDocs', exact: true }),
+  ).toHaveCount(0);
   await ownerLink.first().click();
   await expect(page).toHaveURL(new RegExp(`/catalog/default/group/${owner}$`));
   // The description comes from the group's entity (examples/org.yaml): the page is not a
