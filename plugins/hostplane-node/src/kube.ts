@@ -71,6 +71,9 @@ export async function getRaw(
   }
   const options: https.RequestOptions = { method: 'GET' };
   await kubeConfig.applyToHTTPSOptions(options);
+  if (kubeConfig instanceof PooledKubeConfig) {
+    options.agent = kubeConfig.pooledAgent(options.agent);
+  }
   return new Promise((resolve, reject) => {
     const request = https.request(new URL(path, server), options, response => {
       let body = '';

@@ -3,6 +3,7 @@ import https from 'node:https';
 import { AddressInfo } from 'node:net';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import forge from 'node-forge';
+import { getRaw } from './kube';
 import { PooledKubeConfig } from './pooledKubeConfig';
 
 /** A self-signed serving certificate for 127.0.0.1, made for this test. */
@@ -55,7 +56,7 @@ describe('PooledKubeConfig', () => {
     handshakes = 0;
   });
 
-  const load = (kubeConfig: KubeConfig) => {
+  const loadConfig = <T extends KubeConfig>(kubeConfig: T): T => {
     const { port } = server.address() as AddressInfo;
     kubeConfig.loadFromOptions({
       clusters: [
@@ -69,8 +70,10 @@ describe('PooledKubeConfig', () => {
       contexts: [{ name: 'hub', cluster: 'hub', user: 'admin' }],
       currentContext: 'hub',
     });
-    return kubeConfig.makeApiClient(CoreV1Api);
+    return kubeConfig;
   };
+  const load = (kubeConfig: KubeConfig) =>
+    loadConfig(kubeConfig).makeApiClient(CoreV1Api);
   const listFiveTimes = async (core: CoreV1Api) => {
     for (let i = 0; i < 5; i++) {
       expect((await core.listNamespace()).items).toEqual([]);
@@ -79,6 +82,15 @@ describe('PooledKubeConfig', () => {
 
   it('does one TLS handshake for requests made one after another', async () => {
     await listFiveTimes(load(new PooledKubeConfig()));
+    expect(handshakes).toBe(1);
+  });
+
+  it("shares the connection with getRaw's requests", async () => {
+    const kubeConfig = loadConfig(new PooledKubeConfig());
+    await listFiveTimes(kubeConfig.makeApiClient(CoreV1Api));
+    for (let i = 0; i < 3; i++) {
+      expect((await getRaw(kubeConfig, '/readyz')).status).toBe(200);
+    }
     expect(handshakes).toBe(1);
   });
 

@@ -10,8 +10,8 @@ type RequestContext = Parameters<KubeConfig['applySecurityAuthentication']>[0];
  * A KubeConfig whose API clients reuse their TLS connections. The client gives every request an
  * agent of its own, so each request opens a connection and does a TLS handshake with a client
  * certificate: seeding a local hub, that was a fifth of the API server's CPU and two thirds of
- * the caller's. Requests that share the same TLS settings share one keep-alive agent.
- * Watches go through another path of the client and keep their own connections.
+ * the caller's. Requests that share the same TLS settings share one keep-alive agent, and so do
+ * `getRaw`'s; watches go through another path of the client and keep their own connections.
  */
 export class PooledKubeConfig extends KubeConfig {
   private readonly agents = new Map<string, https.Agent>();
@@ -19,9 +19,19 @@ export class PooledKubeConfig extends KubeConfig {
   async applySecurityAuthentication(context: RequestContext): Promise<void> {
     await super.applySecurityAuthentication(context);
     const agent = context.getAgent();
-    // Proxies keep their own agents; plain HTTP has no handshake to save.
+    if (agent) {
+      context.setAgent(this.pooledAgent(agent));
+    }
+  }
+
+  /**
+   * The keep-alive agent shared by requests with the TLS settings of `agent`, a fresh one that
+   * the client made for a single request. Proxies keep their own agents; plain HTTP has no
+   * handshake to save.
+   */
+  pooledAgent<Fresh>(agent: Fresh): Fresh | https.Agent {
     if (this.getCurrentCluster()?.proxyUrl || !(agent instanceof https.Agent)) {
-      return;
+      return agent;
     }
     const { ca, cert, key, pfx, passphrase, servername, rejectUnauthorized } =
       agent.options;
@@ -41,6 +51,6 @@ export class PooledKubeConfig extends KubeConfig {
       });
       this.agents.set(settings, pooled);
     }
-    context.setAgent(pooled);
+    return pooled;
   }
 }
