@@ -100,6 +100,21 @@ describe('ClusterOverviewContent', () => {
     );
   });
 
+  it("shows an operation's id by its first 8 characters, the whole of it on hover", async () => {
+    const id = '7247d198-6544-4420-b2ab-836cc6e0395f';
+    const api = mockHostplaneApi({
+      listOperations: async () => ({
+        items: [anOperation({ id, state: 'succeeded', progress: 1 })],
+        totalCount: 1,
+      }),
+    });
+    await renderClusterTab(<ClusterOverviewContent />, { api });
+
+    const shortId = await screen.findByText('7247d198');
+    expect(shortId).toHaveAttribute('title', id);
+    expect(screen.queryByText(id)).not.toBeInTheDocument();
+  });
+
   it('follows the running operation every 2 s and stops asking once it has finished', async () => {
     jest.useFakeTimers();
     const running = anOperation({

@@ -8,6 +8,7 @@ const columns: TableColumn<Operation>[] = [
   {
     title: 'State',
     render: operation => <OperationState state={operation.state} />,
+    cellStyle: { whiteSpace: 'nowrap' },
   },
   {
     title: 'Progress',
@@ -17,7 +18,14 @@ const columns: TableColumn<Operation>[] = [
   { title: 'Started', field: 'createdAt', type: 'datetime' },
   { title: 'Finished', field: 'finishedAt', type: 'datetime', emptyValue: '—' },
   { title: 'Error', field: 'error', emptyValue: '—' },
-  { title: 'ID', field: 'id' },
+  {
+    title: 'ID',
+    // Ids are UUIDs: the first 8 characters tell a cluster's operations apart, and the whole id
+    // (which error messages name) is a hover away.
+    render: operation => (
+      <span title={operation.id}>{operation.id.slice(0, 8)}</span>
+    ),
+  },
 ];
 
 /** The cluster's latest operations, newest first. */
