@@ -12,7 +12,6 @@ export * from './seed';
 export { useTestHub } from './testing/useTestHub';
 export { expectToMatchGolden } from './testing/golden';
 export {
-  REAL_TENANT_START_TIMEOUT_MS,
   StandinLog,
   describeClusterStatus,
   describeConditions,

@@ -29,7 +29,6 @@ import {
   clusterUpdatePermission,
 } from '@hostplane/plugin-hostplane-common';
 import {
-  REAL_TENANT_START_TIMEOUT_MS,
   StandinLog,
   StandinOperator,
   describeClusterStatus,
@@ -264,21 +263,18 @@ describe('access: permissions and short-lived kubeconfigs against a real tenant'
     await waitForOperation(backend.server, created.body.id, as(ALICE).auth);
     // The stand-in takes the cluster over from the KWOK Stages and starts its real processes;
     // it is real once its endpoint is the local API server's.
-    await standinLog.explainFailure(
-      waitFor(
-        'the real tenant to report Ready',
-        async () => {
-          const { body } = await as(ALICE).get(CLUSTER);
-          if (
-            body.phase === 'Ready' &&
-            body.endpoint?.startsWith('https://127.0.0.1')
-          ) {
-            return true;
-          }
-          throw new Error(describeClusterStatus(body));
-        },
-        { timeoutMs: REAL_TENANT_START_TIMEOUT_MS },
-      ),
+    await standinLog.waitForTenant(
+      'the real tenant to report Ready',
+      async () => {
+        const { body } = await as(ALICE).get(CLUSTER);
+        if (
+          body.phase === 'Ready' &&
+          body.endpoint?.startsWith('https://127.0.0.1')
+        ) {
+          return true;
+        }
+        throw new Error(describeClusterStatus(body));
+      },
     );
 
     const matrix = async () => {

@@ -17,7 +17,6 @@ import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import {
   DEMO_WORKLOAD,
   LOCAL_HUB_FIELD_MANAGER,
-  REAL_TENANT_START_TIMEOUT_MS,
   StandinLog,
   StandinOperator,
   describeClusterStatus,
@@ -28,7 +27,6 @@ import {
 import { serviceCredentialResponseSchema } from '@hostplane/plugin-hostplane-common';
 import hostplanePlugin from '@hostplane/plugin-hostplane-backend';
 import hypershiftModule from '@hostplane/plugin-hostplane-backend-module-hypershift';
-import { waitFor } from '@hostplane/plugin-hostplane-node';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import request from 'supertest';
 import { parseAllDocuments } from 'yaml';
@@ -144,24 +142,22 @@ describe("a real tenant's workloads in Backstage's Kubernetes plugin", () => {
         ],
       });
     expect(created.status).toBe(202);
-    const cluster = await standinLog.explainFailure(
-      waitFor(
-        'the real tenant to report Ready',
-        async () => {
-          const { body } = await request(backend.server).get(
-            hostplane(`/clusters/local/${CLUSTER}`),
-          );
-          if (
-            body.phase === 'Ready' &&
-            body.endpoint?.startsWith('https://127.0.0.1')
-          ) {
-            return body;
-          }
-          // The last of these is the timeout's message: which condition kept the tenant from Ready.
-          throw new Error(describeClusterStatus(body));
-        },
-        { timeoutMs: REAL_TENANT_START_TIMEOUT_MS, intervalMs: 1_000 },
-      ),
+    const cluster = await standinLog.waitForTenant(
+      'the real tenant to report Ready',
+      async () => {
+        const { body } = await request(backend.server).get(
+          hostplane(`/clusters/local/${CLUSTER}`),
+        );
+        if (
+          body.phase === 'Ready' &&
+          body.endpoint?.startsWith('https://127.0.0.1')
+        ) {
+          return body;
+        }
+        // The last of these is the timeout's message: which condition kept the tenant from Ready.
+        throw new Error(describeClusterStatus(body));
+      },
+      { intervalMs: 1_000 },
     );
     expect(cluster.namespace).toBe(DEMO_WORKLOAD.tenant.namespace);
     // What `yarn hub start` does for the demo once the tenant answers.

@@ -22,11 +22,7 @@ import {
   VM_BOOT_FAILURE,
 } from '../stages';
 import { minimalHostedCluster, minimalNodePool } from '../testing/fixtures';
-import {
-  REAL_TENANT_START_TIMEOUT_MS,
-  StandinLog,
-  describeConditions,
-} from '../testing/realTenantWait';
+import { StandinLog, describeConditions } from '../testing/realTenantWait';
 import { useTestHub } from '../testing/useTestHub';
 import { REAL, StandinOperator } from './StandinOperator';
 
@@ -185,27 +181,24 @@ describe('StandinOperator', () => {
 
     // Available once its API server answers; its release Completed once the control-plane pods
     // run too.
-    const hc = await standinLog.explainFailure(
-      waitFor(
-        'alpha to be Available',
-        async () => {
-          const current: any = await readCluster('alpha');
-          if (
-            condition(current, 'Available')?.status === 'True' &&
-            current.status.kubeconfig &&
-            current.status.version.history[0].state === 'Completed'
-          ) {
-            return current;
-          }
-          // The last of these is the timeout's message: what alpha's status said at the end.
-          throw new Error(
-            `release ${
-              current?.status?.version?.history?.[0]?.state ?? 'not started'
-            }, conditions ${describeConditions(current?.status?.conditions)}`,
-          );
-        },
-        { timeoutMs: REAL_TENANT_START_TIMEOUT_MS },
-      ),
+    const hc = await standinLog.waitForTenant(
+      'alpha to be Available',
+      async () => {
+        const current: any = await readCluster('alpha');
+        if (
+          condition(current, 'Available')?.status === 'True' &&
+          current.status.kubeconfig &&
+          current.status.version.history[0].state === 'Completed'
+        ) {
+          return current;
+        }
+        // The last of these is the timeout's message: what alpha's status said at the end.
+        throw new Error(
+          `release ${
+            current?.status?.version?.history?.[0]?.state ?? 'not started'
+          }, conditions ${describeConditions(current?.status?.conditions)}`,
+        );
+      },
     );
     expect(hc.metadata.labels['hostplane.io/standin']).toBe('real');
     expect(hc.status.version.history[0]).toMatchObject({
@@ -666,28 +659,25 @@ describe('StandinOperator', () => {
       condition(hc, 'Available')?.status === 'True';
     // Available as the stand-in reports it (the KWOK Stages may report it first): at the
     // tenant's own endpoint.
-    const tenant = await standinLog.explainFailure(
-      waitFor(
-        'epsilon to run, Available',
-        async () => {
-          const hc: any = await readCluster('epsilon');
-          const running = operator.tenant('clusters', 'epsilon');
-          const endpoint = hc?.status?.controlPlaneEndpoint;
-          if (
-            running &&
-            available(hc) &&
-            `https://${endpoint.host}:${endpoint.port}` === running.server
-          ) {
-            return running;
-          }
-          throw new Error(
-            `${running ? 'running' : 'not running yet'}, endpoint ${
-              endpoint ? `${endpoint.host}:${endpoint.port}` : 'none'
-            }, conditions ${describeConditions(hc?.status?.conditions)}`,
-          );
-        },
-        { timeoutMs: REAL_TENANT_START_TIMEOUT_MS },
-      ),
+    const tenant = await standinLog.waitForTenant(
+      'epsilon to run, Available',
+      async () => {
+        const hc: any = await readCluster('epsilon');
+        const running = operator.tenant('clusters', 'epsilon');
+        const endpoint = hc?.status?.controlPlaneEndpoint;
+        if (
+          running &&
+          available(hc) &&
+          `https://${endpoint.host}:${endpoint.port}` === running.server
+        ) {
+          return running;
+        }
+        throw new Error(
+          `${running ? 'running' : 'not running yet'}, endpoint ${
+            endpoint ? `${endpoint.host}:${endpoint.port}` : 'none'
+          }, conditions ${describeConditions(hc?.status?.conditions)}`,
+        );
+      },
     );
     const members = tenant.etcdMembers();
     expect(members.map(m => m.name)).toEqual(['node0', 'node1', 'node2']);
@@ -804,34 +794,28 @@ describe('StandinOperator', () => {
     await client.create(
       minimalNodePool('clusters', 'delta', 'delta-workers', 1, RELEASE),
     );
-    await standinLog.explainFailure(
-      waitFor(
-        'delta to run, with a VM',
-        async () => {
-          const vms = (await custom()
-            .listNamespacedCustomObject({
-              group: 'kubevirt.io',
-              version: 'v1',
-              namespace: controlPlaneNamespace('clusters', 'delta'),
-              plural: 'virtualmachines',
-            })
-            .catch(() => ({ items: [] }))) as { items: unknown[] };
-          const hc: any = await readCluster('delta');
-          if (
-            condition(hc, 'Available')?.status === 'True' &&
-            vms.items.length === 1
-          ) {
-            return true;
-          }
-          throw new Error(
-            `${vms.items.length} VMs, conditions ${describeConditions(
-              hc?.status?.conditions,
-            )}`,
-          );
-        },
-        { timeoutMs: REAL_TENANT_START_TIMEOUT_MS },
-      ),
-    );
+    await standinLog.waitForTenant('delta to run, with a VM', async () => {
+      const vms = (await custom()
+        .listNamespacedCustomObject({
+          group: 'kubevirt.io',
+          version: 'v1',
+          namespace: controlPlaneNamespace('clusters', 'delta'),
+          plural: 'virtualmachines',
+        })
+        .catch(() => ({ items: [] }))) as { items: unknown[] };
+      const hc: any = await readCluster('delta');
+      if (
+        condition(hc, 'Available')?.status === 'True' &&
+        vms.items.length === 1
+      ) {
+        return true;
+      }
+      throw new Error(
+        `${vms.items.length} VMs, conditions ${describeConditions(
+          hc?.status?.conditions,
+        )}`,
+      );
+    });
     const delta = operator.tenant('clusters', 'delta')!;
     await operator.stop();
 

@@ -1,9 +1,11 @@
+import { waitFor } from '@hostplane/plugin-hostplane-node';
+
 /**
  * How long a test gives a real tenant to start and report itself healthy. Alone one takes 10 to
  * 20 s; under the full suite (two Jest workers, each with its own hub and tenants, on 2 cores)
  * more than 60 s has been seen.
  */
-export const REAL_TENANT_START_TIMEOUT_MS = 300_000;
+const REAL_TENANT_START_TIMEOUT_MS = 300_000;
 
 /** Conditions as HyperShift and the portal both report them. */
 interface Condition {
@@ -44,6 +46,24 @@ export class StandinLog {
   readonly log = (line: string): void => {
     this.lines.push(line);
   };
+
+  /**
+   * Waits, as `waitFor` does, for a real tenant to start (up to REAL_TENANT_START_TIMEOUT_MS); a
+   * timeout carries the stand-in's last log lines too. A probe that throws says why it is not
+   * there yet: its last error ends the timeout's message.
+   */
+  waitForTenant<T>(
+    what: string,
+    probe: () => Promise<T | undefined>,
+    { intervalMs }: { intervalMs?: number } = {},
+  ): Promise<T> {
+    return this.explainFailure(
+      waitFor(what, probe, {
+        timeoutMs: REAL_TENANT_START_TIMEOUT_MS,
+        intervalMs,
+      }),
+    );
+  }
 
   /** Resolves as `wait` does; a failure carries the stand-in's last log lines too. */
   async explainFailure<T>(wait: Promise<T>, lastLines = 40): Promise<T> {
