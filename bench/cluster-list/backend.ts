@@ -10,9 +10,7 @@ const backend = createBackend();
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+backend.add(import('@hostplane/plugin-permission-backend-module-hostplane'));
 backend.add(import('@hostplane/plugin-hostplane-backend'));
 backend.add(import('@hostplane/plugin-hostplane-backend-module-hypershift'));
 backend.start();

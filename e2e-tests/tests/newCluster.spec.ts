@@ -64,8 +64,9 @@ test('a new user creates a cluster, operates it from its entity page and deletes
     .click();
   await expect(page.getByText('Owner and hub').first()).toBeVisible();
 
-  // The owner picker offers only the user's own groups (the demo's teams are in the catalog too);
-  // the guest has one, chosen already, as is the one reachable hub.
+  // The owner picker offers the groups the portal's policy lets the user operate clusters of (the
+  // demo's teams are in the catalog too): the guest has one, chosen already, as is the one
+  // reachable hub.
   await expect(page.getByLabel('Owner')).toHaveValue('guests');
   await expect(page.getByLabel('Owner')).toBeDisabled();
   await expect(page.getByText('local', { exact: true }).first()).toBeVisible();

@@ -40,10 +40,9 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// Hostplane's policy: owners operate their tenant clusters, `hostplane.permissions.platformGroups`
+// operate all, others read them; every other permission is allowed.
+backend.add(import('@hostplane/plugin-permission-backend-module-hostplane'));
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));

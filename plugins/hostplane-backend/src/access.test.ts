@@ -14,20 +14,8 @@ import {
   mockCredentials,
   mockServices,
 } from '@backstage/backend-test-utils';
-import {
-  AuthorizeResult,
-  PolicyDecision,
-  isResourcePermission,
-} from '@backstage/plugin-permission-common';
-import {
-  PolicyQuery,
-  PolicyQueryUser,
-} from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import {
-  CLUSTER_RESOURCE_TYPE,
-  clusterUpdatePermission,
-} from '@hostplane/plugin-hostplane-common';
+import { clusterUpdatePermission } from '@hostplane/plugin-hostplane-common';
 import {
   StandinLog,
   StandinOperator,
@@ -36,13 +24,10 @@ import {
   useTestHub,
 } from '@hostplane/local-hub';
 import { waitFor } from '@hostplane/plugin-hostplane-node';
+import { HostplanePermissionPolicy } from '@hostplane/plugin-permission-backend-module-hostplane';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { Knex } from 'knex';
 import request from 'supertest';
-import {
-  clusterConditions,
-  createClusterConditionalDecision,
-} from './permissions';
 import {
   TestServer,
   startHostplane,
@@ -63,41 +48,10 @@ const GROUPS: Record<string, string[]> = {
   [CAROL]: [],
 };
 
-/**
- * The policy under test, as a platform team would write it: the platform team may do anything;
- * members of the owning group may operate their clusters; others may read them (or, with
- * `othersMayRead` off, not even see them); anyone in a group may create clusters.
- */
-const policy = {
+/** The portal's policy, with a platform team; the matrix turns `othersMayRead` off once. */
+const policyOptions = {
+  platformGroups: ['group:default/platform'],
   othersMayRead: true,
-  async handle(
-    query: PolicyQuery,
-    user?: PolicyQueryUser,
-  ): Promise<PolicyDecision> {
-    const claims = user?.info.ownershipEntityRefs ?? [];
-    if (claims.includes('group:default/platform'))
-      return { result: AuthorizeResult.ALLOW };
-    if (query.permission.name === 'hostplane.cluster.create') {
-      return {
-        result: claims.some(c => c.startsWith('group:'))
-          ? AuthorizeResult.ALLOW
-          : AuthorizeResult.DENY,
-      };
-    }
-    if (isResourcePermission(query.permission, CLUSTER_RESOURCE_TYPE)) {
-      if (
-        query.permission.attributes.action === 'read' &&
-        policy.othersMayRead
-      ) {
-        return { result: AuthorizeResult.ALLOW };
-      }
-      return createClusterConditionalDecision(
-        query.permission,
-        clusterConditions.isClusterOwner({ claims }),
-      );
-    }
-    return { result: AuthorizeResult.DENY };
-  },
 };
 
 const policyModule = createBackendModule({
@@ -107,7 +61,7 @@ const policyModule = createBackendModule({
     reg.registerInit({
       deps: { policies: policyExtensionPoint },
       async init({ policies }) {
-        policies.setPolicy(policy);
+        policies.setPolicy(new HostplanePermissionPolicy(policyOptions));
       },
     });
   },
@@ -258,9 +212,37 @@ describe('access: permissions and short-lived kubeconfigs against a real tenant'
       ],
     };
     expect((await as(CAROL).post('/clusters', spec)).status).toBe(403);
+    // A cluster is made only for an owner whose clusters its maker may operate: members for their
+    // own groups, the platform team for anyone.
+    expect((await as(ALICE).get('/owners')).body).toEqual({
+      anyOwner: false,
+      owners: ['group:default/team-a'],
+    });
+    expect((await as(ADMIN).get('/owners')).body).toEqual({
+      anyOwner: true,
+      owners: ['group:default/platform'],
+    });
+    expect((await as(CAROL).get('/owners')).body).toEqual({
+      anyOwner: false,
+      owners: [],
+    });
+    const forAnotherTeam = await as(BOB).post('/clusters', spec);
+    expect(forAnotherTeam.status).toBe(403);
+    expect(forAnotherTeam.body.error.message).toBe(
+      `${BOB} may not create a cluster owned by group:default/team-a: only for an owner whose clusters they may operate`,
+    );
     const created = await as(ALICE).post('/clusters', spec);
     expect(created.status).toBe(202);
     await waitForOperation(backend.server, created.body.id, as(ALICE).auth);
+    // Past the owner check, the platform team's cluster for team-b and Bob's for his own team
+    // meet the taken name.
+    for (const user of [ADMIN, BOB]) {
+      const again = await as(user).post('/clusters', {
+        ...spec,
+        owner: 'group:default/team-b',
+      });
+      expect({ user, status: again.status }).toEqual({ user, status: 409 });
+    }
     // The stand-in takes the cluster over from the KWOK Stages and starts its real processes;
     // it is real once its endpoint is the local API server's.
     await standinLog.waitForTenant(
@@ -335,7 +317,7 @@ describe('access: permissions and short-lived kubeconfigs against a real tenant'
         delete: 409,
       },
     });
-    policy.othersMayRead = false;
+    policyOptions.othersMayRead = false;
     try {
       expect((await matrix()).other).toEqual({
         list: 0,
@@ -346,7 +328,7 @@ describe('access: permissions and short-lived kubeconfigs against a real tenant'
         delete: 403,
       });
     } finally {
-      policy.othersMayRead = true;
+      policyOptions.othersMayRead = true;
     }
   });
 

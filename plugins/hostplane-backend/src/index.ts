@@ -4,9 +4,3 @@
  * @packageDocumentation
  */
 export { hostplanePlugin as default } from './plugin';
-export {
-  clusterConditions,
-  clusterPermissionResourceRef,
-  clusterPermissionRules,
-  createClusterConditionalDecision,
-} from './permissions';

@@ -6,10 +6,12 @@ import { hostplanePermissions } from '@hostplane/plugin-hostplane-common';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   CLUSTER_EVENTS_TOPIC,
-  HUB_EVENTS_TOPIC,
-  HubListedEvent,
   ClusterEvent,
+  HUB_EVENTS_TOPIC,
   HostedControlPlaneProvider,
+  HubListedEvent,
+  clusterPermissionResourceRef,
+  clusterPermissionRules,
   hostplaneProvidersExtensionPoint,
   readHubDefinitions,
 } from '@hostplane/plugin-hostplane-node';
@@ -18,10 +20,6 @@ import { KubeconfigService } from './kubeconfig/KubeconfigService';
 import { ServiceCredentialService } from './kubeconfig/ServiceCredentialService';
 import { migrationsDirectory } from './database/migrations';
 import { createEngine } from './engine';
-import {
-  clusterPermissionResourceRef,
-  clusterPermissionRules,
-} from './permissions';
 import { HubStatusChecker } from './service/HubStatusChecker';
 import { createRouter } from './service/router';
 
@@ -169,6 +167,7 @@ export const hostplanePlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             permissionsRegistry: deps.permissionsRegistry,
+            userInfo: deps.userInfo,
             decisionTtlMs:
               (config.getOptionalNumber(
                 'hostplane.permissions.decisionCacheSeconds',

@@ -1,8 +1,13 @@
 import { createPermission } from '@backstage/plugin-permission-common';
+import { z } from 'zod';
 
 /** The resource type of a tenant cluster in the permission framework. */
 export const CLUSTER_RESOURCE_TYPE = 'hostplane-cluster';
 
+/**
+ * Creating a cluster at all. Which owner it may have is decided by `hostplane.cluster.update`:
+ * a cluster may be made only for an owner whose clusters its maker may operate.
+ */
 export const clusterCreatePermission = createPermission({
   name: 'hostplane.cluster.create',
   attributes: { action: 'create' },
@@ -40,3 +45,21 @@ export const hostplanePermissions = [
   clusterDeletePermission,
   kubeconfigIssuePermission,
 ];
+
+export const ownerChoicesResponseSchema = z
+  .object({
+    anyOwner: z
+      .boolean()
+      .describe(
+        'True when the caller may create clusters for any owner (a platform team, say).',
+      ),
+    owners: z
+      .array(z.string())
+      .describe(
+        "The caller's own groups (entity refs) they may create clusters for, sorted.",
+      ),
+  })
+  .describe(
+    'Whom the caller may create clusters for: an owner whose clusters they may operate.',
+  );
+export type OwnerChoicesResponse = z.output<typeof ownerChoicesResponseSchema>;

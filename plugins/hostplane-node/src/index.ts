@@ -6,5 +6,6 @@
 export * from './clusterList';
 export * from './hubs';
 export * from './kube';
+export * from './permissions';
 export * from './pooledKubeConfig';
 export * from './provider';

@@ -145,7 +145,7 @@ describe('templates/new-cluster/template.yaml', () => {
       'Backups and protection',
       'Labels and access',
     ]);
-    expect(property('owner')['ui:field']).toBe('MyGroupsPicker');
+    expect(property('owner')['ui:field']).toBe('HostplaneOwnerPicker');
     expect(property('hub')['ui:field']).toBe('HostplaneHubPicker');
     expect(property('name')['ui:field']).toBe('HostplaneClusterNamePicker');
     expect(property('version')['ui:field']).toBe('HostplaneVersionPicker');

@@ -1,6 +1,7 @@
 import { NotFoundError } from '@backstage/errors';
 import {
   ClusterChange,
+  ClusterSpec,
   ClusterStatus,
   Operation,
   clusterSpecSchema,
@@ -46,7 +47,15 @@ export class ClusterService {
     return cluster;
   }
 
-  async create(body: unknown, user: string): Promise<Operation> {
+  /**
+   * Starts creating the cluster `body` describes, once it is valid and `authorize` (which throws
+   * when its maker may not create it, for its owner say) has let it through.
+   */
+  async create(
+    body: unknown,
+    user: string,
+    authorize: (spec: ClusterSpec) => Promise<void>,
+  ): Promise<Operation> {
     const parsed = clusterSpecSchema.safeParse(body);
     if (!parsed.success) throw ValidationError.fromZod(parsed.error);
     const spec = parsed.data;
@@ -61,6 +70,7 @@ export class ClusterService {
         },
       ]);
     }
+    await authorize(spec);
     await this.cache.hub(hub.name).whenSynced();
     const provider = this.providers.get(hub.provider)!;
     const planned = planCreate(

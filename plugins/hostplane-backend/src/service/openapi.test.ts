@@ -22,6 +22,8 @@ import {
   HostedControlPlaneProvider,
   HubDefinition,
   LOCAL_HUB_RELEASES,
+  clusterPermissionResourceRef,
+  clusterPermissionRules,
 } from '@hostplane/plugin-hostplane-node';
 import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import Ajv, { ValidateFunction } from 'ajv-draft-04';
@@ -35,10 +37,6 @@ import { NewOperation, OperationStore } from '../database/OperationStore';
 import { KubeconfigService } from '../kubeconfig/KubeconfigService';
 import { ServiceCredentialService } from '../kubeconfig/ServiceCredentialService';
 import { OperationRunner } from '../operations/OperationRunner';
-import {
-  clusterPermissionResourceRef,
-  clusterPermissionRules,
-} from '../permissions';
 import { ClusterService } from './ClusterService';
 import { HubStatusChecker } from './HubStatusChecker';
 import { openApiDocument } from './openapi';
@@ -370,6 +368,7 @@ describe('responses of the API', () => {
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             permissionsRegistry: deps.permissionsRegistry,
+            userInfo: deps.userInfo,
           });
           deps.httpRouter.use(router);
         },
@@ -432,6 +431,13 @@ describe('responses of the API', () => {
       expect.objectContaining({ name: 'local', server: 'https://127.0.0.1:1' }),
       expect.objectContaining({ name: 'edge', server: '', reachable: false }),
     ]);
+  });
+
+  it('GET /owners', async () => {
+    const response = await request(server).get(api('/owners'));
+    expectDocumented('GET /owners', response);
+    // The test backend allows everything, so any owner.
+    expect(response.body.anyOwner).toBe(true);
   });
 
   it('GET /hubs/{hub}/versions', async () => {

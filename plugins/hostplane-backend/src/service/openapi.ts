@@ -3,6 +3,7 @@ import {
   clusterSpecSchema,
   clusterStatusSchema,
   hubListResponseSchema,
+  ownerChoicesResponseSchema,
   hubVersionsResponseSchema,
   kubeconfigRequestSchema,
   kubeconfigResponseSchema,
@@ -232,6 +233,15 @@ export function openApiDocument() {
           },
         },
       },
+      '/owners': {
+        get: {
+          summary:
+            'Whom the caller may create clusters for: owners whose clusters they may operate',
+          responses: {
+            '200': { description: 'Owners', ...json('OwnerChoices') },
+          },
+        },
+      },
       '/hubs': {
         get: {
           summary: 'Configured hubs and whether they are reachable',
@@ -272,6 +282,7 @@ export function openApiDocument() {
           'output',
         ),
         HubList: schema(hubListResponseSchema, 'output'),
+        OwnerChoices: schema(ownerChoicesResponseSchema, 'output'),
         HubVersions: schema(hubVersionsResponseSchema, 'output'),
         Error: schema(errorResponseSchema, 'output'),
       },

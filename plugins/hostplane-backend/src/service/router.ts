@@ -4,7 +4,9 @@ import {
   HttpAuthService,
   PermissionsRegistryService,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
@@ -19,6 +21,7 @@ import {
   HubVersionsResponse,
   ListClustersResponse,
   ListOperationsResponse,
+  OwnerChoicesResponse,
   clusterCreatePermission,
   clusterDeletePermission,
   clusterReadPermission,
@@ -32,12 +35,15 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { KubeconfigService } from '../kubeconfig/KubeconfigService';
 import { ServiceCredentialService } from '../kubeconfig/ServiceCredentialService';
-import { clusterPermissionResourceRef } from '../permissions';
 import { ClusterService } from './ClusterService';
 import { DecisionCache } from './DecisionCache';
 import { HubStatusChecker } from './HubStatusChecker';
 import { openApiDocument } from './openapi';
 import { ValidationError } from './ValidationError';
+import {
+  ClusterPermissionResource,
+  clusterPermissionResourceRef,
+} from '@hostplane/plugin-hostplane-node';
 
 export interface RouterOptions {
   hubs: HubStatusChecker;
@@ -48,6 +54,7 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   permissionsRegistry: PermissionsRegistryService;
+  userInfo: UserInfoService;
   /** How long a caller's permission decision is reused (policy changes take this long). */
   decisionTtlMs?: number;
 }
@@ -82,6 +89,7 @@ export async function createRouter({
   httpAuth,
   permissions,
   permissionsRegistry,
+  userInfo,
   decisionTtlMs,
 }: RouterOptions): Promise<express.Router> {
   const router = Router();
@@ -96,7 +104,7 @@ export async function createRouter({
   async function clusterFilter(
     credentials: BackstageCredentials,
     permission: ResourcePermission<typeof CLUSTER_RESOURCE_TYPE>,
-  ): Promise<(cluster: ClusterStatus) => boolean> {
+  ): Promise<(cluster: ClusterPermissionResource) => boolean> {
     const decision = await decisions.decide(credentials, permission);
     if (decision.result === AuthorizeResult.ALLOW) return () => true;
     if (decision.result === AuthorizeResult.DENY) return () => false;
@@ -115,6 +123,39 @@ export async function createRouter({
         } cluster '${cluster.name}'`,
       );
     }
+  }
+
+  /**
+   * Whom the caller may create clusters for: owners whose clusters they may operate, so that
+   * nobody makes a cluster in the name of a group they could not act for. Of the caller's own
+   * groups, those; and whether that is anyone's (a platform team).
+   */
+  async function ownerChoices(
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<OwnerChoicesResponse> {
+    const [create] = await permissions.authorize(
+      [{ permission: clusterCreatePermission }],
+      { credentials },
+    );
+    if (create.result !== AuthorizeResult.ALLOW) {
+      return { anyOwner: false, owners: [] };
+    }
+    const update = await decisions.decide(credentials, clusterUpdatePermission);
+    const mayOperate = await clusterFilter(
+      credentials,
+      clusterUpdatePermission,
+    );
+    const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
+    return {
+      anyOwner: update.result === AuthorizeResult.ALLOW,
+      owners: ownershipEntityRefs
+        .filter(
+          ref =>
+            parseEntityRef(ref).kind.toLocaleLowerCase('en-US') === 'group',
+        )
+        .filter(owner => mayOperate({ owner }))
+        .sort(),
+    };
   }
 
   async function authorizeBasic(
@@ -151,6 +192,12 @@ export async function createRouter({
     res.json(openApiDocument());
   });
 
+  router.get('/owners', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const body: OwnerChoicesResponse = await ownerChoices(credentials);
+    res.json(body);
+  });
+
   router.get('/hubs', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const body: HubListResponse = { items: await hubs.checkAll() };
@@ -180,7 +227,23 @@ export async function createRouter({
   router.post('/clusters', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     await authorizeBasic(credentials, clusterCreatePermission);
-    const operation = await clusters.create(req.body, userOf(credentials));
+    const operation = await clusters.create(
+      req.body,
+      userOf(credentials),
+      async spec => {
+        const mayOperate = await clusterFilter(
+          credentials,
+          clusterUpdatePermission,
+        );
+        if (!mayOperate({ owner: spec.owner })) {
+          throw new NotAllowedError(
+            `${userOf(credentials)} may not create a cluster owned by ${
+              spec.owner
+            }: only for an owner whose clusters they may operate`,
+          );
+        }
+      },
+    );
     res.status(202).json(operation);
   });
 

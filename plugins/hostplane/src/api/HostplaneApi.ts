@@ -10,11 +10,14 @@ import {
   ListKubeconfigIssuancesResponse,
   ListOperationsResponse,
   Operation,
+  OwnerChoicesResponse,
 } from '@hostplane/plugin-hostplane-common';
 
 /** The frontend's view of `/api/hostplane`. */
 export interface HostplaneApi {
   listHubs(): Promise<HubListResponse>;
+  /** Whom the signed-in user may create clusters for. */
+  listOwnerChoices(): Promise<OwnerChoicesResponse>;
   /** One page of clusters, filtered and sorted by the server. */
   listClusters(query: ListClustersQuery): Promise<ListClustersResponse>;
   getCluster(hub: string, name: string): Promise<ClusterStatus>;

@@ -10,6 +10,7 @@ import {
   ListKubeconfigIssuancesResponse,
   ListOperationsResponse,
   Operation,
+  OwnerChoicesResponse,
 } from '@hostplane/plugin-hostplane-common';
 import { HostplaneApi, OperationsQuery } from './HostplaneApi';
 import { responseError } from './responseError';
@@ -21,6 +22,10 @@ export class HostplaneClient implements HostplaneApi {
 
   async listHubs(): Promise<HubListResponse> {
     return this.get('/hubs');
+  }
+
+  async listOwnerChoices(): Promise<OwnerChoicesResponse> {
+    return this.get('/owners');
   }
 
   async listClusters(query: ListClustersQuery): Promise<ListClustersResponse> {

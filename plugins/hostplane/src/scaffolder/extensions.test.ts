@@ -8,6 +8,7 @@ import {
   clusterNamePickerFormField,
   hostplaneFormFields,
   hubPickerFormField,
+  ownerPickerFormField,
   versionPickerFormField,
 } from './extensions';
 import * as fields from './fields';
@@ -25,9 +26,10 @@ const loader = FormFieldBlueprint.dataRefs.formFieldLoader;
 
 describe("Hostplane's scaffolder form fields", () => {
   it('are extensions of the plugin that load the fields', async () => {
-    expect(hostplaneFormFields).toHaveLength(3);
+    expect(hostplaneFormFields).toHaveLength(4);
     for (const id of [
       'scaffolder-form-field:hostplane/hub-picker',
+      'scaffolder-form-field:hostplane/owner-picker',
       'scaffolder-form-field:hostplane/version-picker',
       'scaffolder-form-field:hostplane/cluster-name-picker',
     ] as const) {
@@ -36,6 +38,9 @@ describe("Hostplane's scaffolder form fields", () => {
     await expect(
       createExtensionTester(hubPickerFormField).get(loader)(),
     ).resolves.toBe(fields.hubPickerField);
+    await expect(
+      createExtensionTester(ownerPickerFormField).get(loader)(),
+    ).resolves.toBe(fields.ownerPickerField);
     await expect(
       createExtensionTester(versionPickerFormField).get(loader)(),
     ).resolves.toBe(fields.versionPickerField);
@@ -63,6 +68,7 @@ describe("Hostplane's scaffolder form fields", () => {
     expect(names.sort()).toEqual([
       'HostplaneClusterNamePicker',
       'HostplaneHubPicker',
+      'HostplaneOwnerPicker',
       'HostplaneVersionPicker',
     ]);
   });

@@ -12,6 +12,13 @@ export const hubPickerFormField = FormFieldBlueprint.make({
   },
 });
 
+export const ownerPickerFormField = FormFieldBlueprint.make({
+  name: 'owner-picker',
+  params: {
+    field: () => import('./fields').then(m => m.ownerPickerField),
+  },
+});
+
 export const versionPickerFormField = FormFieldBlueprint.make({
   name: 'version-picker',
   params: {
@@ -29,6 +36,7 @@ export const clusterNamePickerFormField = FormFieldBlueprint.make({
 /** For the plugin's `extensions`. */
 export const hostplaneFormFields = [
   hubPickerFormField,
+  ownerPickerFormField,
   versionPickerFormField,
   clusterNamePickerFormField,
 ];

@@ -2,6 +2,7 @@ import { makeFieldSchema } from '@backstage/plugin-scaffolder-react';
 import { createFormField } from '@backstage/plugin-scaffolder-react/alpha';
 import { HostplaneClusterNamePicker } from './HostplaneClusterNamePicker';
 import { HostplaneHubPicker } from './HostplaneHubPicker';
+import { HostplaneOwnerPicker } from './HostplaneOwnerPicker';
 import { HostplaneVersionPicker } from './HostplaneVersionPicker';
 import { validateClusterName } from './clusterName';
 import { validateHubVersion } from './versions';
@@ -27,6 +28,12 @@ const hubDependentSchema = makeFieldSchema({
 export const hubPickerField = createFormField({
   name: 'HostplaneHubPicker',
   component: HostplaneHubPicker,
+  schema: makeFieldSchema({ output: z => z.string() }),
+});
+
+export const ownerPickerField = createFormField({
+  name: 'HostplaneOwnerPicker',
+  component: HostplaneOwnerPicker,
   schema: makeFieldSchema({ output: z => z.string() }),
 });
 

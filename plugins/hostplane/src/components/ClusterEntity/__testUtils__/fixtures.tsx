@@ -126,6 +126,7 @@ export function mockHostplaneApi(
 ): jest.Mocked<HostplaneApi> {
   const api: HostplaneApi = {
     listHubs: async () => ({ items: [] }),
+    listOwnerChoices: async () => ({ anyOwner: false, owners: [] }),
     listClusters: async () => ({
       items: [],
       totalCount: 0,

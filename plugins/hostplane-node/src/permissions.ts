@@ -14,8 +14,14 @@ export interface ClusterQueryFilter {
   ownerIn: string[];
 }
 
+/**
+ * What the rules see of a cluster: its owner, which a cluster about to be created has too, so that
+ * whom it may be created for is decided by the same rules as who may operate it.
+ */
+export type ClusterPermissionResource = Pick<ClusterStatus, 'owner'>;
+
 export const clusterPermissionResourceRef = createPermissionResourceRef<
-  ClusterStatus,
+  ClusterPermissionResource,
   ClusterQueryFilter
 >().with({ pluginId: 'hostplane', resourceType: CLUSTER_RESOURCE_TYPE });
 
