@@ -226,6 +226,13 @@ describe('access: permissions and short-lived kubeconfigs against a real tenant'
       anyOwner: false,
       owners: [],
     });
+    // A dry run makes the same check and starts nothing.
+    expect((await as(ALICE).post('/clusters?dryRun=true', spec)).body).toEqual(
+      expect.objectContaining({ cluster: 'team-a-app', type: 'create' }),
+    );
+    expect((await as(BOB).post('/clusters?dryRun=true', spec)).status).toBe(
+      403,
+    );
     const forAnotherTeam = await as(BOB).post('/clusters', spec);
     expect(forAnotherTeam.status).toBe(403);
     expect(forAnotherTeam.body.error.message).toBe(

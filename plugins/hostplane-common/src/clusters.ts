@@ -316,6 +316,16 @@ export const operationSchema = z.object({
 });
 export type Operation = z.output<typeof operationSchema>;
 
+export const plannedOperationSchema = operationSchema
+  .pick({ hub: true, cluster: true, type: true })
+  .extend({
+    steps: z.array(z.string()).describe('The steps it would take, in order.'),
+  })
+  .describe(
+    'The operation a dry run found the request would start, after every check; nothing was written.',
+  );
+export type PlannedOperationView = z.output<typeof plannedOperationSchema>;
+
 export const listOperationsResponseSchema = z.object({
   items: z.array(operationSchema),
   totalCount: nonNegativeInt(),

@@ -4,7 +4,10 @@ import {
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
 import {
+  ConflictError,
   InputError,
+  NotAllowedError,
+  NotFoundError,
   ResponseError,
   ServiceUnavailableError,
 } from '@backstage/errors';
@@ -14,6 +17,7 @@ import {
   ClusterStatus,
   HubVersionsResponse,
   Operation,
+  PlannedOperationView,
 } from '@hostplane/plugin-hostplane-common';
 
 /** One problem with a request, at the path of the field it is about (as the Hostplane API reports it). */
@@ -76,6 +80,26 @@ export function refusedWith(error: unknown): number | undefined {
 }
 
 /**
+ * A refusal, with the same message, as the error Backstage's error handler answers with the same
+ * status (a ResponseError becomes a 500 there): for what is answered over HTTP, as a dry run is.
+ */
+export function withRefusalStatus(error: unknown): unknown {
+  if (!(error instanceof ResponseError)) return error;
+  switch (error.statusCode) {
+    case 400:
+      return new InputError(error.message);
+    case 403:
+      return new NotAllowedError(error.message);
+    case 404:
+      return new NotFoundError(error.message);
+    case 409:
+      return new ConflictError(error.message);
+    default:
+      return error;
+  }
+}
+
+/**
  * The Hostplane API, called on behalf of the task's initiator: the user's own permissions decide
  * what the actions may do.
  */
@@ -94,6 +118,16 @@ export class HostplaneClient {
       `create cluster '${spec.name}' on hub '${spec.hub}'`,
       'POST',
       '/clusters',
+      spec,
+    );
+  }
+
+  /** Every check `createCluster` would make, as a dry run of the API: nothing is started. */
+  planCluster(spec: ClusterSpecInput): Promise<PlannedOperationView> {
+    return this.request(
+      `create cluster '${spec.name}' on hub '${spec.hub}' (dry run)`,
+      'POST',
+      '/clusters?dryRun=true',
       spec,
     );
   }

@@ -168,7 +168,7 @@ describe('the Hostplane scaffolder actions against the real backend and a local 
       isDryRun: true,
     };
     await expect(actions.create.handler(unknownVersion)).rejects.toThrow(
-      "The cluster spec is not valid: version: version v1.30.0 is not offered by hub 'local' (offered: ",
+      "Could not create cluster 'shop' on hub 'local' (dry run): version: version v1.30.0 is not offered by this hub (offered: ",
     );
   });
 

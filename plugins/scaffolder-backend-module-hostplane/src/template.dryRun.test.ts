@@ -5,8 +5,8 @@ import {
 import { startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import { ClusterStatus } from '@hostplane/plugin-hostplane-common';
-import { Router } from 'express';
+import { PlannedOperationView } from '@hostplane/plugin-hostplane-common';
+import express, { Router } from 'express';
 import request from 'supertest';
 import {
   SSH_KEY,
@@ -20,8 +20,8 @@ import scaffolderModuleHostplane from './index';
  * (its action and its hostplaneNodePools filter, registered through the extension points): the
  * scaffolder checks the form values against the template's parameters, renders the step with its
  * own engine, checks the input against the action's schema, runs the action's dry run, and renders
- * the output. The Hostplane API is a stand-in that answers the two reads a dry run makes, so that
- * no hub is needed; module.test.ts runs a dry run against the real API on a real hub.
+ * the output. The Hostplane API is a stand-in that answers the dry run of a creation the action
+ * asks it for, so that no hub is needed; module.test.ts runs a dry run against the real API on a real hub.
  */
 
 jest.setTimeout(120_000);
@@ -46,36 +46,35 @@ const hostplaneStandIn = createBackendPlugin({
             allow: ['user'],
           });
           requests.push({
-            path: req.path,
+            path: req.originalUrl.replace(/^\/api\/hostplane/, ''),
             caller: credentials.principal.userEntityRef,
           });
           next();
         });
-        router.get('/hubs/:hub/versions', (req, res) => {
-          res.json({
-            hub: req.params.hub,
-            versions: ['v1.35.6', 'v1.36.4', 'v1.37.2'].map(version => ({
-              version,
-            })),
-          });
-        });
-        router.get('/clusters/:hub/:name', (req, res) => {
-          if (req.params.name !== 'taken') {
-            res.status(404).json({
-              error: {
-                name: 'NotFoundError',
-                message: `There is no cluster '${req.params.name}' on hub '${req.params.hub}'`,
-              },
+        router.post('/clusters', express.json(), (req, res) => {
+          if (req.query.dryRun !== 'true') {
+            res.status(500).json({
+              error: { name: 'Error', message: 'a dry run created a cluster' },
             });
             return;
           }
-          const cluster: Partial<ClusterStatus> = {
-            hub: req.params.hub,
-            name: req.params.name,
-            owner: 'group:default/team-b',
-            phase: 'Ready',
+          if (req.body.name === 'taken') {
+            res.status(409).json({
+              error: {
+                name: 'ConflictError',
+                message: `A cluster named 'taken' already exists on hub '${req.body.hub}' (owner group:default/team-b)`,
+              },
+              response: { statusCode: 409 },
+            });
+            return;
+          }
+          const planned: PlannedOperationView = {
+            hub: req.body.hub,
+            cluster: req.body.name,
+            type: 'create',
+            steps: ['ensureNamespace'],
           };
-          res.json(cluster);
+          res.json(planned);
         });
         httpRouter.use(router);
       },
@@ -126,8 +125,7 @@ describe('the New Cluster template through the real scaffolder', () => {
     expect(JSON.stringify(response.body)).not.toContain(SSH_KEY_DATA);
     // The API was asked on behalf of the user who runs the template.
     expect(requests).toEqual([
-      { path: '/hubs/local/versions', caller: 'user:default/mock' },
-      { path: '/clusters/local/shop', caller: 'user:default/mock' },
+      { path: '/clusters?dryRun=true', caller: 'user:default/mock' },
     ]);
 
     expect(response.body.output.links).toEqual([
@@ -148,7 +146,7 @@ describe('the New Cluster template through the real scaffolder', () => {
     expect(response.body.error).toEqual({
       name: 'ConflictError',
       message:
-        "A cluster named 'taken' already exists on hub 'local' (owner group:default/team-b)",
+        "Could not create cluster 'taken' on hub 'local' (dry run): A cluster named 'taken' already exists on hub 'local' (owner group:default/team-b) (Hostplane answered 409)",
     });
   });
 

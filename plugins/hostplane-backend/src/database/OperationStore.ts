@@ -124,16 +124,20 @@ export class OperationStore {
         });
       });
     } catch (error) {
-      const holder = await this.db(LOCKS)
-        .where({ hub: operation.hub, cluster: operation.cluster })
-        .first();
-      if (!holder) throw error;
-      const running = await this.get(holder.operation_id);
-      throw new ConflictError(
-        `Cluster '${operation.cluster}' already has an operation running: ${running.type} ${running.id}, started by ${running.createdBy} at ${running.createdAt}`,
-      );
+      await this.refuseIfBusy(operation.hub, operation.cluster);
+      throw error;
     }
     return this.get(id);
+  }
+
+  /** Throws a conflict naming the operation that holds the cluster's lock, if one does. */
+  async refuseIfBusy(hub: string, cluster: string): Promise<void> {
+    const holder = await this.db(LOCKS).where({ hub, cluster }).first();
+    if (!holder) return;
+    const running = await this.get(holder.operation_id);
+    throw new ConflictError(
+      `Cluster '${cluster}' already has an operation running: ${running.type} ${running.id}, started by ${running.createdBy} at ${running.createdAt}`,
+    );
   }
 
   /** Takes the lock again for a failed operation and marks it running from its failed step. */

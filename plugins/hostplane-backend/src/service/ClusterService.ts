@@ -48,14 +48,14 @@ export class ClusterService {
   }
 
   /**
-   * Starts creating the cluster `body` describes, once it is valid and `authorize` (which throws
-   * when its maker may not create it, for its owner say) has let it through.
+   * Checks and plans creating the cluster `body` describes, as `create` would, and starts nothing:
+   * its spec, `authorize` (which throws when its maker may not create it, for its owner say), the
+   * hub's versions, the name, and an operation already running under that name.
    */
-  async create(
+  async planCreation(
     body: unknown,
-    user: string,
     authorize: (spec: ClusterSpec) => Promise<void>,
-  ): Promise<Operation> {
+  ): Promise<{ spec: ClusterSpec; planned: PlannedOperation }> {
     const parsed = clusterSpecSchema.safeParse(body);
     if (!parsed.success) throw ValidationError.fromZod(parsed.error);
     const spec = parsed.data;
@@ -79,7 +79,18 @@ export class ClusterService {
       this.cache.get(hub.name, spec.name),
       hub.releases,
     );
-    return this.submit(hub.name, spec.name, planned, body, user);
+    await this.store.refuseIfBusy(spec.hub, spec.name);
+    return { spec, planned };
+  }
+
+  /** Starts creating the cluster `body` describes, once `planCreation` lets it through. */
+  async create(
+    body: unknown,
+    user: string,
+    authorize: (spec: ClusterSpec) => Promise<void>,
+  ): Promise<Operation> {
+    const { spec, planned } = await this.planCreation(body, authorize);
+    return this.submit(spec.hub, spec.name, planned, body, user);
   }
 
   async change(

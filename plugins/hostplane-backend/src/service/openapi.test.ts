@@ -482,6 +482,17 @@ describe('responses of the API', () => {
 
   it('POST /clusters, then GET, list and retry its operation', async () => {
     const spec = { ...checkoutSpec, name: 'checkout-eu' };
+    const planned = await request(server)
+      .post(api('/clusters?dryRun=true'))
+      .send(spec);
+    expect(planned.status).toBe(200);
+    expectDocumented('POST /clusters', planned);
+    expect(planned.body).toEqual({
+      hub: 'local',
+      cluster: 'checkout-eu',
+      type: 'create',
+      steps: expect.arrayContaining(['ensureNamespace']),
+    });
     const created = await request(server).post(api('/clusters')).send(spec);
     expect(created.status).toBe(202);
     expectDocumented('POST /clusters', created);
@@ -489,6 +500,18 @@ describe('responses of the API', () => {
     const busy = await request(server).post(api('/clusters')).send(spec);
     expect(busy.status).toBe(409);
     expectDocumented('POST /clusters', busy);
+    const busyDryRun = await request(server)
+      .post(api('/clusters?dryRun=true'))
+      .send(spec);
+    expect(busyDryRun.status).toBe(409);
+    expect(busyDryRun.body.error.message).toMatch(
+      /^Cluster 'checkout-eu' already has an operation running: create /,
+    );
+    const badQuery = await request(server)
+      .post(api('/clusters?dryRun=yes'))
+      .send(spec);
+    expect(badQuery.status).toBe(400);
+    expectDocumented('POST /clusters', badQuery);
 
     const bad = await request(server)
       .post(api('/clusters'))

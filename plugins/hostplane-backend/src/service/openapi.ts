@@ -4,6 +4,7 @@ import {
   clusterStatusSchema,
   hubListResponseSchema,
   ownerChoicesResponseSchema,
+  plannedOperationSchema,
   hubVersionsResponseSchema,
   kubeconfigRequestSchema,
   kubeconfigResponseSchema,
@@ -117,8 +118,21 @@ export function openApiDocument() {
         },
         post: {
           summary: 'Create a cluster (an operation)',
+          parameters: [
+            {
+              name: 'dryRun',
+              in: 'query',
+              description:
+                'true: make every check creating would and start nothing; answers 200 with the operation it would start',
+              schema: { type: 'string', enum: ['true', 'false'] },
+            },
+          ],
           requestBody: { required: true, ...json('ClusterSpec') },
           responses: {
+            '200': {
+              description: 'A dry run passed every check',
+              ...json('PlannedOperation'),
+            },
             '202': { description: 'Started', ...json('Operation') },
             ...errorResponses,
           },
@@ -274,6 +288,7 @@ export function openApiDocument() {
         Cluster: schema(clusterStatusSchema, 'output'),
         ClusterList: schema(listClustersResponseSchema, 'output'),
         Operation: schema(operationSchema, 'output'),
+        PlannedOperation: schema(plannedOperationSchema, 'output'),
         OperationList: schema(listOperationsResponseSchema, 'output'),
         Kubeconfig: schema(kubeconfigResponseSchema, 'output'),
         ServiceCredential: schema(serviceCredentialResponseSchema, 'output'),

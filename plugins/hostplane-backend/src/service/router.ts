@@ -16,12 +16,14 @@ import {
 import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import {
   CLUSTER_RESOURCE_TYPE,
+  ClusterSpec,
   ClusterStatus,
   HubListResponse,
   HubVersionsResponse,
   ListClustersResponse,
   ListOperationsResponse,
   OwnerChoicesResponse,
+  PlannedOperationView,
   clusterCreatePermission,
   clusterDeletePermission,
   clusterReadPermission,
@@ -58,6 +60,13 @@ export interface RouterOptions {
   /** How long a caller's permission decision is reused (policy changes take this long). */
   decisionTtlMs?: number;
 }
+
+const createQuerySchema = z.strictObject({
+  dryRun: z
+    .enum(['true', 'false'], 'dryRun must be true or false')
+    .optional()
+    .transform(value => value === 'true'),
+});
 
 const operationsQuerySchema = z.strictObject({
   hub: z.string().max(63).optional(),
@@ -227,22 +236,38 @@ export async function createRouter({
   router.post('/clusters', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     await authorizeBasic(credentials, clusterCreatePermission);
+    const { dryRun } = parse(createQuerySchema, req.query);
+    const authorizeOwner = async (spec: ClusterSpec) => {
+      const mayOperate = await clusterFilter(
+        credentials,
+        clusterUpdatePermission,
+      );
+      if (!mayOperate({ owner: spec.owner })) {
+        throw new NotAllowedError(
+          `${userOf(credentials)} may not create a cluster owned by ${
+            spec.owner
+          }: only for an owner whose clusters they may operate`,
+        );
+      }
+    };
+    if (dryRun) {
+      const { spec, planned } = await clusters.planCreation(
+        req.body,
+        authorizeOwner,
+      );
+      const body: PlannedOperationView = {
+        hub: spec.hub,
+        cluster: spec.name,
+        type: planned.type,
+        steps: planned.steps,
+      };
+      res.json(body);
+      return;
+    }
     const operation = await clusters.create(
       req.body,
       userOf(credentials),
-      async spec => {
-        const mayOperate = await clusterFilter(
-          credentials,
-          clusterUpdatePermission,
-        );
-        if (!mayOperate({ owner: spec.owner })) {
-          throw new NotAllowedError(
-            `${userOf(credentials)} may not create a cluster owned by ${
-              spec.owner
-            }: only for an owner whose clusters they may operate`,
-          );
-        }
-      },
+      authorizeOwner,
     );
     res.status(202).json(operation);
   });

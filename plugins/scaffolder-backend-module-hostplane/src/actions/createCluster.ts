@@ -1,11 +1,6 @@
-import { ConflictError } from '@backstage/errors';
 import { ClusterSpec } from '@hostplane/plugin-hostplane-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  FieldIssuesError,
-  HostplaneClient,
-  refusedWith,
-} from '../HostplaneClient';
+import { withRefusalStatus } from '../HostplaneClient';
 import {
   DRY_RUN_OPERATION_ID,
   HostplaneActionsOptions,
@@ -21,46 +16,6 @@ import {
   operationIdOutput,
   waitInput,
 } from './inputs';
-
-/** What the API would refuse before planning: a hub it does not know, a version the hub does not offer, a name in use. */
-async function checkCreate(
-  client: HostplaneClient,
-  spec: ClusterSpec,
-): Promise<void> {
-  const offered = await client.hubVersions(spec.hub).catch(error => {
-    if (refusedWith(error) === 404) {
-      throw new FieldIssuesError(
-        `The cluster spec is not valid: hub: there is no hub '${spec.hub}'`,
-        [{ path: ['hub'], message: `there is no hub '${spec.hub}'` }],
-      );
-    }
-    throw error;
-  });
-  const versions = offered.versions.map(v => v.version);
-  if (!versions.includes(spec.version)) {
-    const message = `version ${spec.version} is not offered by hub '${
-      spec.hub
-    }' (offered: ${versions.join(', ')})`;
-    throw new FieldIssuesError(
-      `The cluster spec is not valid: version: ${message}`,
-      [{ path: ['version'], message }],
-    );
-  }
-  const taken = await client.getCluster(spec.hub, spec.name).then(
-    cluster => `owner ${cluster.owner}`,
-    error => {
-      if (refusedWith(error) === 404) return undefined;
-      // The API answers 403 only for a cluster that exists.
-      if (refusedWith(error) === 403) return 'you may not see it';
-      throw error;
-    },
-  );
-  if (taken) {
-    throw new ConflictError(
-      `A cluster named '${spec.name}' already exists on hub '${spec.hub}' (${taken})`,
-    );
-  }
-}
 
 function describeSpec(spec: ClusterSpec): string {
   const pools = spec.nodePools
@@ -112,7 +67,11 @@ export function createClusterAction(options: HostplaneActionsOptions) {
 
       let operationId = DRY_RUN_OPERATION_ID;
       if (ctx.isDryRun) {
-        await checkCreate(client, spec);
+        // The API makes every check creating would (the spec, the owner, the hub's versions, the
+        // name, a running operation) and starts nothing.
+        await client.planCluster(body).catch(error => {
+          throw withRefusalStatus(error);
+        });
         ctx.logger.info(
           `Dry run: would create ${cluster}: ${describeSpec(
             spec,
