@@ -145,6 +145,29 @@ export class HostplaneClient {
     );
   }
 
+  /** Every check `changeCluster` would make, as a dry run of the API: nothing is started. */
+  planChange(
+    hub: string,
+    name: string,
+    change: ClusterChange,
+  ): Promise<PlannedOperationView> {
+    return this.request(
+      `${change.action} cluster '${name}' on hub '${hub}' (dry run)`,
+      'PATCH',
+      `${clusterPath(hub, name)}?dryRun=true`,
+      change,
+    );
+  }
+
+  /** Every check `deleteCluster` would make, as a dry run of the API: nothing is started. */
+  planDeletion(hub: string, name: string): Promise<PlannedOperationView> {
+    return this.request(
+      `delete cluster '${name}' on hub '${hub}' (dry run)`,
+      'DELETE',
+      `${clusterPath(hub, name)}?dryRun=true`,
+    );
+  }
+
   deleteCluster(hub: string, name: string): Promise<Operation> {
     return this.request(
       `delete cluster '${name}' on hub '${hub}'`,

@@ -308,7 +308,25 @@ describe('the Hostplane scaffolder actions against the real backend and a local 
       actions.scale.handler(
         dryRun({ ...ref, pool: 'gpu', replicas: 2, waitForReady: false }),
       ),
-    ).rejects.toThrow("Cluster 'shop' has no node pool 'gpu' (pools: workers)");
+    ).rejects.toThrow(
+      "Could not scale cluster 'shop' on hub 'local' (dry run): Cluster 'shop' has no node pool 'gpu' (pools: workers) (Hostplane answered 404)",
+    );
+    // Checks only the API makes: the upgrade path, and who may delete.
+    await expect(
+      actions.upgrade.handler(
+        dryRun({ ...ref, version: 'v1.35.6', waitForReady: false }),
+      ),
+    ).rejects.toThrow(
+      /^Could not upgrade cluster 'shop' on hub 'local' \(dry run\): .*v1\.35\.6/,
+    );
+    await expect(
+      actions.delete.handler({
+        ...dryRun({ ...ref, waitForDeletion: false }),
+        getInitiatorCredentials: async () => mockCredentials.user(INTRUDER),
+      }),
+    ).rejects.toThrow(
+      `Could not delete cluster 'shop' on hub 'local' (dry run): ${INTRUDER} may not`,
+    );
     const operations = await api().get(
       '/api/hostplane/operations?hub=local&cluster=shop',
     );

@@ -93,23 +93,35 @@ export class ClusterService {
     return this.submit(spec.hub, spec.name, planned, body, user);
   }
 
+  /** Every check `change` makes, and the operation it would start; starts nothing. */
+  async planChangeOf(
+    cluster: ClusterStatus,
+    change: ClusterChange,
+  ): Promise<PlannedOperation> {
+    const planned = planChange(cluster, change, this.hub(cluster.hub).releases);
+    await this.store.refuseIfBusy(cluster.hub, cluster.name);
+    return planned;
+  }
+
   async change(
     cluster: ClusterStatus,
     change: ClusterChange,
     user: string,
   ): Promise<Operation> {
-    const planned = planChange(cluster, change, this.hub(cluster.hub).releases);
+    const planned = await this.planChangeOf(cluster, change);
     return this.submit(cluster.hub, cluster.name, planned, change, user);
   }
 
+  /** Every check `delete` makes, and the operation it would start; starts nothing. */
+  async planDeletionOf(cluster: ClusterStatus): Promise<PlannedOperation> {
+    const planned = planDelete(cluster);
+    await this.store.refuseIfBusy(cluster.hub, cluster.name);
+    return planned;
+  }
+
   async delete(cluster: ClusterStatus, user: string): Promise<Operation> {
-    return this.submit(
-      cluster.hub,
-      cluster.name,
-      planDelete(cluster),
-      {},
-      user,
-    );
+    const planned = await this.planDeletionOf(cluster);
+    return this.submit(cluster.hub, cluster.name, planned, {}, user);
   }
 
   async retry(id: string): Promise<Operation> {

@@ -570,6 +570,12 @@ describe('responses of the API', () => {
   });
 
   it('PATCH /clusters/{hub}/{name}', async () => {
+    const planned = await request(server)
+      .patch(api('/clusters/local/checkout?dryRun=true'))
+      .send({ action: 'scale', pool: 'workers', replicas: 5 });
+    expect(planned.status).toBe(200);
+    expectDocumented('PATCH /clusters/{hub}/{name}', planned);
+    expect(planned.body).toMatchObject({ cluster: 'checkout', type: 'scale' });
     const scaled = await request(server)
       .patch(api('/clusters/local/checkout'))
       .send({ action: 'scale', pool: 'workers', replicas: 5 });
@@ -580,6 +586,14 @@ describe('responses of the API', () => {
       .send({ action: 'hibernate' });
     expect(notOurs.status).toBe(409);
     expectDocumented('PATCH /clusters/{hub}/{name}', notOurs);
+    // The scale above is running: a dry run meets it as the real change would.
+    const busy = await request(server)
+      .patch(api('/clusters/local/checkout?dryRun=true'))
+      .send({ action: 'hibernate' });
+    expect(busy.status).toBe(409);
+    expect(busy.body.error.message).toMatch(
+      /^Cluster 'checkout' already has an operation running: scale /,
+    );
   });
 
   it('DELETE /clusters/{hub}/{name}', async () => {
@@ -588,6 +602,12 @@ describe('responses of the API', () => {
     );
     expect(protectedCluster.status).toBe(409);
     expectDocumented('DELETE /clusters/{hub}/{name}', protectedCluster);
+    const dryRun = await request(server).delete(
+      api('/clusters/local/checkout?dryRun=true'),
+    );
+    expect(dryRun.status).toBe(409);
+    expect(dryRun.body.error.message).toBe(protectedCluster.body.error.message);
+    expectDocumented('DELETE /clusters/{hub}/{name}', dryRun);
   });
 
   it('GET /clusters/{hub}/{name}/kubeconfig-issuances', async () => {

@@ -56,6 +56,21 @@ const json = (ref: string) => ({
   },
 });
 
+const dryRunParameter = {
+  name: 'dryRun',
+  in: 'query',
+  description:
+    'true: make every check the request would and start nothing; answers 200 with the operation it would start',
+  schema: { type: 'string', enum: ['true', 'false'] },
+};
+
+const dryRunResponse = {
+  '200': {
+    description: 'A dry run passed every check; nothing was started',
+    ...json('PlannedOperation'),
+  },
+};
+
 const errorResponses = {
   '400': {
     description: 'Bad input; `issues` lists each problem with its field path',
@@ -118,21 +133,10 @@ export function openApiDocument() {
         },
         post: {
           summary: 'Create a cluster (an operation)',
-          parameters: [
-            {
-              name: 'dryRun',
-              in: 'query',
-              description:
-                'true: make every check creating would and start nothing; answers 200 with the operation it would start',
-              schema: { type: 'string', enum: ['true', 'false'] },
-            },
-          ],
+          parameters: [dryRunParameter],
           requestBody: { required: true, ...json('ClusterSpec') },
           responses: {
-            '200': {
-              description: 'A dry run passed every check',
-              ...json('PlannedOperation'),
-            },
+            ...dryRunResponse,
             '202': { description: 'Started', ...json('Operation') },
             ...errorResponses,
           },
@@ -149,8 +153,10 @@ export function openApiDocument() {
         },
         patch: {
           summary: 'Change a cluster (an operation)',
+          parameters: [dryRunParameter],
           requestBody: { required: true, ...json('ClusterChange') },
           responses: {
+            ...dryRunResponse,
             '202': { description: 'Started', ...json('Operation') },
             ...errorResponses,
           },
@@ -158,7 +164,9 @@ export function openApiDocument() {
         delete: {
           summary:
             'Delete a cluster (an operation); refused while deletion protection is on',
+          parameters: [dryRunParameter],
           responses: {
+            ...dryRunResponse,
             '202': { description: 'Started', ...json('Operation') },
             ...errorResponses,
           },

@@ -37,6 +37,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { KubeconfigService } from '../kubeconfig/KubeconfigService';
 import { ServiceCredentialService } from '../kubeconfig/ServiceCredentialService';
+import { PlannedOperation } from '../operations/plan';
 import { ClusterService } from './ClusterService';
 import { DecisionCache } from './DecisionCache';
 import { HubStatusChecker } from './HubStatusChecker';
@@ -61,7 +62,8 @@ export interface RouterOptions {
   decisionTtlMs?: number;
 }
 
-const createQuerySchema = z.strictObject({
+/** `?dryRun=true`: make every check and start nothing (as Kubernetes' dryRun=All). */
+const dryRunQuerySchema = z.strictObject({
   dryRun: z
     .enum(['true', 'false'], 'dryRun must be true or false')
     .optional()
@@ -236,7 +238,7 @@ export async function createRouter({
   router.post('/clusters', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     await authorizeBasic(credentials, clusterCreatePermission);
-    const { dryRun } = parse(createQuerySchema, req.query);
+    const { dryRun } = parse(dryRunQuerySchema, req.query);
     const authorizeOwner = async (spec: ClusterSpec) => {
       const mayOperate = await clusterFilter(
         credentials,
@@ -255,13 +257,7 @@ export async function createRouter({
         req.body,
         authorizeOwner,
       );
-      const body: PlannedOperationView = {
-        hub: spec.hub,
-        cluster: spec.name,
-        type: planned.type,
-        steps: planned.steps,
-      };
-      res.json(body);
+      res.json(plannedView(spec.hub, spec.name, planned));
       return;
     }
     const operation = await clusters.create(
@@ -278,9 +274,15 @@ export async function createRouter({
   });
 
   router.patch('/clusters/:hub/:name', async (req, res) => {
+    const { dryRun } = parse(dryRunQuerySchema, req.query);
     const change = parse(clusterChangeSchema, req.body);
     const { credentials, cluster } = await readableCluster(req);
     await authorizeCluster(credentials, clusterUpdatePermission, cluster);
+    if (dryRun) {
+      const planned = await clusters.planChangeOf(cluster, change);
+      res.json(plannedView(cluster.hub, cluster.name, planned));
+      return;
+    }
     const operation = await clusters.change(
       cluster,
       change,
@@ -290,8 +292,14 @@ export async function createRouter({
   });
 
   router.delete('/clusters/:hub/:name', async (req, res) => {
+    const { dryRun } = parse(dryRunQuerySchema, req.query);
     const { credentials, cluster } = await readableCluster(req);
     await authorizeCluster(credentials, clusterDeletePermission, cluster);
+    if (dryRun) {
+      const planned = await clusters.planDeletionOf(cluster);
+      res.json(plannedView(cluster.hub, cluster.name, planned));
+      return;
+    }
     const operation = await clusters.delete(cluster, userOf(credentials));
     res.status(202).json(operation);
   });
@@ -424,6 +432,15 @@ export async function createRouter({
   );
 
   return router;
+}
+
+/** What a dry run answers: the operation the request would start. */
+function plannedView(
+  hub: string,
+  cluster: string,
+  planned: PlannedOperation,
+): PlannedOperationView {
+  return { hub, cluster, type: planned.type, steps: planned.steps };
 }
 
 function userOf(credentials: BackstageCredentials): string {

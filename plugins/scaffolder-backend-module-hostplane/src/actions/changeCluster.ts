@@ -1,6 +1,5 @@
-import { ConflictError, NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { FieldIssuesError } from '../HostplaneClient';
+import { withRefusalStatus } from '../HostplaneClient';
 import {
   DRY_RUN_OPERATION_ID,
   HostplaneActionsOptions,
@@ -45,18 +44,14 @@ export function scaleClusterAction(options: HostplaneActionsOptions) {
 
       let operationId = DRY_RUN_OPERATION_ID;
       if (ctx.isDryRun) {
+        await client.planChange(hub, name, change).catch(error => {
+          throw withRefusalStatus(error);
+        });
         const cluster = await client.getCluster(hub, name);
         const current = cluster.nodePools.find(p => p.name === pool);
-        if (!current) {
-          throw new NotFoundError(
-            `Cluster '${name}' has no node pool '${pool}' (pools: ${cluster.nodePools
-              .map(p => p.name)
-              .join(', ')})`,
-          );
-        }
-        const from = current.autoscaling
+        const from = current?.autoscaling
           ? `autoscaling ${current.autoscaling.min}-${current.autoscaling.max}`
-          : `${current.replicas ?? current.currentReplicas}`;
+          : `${current?.replicas ?? current?.currentReplicas}`;
         ctx.logger.info(
           `Dry run: would scale ${target} from ${from} to ${replicas} machines. Nothing was changed.`,
         );
@@ -106,23 +101,12 @@ export function upgradeClusterAction(options: HostplaneActionsOptions) {
 
       let operationId = DRY_RUN_OPERATION_ID;
       if (ctx.isDryRun) {
+        // The API checks the version and the upgrade path (no downgrades, no skipped minor
+        // versions) as it would for the upgrade.
+        await client.planChange(hub, name, change).catch(error => {
+          throw withRefusalStatus(error);
+        });
         const cluster = await client.getCluster(hub, name);
-        const offered = (await client.hubVersions(hub)).versions.map(
-          v => v.version,
-        );
-        if (!offered.includes(version)) {
-          const message = `version ${version} is not offered by hub '${hub}' (offered: ${offered.join(
-            ', ',
-          )})`;
-          throw new FieldIssuesError(
-            `The change is not valid: version: ${message}`,
-            [{ path: ['version'], message }],
-          );
-        }
-        if (cluster.version === version) {
-          throw new ConflictError(`Cluster '${name}' already runs ${version}`);
-        }
-        // The API checks the upgrade path (no downgrades, no skipped minor versions) when it plans.
         ctx.logger.info(
           `Dry run: would upgrade ${target} from ${
             cluster.version ?? 'its current version'
@@ -167,12 +151,10 @@ export function deleteClusterAction(options: HostplaneActionsOptions) {
 
       let operationId = DRY_RUN_OPERATION_ID;
       if (ctx.isDryRun) {
+        await client.planDeletion(hub, name).catch(error => {
+          throw withRefusalStatus(error);
+        });
         const cluster = await client.getCluster(hub, name);
-        if (cluster.deletionProtection) {
-          throw new ConflictError(
-            `Cluster '${name}' has deletion protection on; turn it off before deleting`,
-          );
-        }
         ctx.logger.info(
           `Dry run: would delete ${target} (${cluster.phase}, ${cluster.nodePools.length} node pool(s)). Nothing was deleted.`,
         );
