@@ -15,7 +15,6 @@ import {
   ClusterChange,
   ClusterSpecInput,
   ClusterStatus,
-  HubVersionsResponse,
   Operation,
   PlannedOperationView,
 } from '@hostplane/plugin-hostplane-common';
@@ -72,11 +71,6 @@ async function refusal(
   // The scaffolder logs a failed step's stack, whose first line must be this message too.
   Error.captureStackTrace(error, refusal);
   return error;
-}
-
-/** The HTTP status the Hostplane API refused a request with, if it did. */
-export function refusedWith(error: unknown): number | undefined {
-  return error instanceof ResponseError ? error.statusCode : undefined;
 }
 
 /**
@@ -181,14 +175,6 @@ export class HostplaneClient {
       `show cluster '${name}' on hub '${hub}'`,
       'GET',
       clusterPath(hub, name),
-    );
-  }
-
-  hubVersions(hub: string): Promise<HubVersionsResponse> {
-    return this.request(
-      `list the versions of hub '${hub}'`,
-      'GET',
-      `/hubs/${encodeURIComponent(hub)}/versions`,
     );
   }
 
