@@ -126,3 +126,25 @@ test("a demo cluster's page has the cluster's tabs, no TechDocs, and its team as
     page.getByText(/Demo team; owns the payments-\* tenant clusters/).first(),
   ).toBeVisible();
 });
+
+test("another team's cluster is the guest's to look at, not to operate: its actions are disabled and say why", async ({
+  page,
+}) => {
+  const { tenant } = DEMO_WORKLOAD;
+  const entityUrl = `${
+    backend().baseUrl
+  }/catalog/default/resource/${clusterEntityName('local', tenant.name)}`;
+  const download = page.getByRole('button', { name: 'Download kubeconfig' });
+  await visitUntilVisible(page, `${entityUrl}/access`, download, 180_000);
+  // The portal's policy (plugins/permission-backend-module-hostplane): the guest is in `guests`,
+  // not in the team that owns the demo cluster.
+  await expect(download).toBeDisabled();
+  await download.locator('..').hover();
+  await expect(page.getByRole('tooltip')).toHaveText(
+    'You are not allowed to download a kubeconfig for this cluster (hostplane.kubeconfig.issue)',
+  );
+  await page.screenshot({
+    path: 'artifacts/screenshots/portal-other-teams-cluster-access.png',
+    fullPage: true,
+  });
+});
