@@ -85,9 +85,18 @@ async function main(argv: string[]) {
         )
         .catch(error => log(`hub does not answer: ${error.message}`));
     }, 15_000);
+    // The handlers stay: a later signal (start.sh sends SIGTERM after the terminal's SIGINT, and
+    // so may a user) must not kill this process before the hub and its tenants are stopped, or
+    // their processes stay behind.
     await new Promise<void>(resolve => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
+      let stopping = false;
+      const stop = (signal: NodeJS.Signals) => {
+        if (stopping) log(`${signal}: already stopping`);
+        stopping = true;
+        resolve();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
     });
     clearInterval(healthCheck);
     log('stopping');
