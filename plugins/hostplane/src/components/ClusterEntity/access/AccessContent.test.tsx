@@ -143,6 +143,11 @@ describe('AccessContent', () => {
       name: 'Download kubeconfig',
     });
     await waitFor(() => expect(download).toBeDisabled());
+    // Nothing to choose a validity for either.
+    expect(screen.getByRole('button', { name: /8 hours/ })).toHaveAttribute(
+      'aria-disabled',
+      'true',
+    );
     fireEvent.mouseOver(download.parentElement!);
     expect(await screen.findByRole('tooltip')).toHaveTextContent(
       'You are not allowed to download a kubeconfig for this cluster (hostplane.kubeconfig.issue)',

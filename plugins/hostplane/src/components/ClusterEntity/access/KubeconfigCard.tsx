@@ -71,6 +71,7 @@ export function KubeconfigCard({ onIssued }: { onIssued(): void }) {
           label="Valid for"
           value={ttlHours}
           onChange={event => setTtlHours(Number(event.target.value))}
+          disabled={!!blockedReason}
           variant="outlined"
           size="small"
           style={{ minWidth: 140 }}
