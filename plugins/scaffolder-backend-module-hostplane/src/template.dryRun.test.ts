@@ -62,7 +62,7 @@ const hostplaneStandIn = createBackendPlugin({
             res.status(409).json({
               error: {
                 name: 'ConflictError',
-                message: `A cluster named 'taken' already exists on hub '${req.body.hub}' (owner group:default/team-b)`,
+                message: `A cluster named 'taken' already exists on hub '${req.body.hub}'`,
               },
               response: { statusCode: 409 },
             });
@@ -146,7 +146,7 @@ describe('the New Cluster template through the real scaffolder', () => {
     expect(response.body.error).toEqual({
       name: 'ConflictError',
       message:
-        "Could not create cluster 'taken' on hub 'local' (dry run): A cluster named 'taken' already exists on hub 'local' (owner group:default/team-b) (Hostplane answered 409)",
+        "Could not create cluster 'taken' on hub 'local' (dry run): A cluster named 'taken' already exists on hub 'local' (Hostplane answered 409)",
     });
   });
 

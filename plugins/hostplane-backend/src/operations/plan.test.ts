@@ -85,6 +85,12 @@ describe('planCreate', () => {
     expect(() => planCreate(spec, 'ns', cluster(), LOCAL_HUB_RELEASES)).toThrow(
       ConflictError,
     );
+    // Not whose it is: the caller may not be allowed to see that.
+    expect(() => planCreate(spec, 'ns', cluster(), LOCAL_HUB_RELEASES)).toThrow(
+      new RegExp(
+        `^A cluster named '${spec.name}' already exists on hub '${spec.hub}'$`,
+      ),
+    );
     expect(
       issuesOf(() =>
         planCreate(

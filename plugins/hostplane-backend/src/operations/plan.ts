@@ -85,8 +85,10 @@ export function planCreate(
   releases: OfferedRelease[],
 ): PlannedOperation {
   if (existing) {
+    // Not whose it is: the caller may not be allowed to see that (the form's name field says it
+    // to those who may).
     throw new ConflictError(
-      `A cluster named '${spec.name}' already exists on hub '${spec.hub}' (owner ${existing.owner})`,
+      `A cluster named '${spec.name}' already exists on hub '${spec.hub}'`,
     );
   }
   requireOffered(spec.version, releases, ['version']);
