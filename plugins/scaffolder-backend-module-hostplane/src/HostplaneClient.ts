@@ -77,7 +77,7 @@ async function refusal(
  * A refusal, with the same message, as the error Backstage's error handler answers with the same
  * status (a ResponseError becomes a 500 there): for what is answered over HTTP, as a dry run is.
  */
-export function withRefusalStatus(error: unknown): unknown {
+function withRefusalStatus(error: unknown): unknown {
   if (!(error instanceof ResponseError)) return error;
   switch (error.statusCode) {
     case 400:
@@ -118,7 +118,7 @@ export class HostplaneClient {
 
   /** Every check `createCluster` would make, as a dry run of the API: nothing is started. */
   planCluster(spec: ClusterSpecInput): Promise<PlannedOperationView> {
-    return this.request(
+    return this.dryRun(
       `create cluster '${spec.name}' on hub '${spec.hub}' (dry run)`,
       'POST',
       '/clusters?dryRun=true',
@@ -145,7 +145,7 @@ export class HostplaneClient {
     name: string,
     change: ClusterChange,
   ): Promise<PlannedOperationView> {
-    return this.request(
+    return this.dryRun(
       `${change.action} cluster '${name}' on hub '${hub}' (dry run)`,
       'PATCH',
       `${clusterPath(hub, name)}?dryRun=true`,
@@ -155,7 +155,7 @@ export class HostplaneClient {
 
   /** Every check `deleteCluster` would make, as a dry run of the API: nothing is started. */
   planDeletion(hub: string, name: string): Promise<PlannedOperationView> {
-    return this.request(
+    return this.dryRun(
       `delete cluster '${name}' on hub '${hub}' (dry run)`,
       'DELETE',
       `${clusterPath(hub, name)}?dryRun=true`,
@@ -183,6 +183,20 @@ export class HostplaneClient {
       `show operation ${id}`,
       'GET',
       `/operations/${encodeURIComponent(id)}`,
+    );
+  }
+
+  /** A dry run's refusal keeps its status when the scaffolder answers a dry run over HTTP. */
+  private dryRun(
+    what: string,
+    method: string,
+    path: string,
+    body?: object,
+  ): Promise<PlannedOperationView> {
+    return this.request<PlannedOperationView>(what, method, path, body).catch(
+      error => {
+        throw withRefusalStatus(error);
+      },
     );
   }
 

@@ -11,6 +11,7 @@ import { NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
+  PolicyDecision,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
@@ -111,15 +112,21 @@ export async function createRouter({
     permissionsRegistry.getPermissionRuleset(clusterPermissionResourceRef),
   );
 
-  /** Whether the caller may do `permission` to each cluster; conditions are applied here. */
+  /** Whether a decision allows each cluster; conditions are applied here. */
+  function filterOf(
+    decision: PolicyDecision,
+  ): (cluster: ClusterPermissionResource) => boolean {
+    if (decision.result === AuthorizeResult.ALLOW) return () => true;
+    if (decision.result === AuthorizeResult.DENY) return () => false;
+    return cluster => isAllowed(decision, cluster);
+  }
+
+  /** Whether the caller may do `permission` to each cluster. */
   async function clusterFilter(
     credentials: BackstageCredentials,
     permission: ResourcePermission<typeof CLUSTER_RESOURCE_TYPE>,
   ): Promise<(cluster: ClusterPermissionResource) => boolean> {
-    const decision = await decisions.decide(credentials, permission);
-    if (decision.result === AuthorizeResult.ALLOW) return () => true;
-    if (decision.result === AuthorizeResult.DENY) return () => false;
-    return cluster => isAllowed(decision, cluster);
+    return filterOf(await decisions.decide(credentials, permission));
   }
 
   async function authorizeCluster(
@@ -152,10 +159,7 @@ export async function createRouter({
       return { anyOwner: false, owners: [] };
     }
     const update = await decisions.decide(credentials, clusterUpdatePermission);
-    const mayOperate = await clusterFilter(
-      credentials,
-      clusterUpdatePermission,
-    );
+    const mayOperate = filterOf(update);
     const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
     return {
       anyOwner: update.result === AuthorizeResult.ALLOW,

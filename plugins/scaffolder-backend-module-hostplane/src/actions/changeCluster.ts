@@ -1,5 +1,4 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { withRefusalStatus } from '../HostplaneClient';
 import {
   DRY_RUN_OPERATION_ID,
   HostplaneActionsOptions,
@@ -44,9 +43,7 @@ export function scaleClusterAction(options: HostplaneActionsOptions) {
 
       let operationId = DRY_RUN_OPERATION_ID;
       if (ctx.isDryRun) {
-        await client.planChange(hub, name, change).catch(error => {
-          throw withRefusalStatus(error);
-        });
+        await client.planChange(hub, name, change);
         const cluster = await client.getCluster(hub, name);
         const current = cluster.nodePools.find(p => p.name === pool);
         const from = current?.autoscaling
@@ -103,9 +100,7 @@ export function upgradeClusterAction(options: HostplaneActionsOptions) {
       if (ctx.isDryRun) {
         // The API checks the version and the upgrade path (no downgrades, no skipped minor
         // versions) as it would for the upgrade.
-        await client.planChange(hub, name, change).catch(error => {
-          throw withRefusalStatus(error);
-        });
+        await client.planChange(hub, name, change);
         const cluster = await client.getCluster(hub, name);
         ctx.logger.info(
           `Dry run: would upgrade ${target} from ${
@@ -151,9 +146,7 @@ export function deleteClusterAction(options: HostplaneActionsOptions) {
 
       let operationId = DRY_RUN_OPERATION_ID;
       if (ctx.isDryRun) {
-        await client.planDeletion(hub, name).catch(error => {
-          throw withRefusalStatus(error);
-        });
+        await client.planDeletion(hub, name);
         const cluster = await client.getCluster(hub, name);
         ctx.logger.info(
           `Dry run: would delete ${target} (${cluster.phase}, ${cluster.nodePools.length} node pool(s)). Nothing was deleted.`,

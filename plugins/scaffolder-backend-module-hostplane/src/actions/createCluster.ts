@@ -1,6 +1,5 @@
 import { ClusterSpec } from '@hostplane/plugin-hostplane-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { withRefusalStatus } from '../HostplaneClient';
 import {
   DRY_RUN_OPERATION_ID,
   HostplaneActionsOptions,
@@ -69,9 +68,7 @@ export function createClusterAction(options: HostplaneActionsOptions) {
       if (ctx.isDryRun) {
         // The API makes every check creating would (the spec, the owner, the hub's versions, the
         // name, a running operation) and starts nothing.
-        await client.planCluster(body).catch(error => {
-          throw withRefusalStatus(error);
-        });
+        await client.planCluster(body);
         ctx.logger.info(
           `Dry run: would create ${cluster}: ${describeSpec(
             spec,
