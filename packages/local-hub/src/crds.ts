@@ -23,9 +23,9 @@ export function readCrds(files: string[]): V1CustomResourceDefinition[] {
 }
 
 /**
- * Applies CRDs and returns once each is Established and its group-version is published in the
- * OpenAPI v3 discovery: KWOK resolves a Stage's resource through that document, and a Stage
- * applied before it is there is never picked up.
+ * Applies CRDs and returns once each is Established, its group-version is published in the
+ * OpenAPI v3 discovery (KWOK resolves a Stage's resource through that document, and a Stage
+ * applied before it is there is never picked up) and its objects can be listed.
  */
 export async function installCrds(
   kubeConfig: KubeConfig,
@@ -57,6 +57,30 @@ export async function installCrds(
     ),
   );
   await waitForOpenApiGroupVersions(kubeConfig, [...groupVersions], timeoutMs);
+  for (const crd of crds) {
+    await waitForListable(kubeConfig, crd, timeoutMs);
+  }
+}
+
+/**
+ * Established is not enough to list: a restarted API server answers 429 "storage is
+ * (re)initializing" for a custom resource until its watch cache has filled, and the first
+ * client to list (the stand-in's informers, say) would fail on that.
+ */
+async function waitForListable(
+  kubeConfig: KubeConfig,
+  crd: V1CustomResourceDefinition,
+  timeoutMs: number,
+): Promise<void> {
+  const version =
+    crd.spec.versions.find(v => v.storage) ?? crd.spec.versions[0];
+  const path = `/apis/${crd.spec.group}/${version.name}/${crd.spec.names.plural}?limit=1`;
+  await waitFor(
+    `${crd.metadata!.name} to be listed`,
+    async () =>
+      (await getRaw(kubeConfig, path)).status === 200 ? true : undefined,
+    { timeoutMs },
+  );
 }
 
 export async function waitForOpenApiGroupVersions(
