@@ -27,7 +27,8 @@ const playwright = read(playwrightFile);
 if (playwright) {
   passed += playwright.stats.expected;
   failed += playwright.stats.unexpected + playwright.stats.flaky;
-  if (playwright.stats.expected + playwright.stats.unexpected === 0) problems += 1;
+  if (playwright.stats.expected + playwright.stats.unexpected === 0)
+    problems += 1;
 }
 console.log(`hostplane: ${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || problems > 0 ? 1 : 0);

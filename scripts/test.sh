@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing and runs the whole test suite: type check, unit and hub-backed tests
-# (Jest, through the Backstage CLI), then the end-to-end tests (Playwright in Debian's chromium).
+# Installs what is missing and runs the whole test suite: type and format checks, unit and
+# hub-backed tests (Jest, through the Backstage CLI), then the end-to-end tests (Playwright in
+# Debian's chromium).
 # Ends with one line "hostplane: N passed, M failed".
 source "$(dirname "$0")/lib.sh"
 bash "$REPO_ROOT/scripts/setup.sh" --for-tests
@@ -12,6 +13,9 @@ status=0
 
 log "type check"
 yarn tsc || status=1
+
+log "format check"
+yarn prettier --check . || status=1
 
 log "unit and hub tests"
 CI=true yarn backstage-cli repo test --json --outputFile="$results/jest.json" || status=1

@@ -128,9 +128,7 @@ describe('KindWatcher', () => {
         expect(logger.info).toHaveBeenCalledTimes(refused ? 1 : 0);
 
         await apply('delta', true);
-        await kubeConfig
-          .makeApiClient(CoreV1Api)
-          .deleteNamespacedConfigMap({
+        await kubeConfig.makeApiClient(CoreV1Api).deleteNamespacedConfigMap({
           namespace: 'default',
           name: 'alpha',
         });
