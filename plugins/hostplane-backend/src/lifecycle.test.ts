@@ -284,6 +284,41 @@ describe('tenant cluster lifecycle against the local hub', () => {
       expect(recovered.steps.map((s: any) => s.attempts)).toEqual([1, 2, 1]);
       expect((await pools()).workers).toMatchObject({ replicas: 2, status: 2 });
 
+      // The hub goes away under an operation: the operation waits for it, saying why, and
+      // carries on once the hub is back, without anyone retrying it.
+      await hub.stop();
+      const duringOutage = await api()
+        .patch(`/api/hostplane/clusters/local/${name}`)
+        .send({ action: 'scale', pool: 'workers', replicas: 3 });
+      expect(duringOutage.status).toBe(202);
+      const waiting = await waitFor(
+        'the operation to wait for the hub',
+        async () => {
+          const { body } = await api().get(
+            `/api/hostplane/operations/${duringOutage.body.id}`,
+          );
+          return body.steps.find((s: any) =>
+            /^The hub could not be reached \(ECONNREFUSED\); trying again in \d+ s \(retry \d+ of 10\)$/.test(
+              s.message ?? '',
+            ),
+          );
+        },
+      );
+      expect(waiting).toMatchObject({ state: 'running', attempts: 1 });
+      await LocalHub.start({ name: 'lifecycle', workdir: context.workdir });
+      const recoveredFromOutage = await waitForOperation(
+        backend.server,
+        duringOutage.body.id,
+      );
+      expect(
+        recoveredFromOutage.steps.map((s: any) => [s.state, s.attempts]),
+      ).toEqual([
+        ['succeeded', 1],
+        ['succeeded', 1],
+        ['succeeded', 1],
+      ]);
+      expect((await pools()).workers).toMatchObject({ replicas: 3, status: 3 });
+
       const deletion = await api().delete(
         `/api/hostplane/clusters/local/${name}`,
       );
@@ -308,6 +343,7 @@ describe('tenant cluster lifecycle against the local hub', () => {
       ).toEqual(
         [
           'delete',
+          'scale',
           'scale',
           'protect',
           'protect',

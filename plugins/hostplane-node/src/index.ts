@@ -9,3 +9,4 @@ export * from './kube';
 export * from './permissions';
 export * from './pooledKubeConfig';
 export * from './provider';
+export * from './transientHubErrors';

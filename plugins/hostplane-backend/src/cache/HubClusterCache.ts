@@ -103,6 +103,22 @@ export class HubClusterCache {
     return new Promise(resolve => this.syncedWaiters.push(resolve));
   }
 
+  /**
+   * Resolves once every kind has been listed, and stays resolved: after that the cache holds the
+   * hub's last known state, also while a broken watch is being restarted. Writers wait for this
+   * rather than for {@link whenSynced}, so a hub that goes away meets them at the hub, as an
+   * error they report or retry, instead of holding them here with nothing to show for it.
+   */
+  whenListed(): Promise<void> {
+    if (this.everSynced) return Promise.resolve();
+    return new Promise(resolve => this.syncedWaiters.push(resolve));
+  }
+
+  /** Whether {@link whenListed} has resolved: until then, the cache cannot say what is missing. */
+  listed(): boolean {
+    return this.everSynced;
+  }
+
   state(): HubCacheState {
     const states = this.provider.watchedKinds.map(kind =>
       this.kindStates.get(kind.kind),

@@ -15,6 +15,11 @@ import {
 } from '../database/OperationStore';
 import { StepName } from './plan';
 import { STEPS } from './steps';
+import {
+  DEFAULT_TRANSIENT_RETRY_POLICY,
+  TransientRetryPolicy,
+  retryTransient,
+} from './transientRetry';
 
 /** The field manager of every write Hostplane makes to a hub. */
 export const FIELD_MANAGER = 'hostplane';
@@ -29,6 +34,8 @@ export interface OperationRunnerOptions {
   waitTimeoutMs?: number;
   /** How long an operation's lease lasts; it is renewed at a third of that. */
   leaseMs: number;
+  /** How a step that the hub refused only for now (a 429, a restart) is run again. */
+  transientRetryPolicy?: TransientRetryPolicy;
 }
 
 /**
@@ -199,7 +206,7 @@ export class OperationRunner {
       return;
     }
     const provider = this.options.providers.get(hub.provider)!;
-    await cache.hub(hub.name).whenSynced();
+    await cache.hub(hub.name).whenListed();
 
     for (const step of steps) {
       if (step.state === 'succeeded') continue;
@@ -219,20 +226,40 @@ export class OperationRunner {
       );
       try {
         const { applier, objects } = this.clientsFor(hub);
-        await STEPS[step.name as StepName]({
-          plan: operation.plan,
-          hub,
-          provider,
-          cache: cache.hub(hub.name),
-          applier,
-          objects,
-          signal,
-          waitTimeoutMs: this.options.waitTimeoutMs ?? 30 * 60_000,
-          progress: async message => {
-            step.message = message;
-            await store.updateSteps(operation.id, steps);
+        const progress = async (message: string) => {
+          step.message = message;
+          await store.updateSteps(operation.id, steps);
+        };
+        // Steps are idempotent, so one the hub refused only for now is simply run again.
+        await retryTransient(
+          () =>
+            STEPS[step.name as StepName]({
+              plan: operation.plan,
+              hub,
+              provider,
+              cache: cache.hub(hub.name),
+              applier,
+              objects,
+              signal,
+              waitTimeoutMs: this.options.waitTimeoutMs ?? 30 * 60_000,
+              progress,
+            }),
+          {
+            policy:
+              this.options.transientRetryPolicy ??
+              DEFAULT_TRANSIENT_RETRY_POLICY,
+            signal,
+            onRetry: async ({ reason, retry, retries, delayMs }) => {
+              const message = `The hub ${reason}; trying again in ${Math.ceil(
+                delayMs / 1000,
+              )} s (retry ${retry} of ${retries})`;
+              logger.warn(
+                `${operation.type} of ${operation.hub}/${operation.cluster}: step ${step.name}: ${message}`,
+              );
+              await progress(message);
+            },
           },
-        });
+        );
       } catch (error) {
         if (signal.aborted) return;
         if (error instanceof LeaseLostError) throw error;

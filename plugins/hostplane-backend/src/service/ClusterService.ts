@@ -1,4 +1,4 @@
-import { NotFoundError } from '@backstage/errors';
+import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import {
   ClusterChange,
   ClusterSpec,
@@ -11,6 +11,7 @@ import {
   HubDefinition,
 } from '@hostplane/plugin-hostplane-node';
 import { ClusterCache } from '../cache/ClusterCache';
+import { HubClusterCache } from '../cache/HubClusterCache';
 import { OperationStore, StoredOperation } from '../database/OperationStore';
 import { OperationRunner } from '../operations/OperationRunner';
 import {
@@ -29,6 +30,10 @@ export class ClusterService {
     readonly cache: ClusterCache,
     private readonly store: OperationStore,
     private readonly runner: OperationRunner,
+    private readonly options: {
+      /** How long a create waits for its hub's first listing before it is refused with 503. */
+      listWaitMs?: number;
+    } = {},
   ) {}
 
   hub(name: string): HubDefinition {
@@ -42,9 +47,36 @@ export class ClusterService {
     this.hub(hub);
     const cluster = this.cache.get(hub, name);
     if (!cluster) {
+      const hubCache = this.cache.hub(hub);
+      if (!hubCache.listed()) {
+        throw notListedError(hubCache, `cluster '${name}' may be on it`);
+      }
       throw new NotFoundError(`There is no cluster '${name}' on hub '${hub}'`);
     }
     return cluster;
+  }
+
+  /**
+   * Resolves once the hub has been listed: before that the cache cannot say whether the name is
+   * taken. Waits a little, since a hub is listed within seconds of start-up when it answers, and
+   * then refuses with 503 rather than hold the request for as long as the hub is away.
+   */
+  private async whenListed(hub: string): Promise<void> {
+    const hubCache = this.cache.hub(hub);
+    if (hubCache.listed()) return;
+    let timer: NodeJS.Timeout | undefined;
+    const listed = await Promise.race([
+      hubCache.whenListed().then(() => true),
+      new Promise<false>(resolve => {
+        timer = setTimeout(
+          () => resolve(false),
+          this.options.listWaitMs ?? 10_000,
+        );
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!listed)
+      throw notListedError(hubCache, 'no cluster can be created on it yet');
   }
 
   /**
@@ -71,7 +103,7 @@ export class ClusterService {
       ]);
     }
     await authorize(spec);
-    await this.cache.hub(hub.name).whenSynced();
+    await this.whenListed(hub.name);
     const provider = this.providers.get(hub.provider)!;
     const planned = planCreate(
       spec,
@@ -167,4 +199,16 @@ export class ClusterService {
 function publicView(operation: StoredOperation): Operation {
   const { input: _input, plan: _plan, ...view } = operation;
   return view;
+}
+
+function notListedError(
+  hubCache: HubClusterCache,
+  consequence: string,
+): ServiceUnavailableError {
+  const { error } = hubCache.state();
+  return new ServiceUnavailableError(
+    `Hub '${hubCache.hub.name}' has not been listed since the backend started${
+      error ? ` (${error})` : ''
+    }, so ${consequence}; try again once the hub answers`,
+  );
 }

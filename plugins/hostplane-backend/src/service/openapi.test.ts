@@ -201,6 +201,8 @@ function refusingKubeConfig(): KubeConfig {
   return kubeConfig;
 }
 
+const EDGE_ERROR = `hub 'edge': cannot read kubeconfig /nowhere.yaml`;
+
 const hubs: HubDefinition[] = [
   {
     name: 'local',
@@ -213,7 +215,7 @@ const hubs: HubDefinition[] = [
     provider: provider.id,
     releases: LOCAL_HUB_RELEASES,
     kubeConfig: () => {
-      throw new Error(`hub 'edge': cannot read kubeconfig /nowhere.yaml`);
+      throw new Error(EDGE_ERROR);
     },
   },
 ];
@@ -297,7 +299,17 @@ function fixedCache(): ClusterCache {
     }),
     get: (hub: string, name: string) =>
       clusters.find(c => c.hub === hub && c.name === name),
-    hub: () => ({ whenSynced: async () => {} }),
+    // 'edge' cannot be read (see `hubs`), so it is never listed.
+    hub: (name: string) => ({
+      hub: hubs.find(h => h.name === name),
+      listed: () => name !== 'edge',
+      whenListed: () =>
+        name === 'edge' ? new Promise(() => {}) : Promise.resolve(),
+      state: () =>
+        name === 'edge'
+          ? { hub: name, synced: false, error: EDGE_ERROR }
+          : { hub: name, synced: true },
+    }),
   } as unknown as ClusterCache;
 }
 
@@ -351,6 +363,7 @@ describe('responses of the API', () => {
               fixedCache(),
               operations,
               runner,
+              { listWaitMs: 100 },
             ),
             kubeconfigs: new KubeconfigService(
               hubs,
@@ -478,6 +491,23 @@ describe('responses of the API', () => {
     const response = await request(server).get(api('/clusters/local/gone'));
     expect(response.status).toBe(404);
     expectDocumented('GET /clusters/{hub}/{name}', response);
+  });
+
+  it('GET and POST /clusters on a hub not listed yet: 503 with why', async () => {
+    const unknown = await request(server).get(api('/clusters/edge/checkout'));
+    expect(unknown.status).toBe(503);
+    expectDocumented('GET /clusters/{hub}/{name}', unknown);
+    expect(unknown.body.error.message).toBe(
+      `Hub 'edge' has not been listed since the backend started (${EDGE_ERROR}), so cluster 'checkout' may be on it; try again once the hub answers`,
+    );
+    const refused = await request(server)
+      .post(api('/clusters'))
+      .send({ ...checkoutSpec, hub: 'edge', name: 'checkout-edge' });
+    expect(refused.status).toBe(503);
+    expectDocumented('POST /clusters', refused);
+    expect(refused.body.error.message).toBe(
+      `Hub 'edge' has not been listed since the backend started (${EDGE_ERROR}), so no cluster can be created on it yet; try again once the hub answers`,
+    );
   });
 
   it('POST /clusters, then GET, list and retry its operation', async () => {

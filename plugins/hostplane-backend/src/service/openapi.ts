@@ -82,6 +82,11 @@ const errorResponses = {
     description: 'Conflicts with the cluster state or a running operation',
     ...json('Error'),
   },
+  '503': {
+    description:
+      'The hub has not been listed since the backend started, so its clusters are not known yet',
+    ...json('Error'),
+  },
 };
 
 const idPath = [
