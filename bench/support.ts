@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
 import { LocalHub, SCALE_HUB, startScaleHub } from '@hostplane/local-hub';
 
 /** A numeric command-line option, such as `--count 1000`. */
@@ -97,13 +96,10 @@ export function cpuShareSince(
   return used / seconds;
 }
 
-/** The hub's own processes (etcd, API server, controllers, KWOK), from its pid files. */
-function hubProcessIds(hub: LocalHub): number[] {
-  const dir = path.join(path.dirname(hub.kubeconfigPath), 'pids');
-  return fs
-    .readdirSync(dir)
-    .map(file => Number(fs.readFileSync(path.join(dir, file), 'utf8').trim()))
-    .filter(pid => Number.isInteger(pid) && pid > 0);
+/** A process's resident memory in MiB, from /proc. */
+export function rssMiB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
 }
 
 /**
@@ -117,7 +113,7 @@ export async function waitForQuietHub(
   { maxShare = 0.25, timeoutSeconds = 300 } = {},
 ): Promise<number> {
   const started = performance.now();
-  const pids = hubProcessIds(hub);
+  const pids = hub.processIds();
   for (;;) {
     const before = cpuSeconds(pids);
     await new Promise(resolve => setTimeout(resolve, 5_000));

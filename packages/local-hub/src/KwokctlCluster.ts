@@ -172,10 +172,15 @@ export class KwokctlCluster {
     return { etcd, kubeAPIServer };
   }
 
+  /** One component's process id, from kwokctl's pid file. */
+  componentProcessId(component: 'etcd' | 'kube-apiserver'): number {
+    const pidFile = path.join(this.clusterDir, 'pids', `${component}.pid`);
+    return Number(fs.readFileSync(pidFile, 'utf8').trim());
+  }
+
   /** Failure injection: kills one component's process (as a crash would). */
   killComponent(component: 'etcd' | 'kube-apiserver'): void {
-    const pidFile = path.join(this.clusterDir, 'pids', `${component}.pid`);
-    process.kill(Number(fs.readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
+    process.kill(this.componentProcessId(component), 'SIGKILL');
   }
 
   /**

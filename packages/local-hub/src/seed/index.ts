@@ -11,5 +11,6 @@ export type { DemoWorkload } from './demoWorkload';
 export { planTenants, prng, teamName, teamNamespace } from './plan';
 export type { PlanOptions, TenantPhase, TenantPlan } from './plan';
 export { STATUS_ONLY, releaseImageFor, renderTenant } from './render';
+export type { RenderedObject } from './render';
 export { applyRealTenants, seedTenants } from './seedTenants';
 export { SCALE_HUB, clustersOnHub, startScaleHub } from './scaleHub';
