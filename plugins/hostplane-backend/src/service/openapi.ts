@@ -84,7 +84,7 @@ const errorResponses = {
   },
   '503': {
     description:
-      'The hub has not been listed since the backend started, so its clusters are not known yet',
+      'Not for now: the hub has not been listed since the backend started, or the hub or a tenant API server refused or did not answer; try again shortly',
     ...json('Error'),
   },
 };

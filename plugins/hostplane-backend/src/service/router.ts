@@ -7,7 +7,7 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { NotAllowedError } from '@backstage/errors';
+import { NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
@@ -47,6 +47,7 @@ import { ValidationError } from './ValidationError';
 import {
   ClusterPermissionResource,
   clusterPermissionResourceRef,
+  transientHubError,
 } from '@hostplane/plugin-hostplane-node';
 
 export interface RouterOptions {
@@ -422,6 +423,23 @@ export async function createRouter({
           error: { name: 'InputError', message: error.message },
           issues: error.issues,
         });
+        return;
+      }
+      // A hub or a tenant's API server that refused or did not answer only for now (a restart, a
+      // 429) is the caller's to try again, not a fault of Hostplane's.
+      const transient = transientHubError(error);
+      if (transient) {
+        if (transient.retryAfterMs !== undefined) {
+          res.setHeader(
+            'Retry-After',
+            String(Math.ceil(transient.retryAfterMs / 1000)),
+          );
+        }
+        next(
+          new ServiceUnavailableError(
+            `The Kubernetes API server Hostplane asked ${transient.reason}; try again shortly`,
+          ),
+        );
         return;
       }
       if ((error as { type?: string }).type === 'entity.parse.failed') {
