@@ -92,6 +92,37 @@ describe('HostplaneClient', () => {
     expect(error.message.length).toBeLessThan(600);
   });
 
+  it('keeps a dry run refused for now unavailable, with the reason', async () => {
+    const reason = `Hub 'edge' has not been listed since the backend started, so no cluster can be created on it yet; try again once the hub answers`;
+    handle = (_req, _body, res) => {
+      // As Backstage's error handler writes it; module.test.ts's real backend has its hub listed
+      // before it answers, so never refuses this way.
+      res.writeHead(503, { 'Content-Type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          error: { name: 'ServiceUnavailableError', message: reason },
+          request: { method: 'POST', url: '/api/hostplane/clusters' },
+          response: { statusCode: 503 },
+        }),
+      );
+    };
+    const error = await client()
+      .planCluster({
+        name: 'shop',
+        owner: 'group:default/team-a',
+        hub: 'edge',
+        version: 'v1.37.2',
+        nodePools: [
+          { name: 'workers', replicas: 2, vcpu: 2, memoryGiB: 4, diskGiB: 20 },
+        ],
+      })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect(error.message).toBe(
+      `Could not create cluster 'shop' on hub 'edge' (dry run): ${reason} (Hostplane answered 503)`,
+    );
+  });
+
   it('reports an API that does not answer as unavailable', async () => {
     const closed = createServer();
     await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve));

@@ -88,6 +88,8 @@ function withRefusalStatus(error: unknown): unknown {
       return new NotFoundError(error.message);
     case 409:
       return new ConflictError(error.message);
+    case 503:
+      return new ServiceUnavailableError(error.message);
     default:
       return error;
   }
