@@ -16,6 +16,7 @@ import {
   LocalHub,
   RenderedObject,
   clustersOnHub,
+  inParallel,
   planTenants,
   renderTenant,
   seedTenants,
@@ -34,19 +35,6 @@ const HUB = 'bench-seed';
 interface Rate {
   objects: number;
   seconds: number;
-}
-
-/** Runs `work` on every item with `concurrency` of them in flight. */
-async function inParallel<T>(
-  items: T[],
-  concurrency: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]);
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
 /**

@@ -13,4 +13,5 @@ export type { PlanOptions, TenantPhase, TenantPlan } from './plan';
 export { STATUS_ONLY, releaseImageFor, renderTenant } from './render';
 export type { RenderedObject } from './render';
 export { applyRealTenants, seedTenants } from './seedTenants';
+export { inParallel } from './inParallel';
 export { SCALE_HUB, clustersOnHub, startScaleHub } from './scaleHub';

@@ -1,5 +1,6 @@
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { ServerSideApplier } from '@hostplane/plugin-hostplane-node';
+import { inParallel } from './inParallel';
 import { TenantPlan } from './plan';
 import { RenderedObject, renderTenant } from './render';
 
@@ -70,7 +71,6 @@ export async function seedTenants(
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const started = Date.now();
   let done = 0;
-  let next = 0;
 
   const seedOne = async (object: RenderedObject) => {
     await applier.apply([object.manifest]);
@@ -87,24 +87,18 @@ export async function seedTenants(
     });
   };
 
-  const worker = async () => {
-    while (next < plans.length) {
-      const plan = plans[next++];
-      for (const object of renderTenant(plan, now)) {
-        await seedOne(object);
-      }
-      done += 1;
-      if (done % 500 === 0 || done === plans.length) {
-        const seconds = (Date.now() - started) / 1000;
-        log(
-          `seeded ${done}/${plans.length} tenants (${Math.round(
-            done / seconds,
-          )}/s)`,
-        );
-      }
+  await inParallel(plans, concurrency, async plan => {
+    for (const object of renderTenant(plan, now)) {
+      await seedOne(object);
     }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, plans.length) }, worker),
-  );
+    done += 1;
+    if (done % 500 === 0 || done === plans.length) {
+      const seconds = (Date.now() - started) / 1000;
+      log(
+        `seeded ${done}/${plans.length} tenants (${Math.round(
+          done / seconds,
+        )}/s)`,
+      );
+    }
+  });
 }
