@@ -11,24 +11,36 @@ function read(file) {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    console.error(`no test report at ${file}: ${error.message}`);
-    problems += 1;
+    problem(`no test report at ${file}: ${error.message}`);
     return undefined;
   }
+}
+
+function problem(message) {
+  console.error(message);
+  problems += 1;
 }
 
 const jest = read(jestFile);
 if (jest) {
   passed += jest.numPassedTests;
   failed += jest.numFailedTests + jest.numRuntimeErrorTestSuites;
-  if (jest.numTotalTests === 0) problems += 1;
+  if (jest.numTotalTests === 0) problem('Jest ran no test');
 }
 const playwright = read(playwrightFile);
 if (playwright) {
   passed += playwright.stats.expected;
   failed += playwright.stats.unexpected + playwright.stats.flaky;
+  // Errors outside any test, such as a failed global setup, which runs no test at all.
+  for (const error of playwright.errors ?? []) {
+    problem(`end-to-end run: ${error.message}`);
+  }
   if (playwright.stats.expected + playwright.stats.unexpected === 0)
-    problems += 1;
+    problem('Playwright ran no test');
 }
-console.log(`hostplane: ${passed} passed, ${failed} failed`);
+console.log(
+  `hostplane: ${passed} passed, ${failed} failed${
+    problems ? `, ${problems} problem(s) above` : ''
+  }`,
+);
 process.exit(failed > 0 || problems > 0 ? 1 : 0);
