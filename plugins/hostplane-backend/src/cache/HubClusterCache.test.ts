@@ -57,6 +57,21 @@ describe('HubClusterCache', () => {
   const ofKind = (kind: string) => objects.filter(o => o.kind === kind);
   const [firstCluster] = ofKind('HostedCluster');
 
+  let patientWaiter: Promise<boolean>;
+
+  it('before the first listing, lets a caller give up without leaving its waiter behind', async () => {
+    expect(cache.listed()).toBe(false);
+    const given = await Promise.all([
+      cache.whenListed(10),
+      cache.whenListed(10),
+    ]);
+    expect(given).toEqual([false, false]);
+    expect(cache.waiting()).toBe(0);
+
+    patientWaiter = cache.whenListed(60_000);
+    expect(cache.waiting()).toBe(1);
+  });
+
   it('flags what the first listing finds as initial, and is synced once every kind is listed', async () => {
     watchers.get('HostedCluster')!.onRelist(ofKind('HostedCluster'));
     watchers.get('HostedCluster')!.onState({ synced: true });
@@ -64,6 +79,9 @@ describe('HubClusterCache', () => {
     watchers.get('NodePool')!.onRelist(ofKind('NodePool'));
     watchers.get('NodePool')!.onState({ synced: true });
     await cache.whenSynced();
+    await expect(patientWaiter).resolves.toBe(true);
+    expect(cache.waiting()).toBe(0);
+    await expect(cache.whenListed(10)).resolves.toBe(true);
 
     expect(changes.length).toBeGreaterThanOrEqual(2);
     expect(changes.every(c => c.initial)).toBe(true);

@@ -109,9 +109,34 @@ export class HubClusterCache {
    * rather than for {@link whenSynced}, so a hub that goes away meets them at the hub, as an
    * error they report or retry, instead of holding them here with nothing to show for it.
    */
-  whenListed(): Promise<void> {
-    if (this.everSynced) return Promise.resolve();
-    return new Promise(resolve => this.syncedWaiters.push(resolve));
+  whenListed(): Promise<void>;
+  /**
+   * With `timeoutMs`: resolves `true` once listed, or `false` when the time is up. A caller that
+   * gives up leaves no waiter behind, however long the hub stays unlisted.
+   */
+  whenListed(timeoutMs: number): Promise<boolean>;
+  whenListed(timeoutMs?: number): Promise<void | boolean> {
+    if (this.everSynced)
+      return Promise.resolve(timeoutMs === undefined ? undefined : true);
+    if (timeoutMs === undefined)
+      return new Promise(resolve => this.syncedWaiters.push(resolve));
+    return new Promise(resolve => {
+      const listed = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        const index = this.syncedWaiters.indexOf(listed);
+        if (index >= 0) this.syncedWaiters.splice(index, 1);
+        resolve(false);
+      }, timeoutMs);
+      this.syncedWaiters.push(listed);
+    });
+  }
+
+  /** How many callers wait for a listing or a sync; for tests that check none is left behind. */
+  waiting(): number {
+    return this.syncedWaiters.length;
   }
 
   /** Whether {@link whenListed} has resolved: until then, the cache cannot say what is missing. */

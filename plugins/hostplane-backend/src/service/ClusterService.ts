@@ -61,22 +61,10 @@ export class ClusterService {
    * taken. Waits a little, since a hub is listed within seconds of start-up when it answers, and
    * then refuses with 503 rather than hold the request for as long as the hub is away.
    */
-  private async whenListed(hub: string): Promise<void> {
+  private async refuseUntilListed(hub: string): Promise<void> {
     const hubCache = this.cache.hub(hub);
-    if (hubCache.listed()) return;
-    let timer: NodeJS.Timeout | undefined;
-    const listed = await Promise.race([
-      hubCache.whenListed().then(() => true),
-      new Promise<false>(resolve => {
-        timer = setTimeout(
-          () => resolve(false),
-          this.options.listWaitMs ?? 10_000,
-        );
-      }),
-    ]);
-    clearTimeout(timer);
-    if (!listed)
-      throw notListedError(hubCache, 'no cluster can be created on it yet');
+    if (await hubCache.whenListed(this.options.listWaitMs ?? 10_000)) return;
+    throw notListedError(hubCache, 'no cluster can be created on it yet');
   }
 
   /**
@@ -103,7 +91,7 @@ export class ClusterService {
       ]);
     }
     await authorize(spec);
-    await this.whenListed(hub.name);
+    await this.refuseUntilListed(hub.name);
     const provider = this.providers.get(hub.provider)!;
     const planned = planCreate(
       spec,

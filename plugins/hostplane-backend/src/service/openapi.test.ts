@@ -303,8 +303,10 @@ function fixedCache(): ClusterCache {
     hub: (name: string) => ({
       hub: hubs.find(h => h.name === name),
       listed: () => name !== 'edge',
-      whenListed: () =>
-        name === 'edge' ? new Promise(() => {}) : Promise.resolve(),
+      whenListed: (timeoutMs?: number) =>
+        name !== 'edge'
+          ? Promise.resolve(true)
+          : new Promise(resolve => setTimeout(() => resolve(false), timeoutMs)),
       state: () =>
         name === 'edge'
           ? { hub: name, synced: false, error: EDGE_ERROR }
