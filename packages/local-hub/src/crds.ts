@@ -35,20 +35,24 @@ export async function installCrds(
 ): Promise<void> {
   await applyObjects(kubeConfig, crds, fieldManager);
   const api = kubeConfig.makeApiClient(ApiextensionsV1Api);
-  for (const crd of crds) {
-    const name = crd.metadata!.name!;
-    await waitFor(
-      `CRD ${name} to be Established`,
-      async () => {
-        const current = await api.readCustomResourceDefinition({ name });
-        const established = current.status?.conditions?.some(
-          c => c.type === 'Established' && c.status === 'True',
-        );
-        return established ? true : undefined;
-      },
-      { timeoutMs },
-    );
-  }
+  // Each CRD is established, and later listable, on its own: waiting for all at once takes as
+  // long as the slowest instead of the sum.
+  await Promise.all(
+    crds.map(crd => {
+      const name = crd.metadata!.name!;
+      return waitFor(
+        `CRD ${name} to be Established`,
+        async () => {
+          const current = await api.readCustomResourceDefinition({ name });
+          const established = current.status?.conditions?.some(
+            c => c.type === 'Established' && c.status === 'True',
+          );
+          return established ? true : undefined;
+        },
+        { timeoutMs },
+      );
+    }),
+  );
   const groupVersions = new Set(
     crds.flatMap(crd =>
       crd.spec.versions
@@ -57,9 +61,9 @@ export async function installCrds(
     ),
   );
   await waitForOpenApiGroupVersions(kubeConfig, [...groupVersions], timeoutMs);
-  for (const crd of crds) {
-    await waitForListable(kubeConfig, crd, timeoutMs);
-  }
+  await Promise.all(
+    crds.map(crd => waitForListable(kubeConfig, crd, timeoutMs)),
+  );
 }
 
 /**
