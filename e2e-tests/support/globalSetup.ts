@@ -10,7 +10,10 @@ import {
   seedTenants,
   waitForDemoPods,
 } from '@hostplane/local-hub';
+import fs from 'node:fs';
+import path from 'node:path';
 import { e2eHub, e2eTenantsWorkdir } from './hub';
+import { keepLogs } from './keepLogs';
 
 /** The stand-in operator global setup started, for global teardown to stop. */
 export const STANDIN: { operator?: StandinOperator } = {};
@@ -21,9 +24,28 @@ export const E2E_SEEDED_CLUSTERS = 120;
 /** Every cluster in the e2e hub when the tests start: the seeded ones and the demo tenant. */
 export const E2E_CLUSTERS = E2E_SEEDED_CLUSTERS + 1;
 
+/**
+ * Where a failed global setup leaves the hub's and the tenants' logs: global teardown removes the
+ * hub's folder, and with it the only record of why, say, a controller never did its part.
+ */
+const SETUP_LOGS_DIR = path.join(__dirname, '..', 'artifacts', 'global-setup');
+
+const log = (message: string) => process.stderr.write(`[e2e hub] ${message}\n`);
+
 export default async function globalSetup() {
-  const log = (message: string) =>
-    process.stderr.write(`[e2e hub] ${message}\n`);
+  fs.rmSync(SETUP_LOGS_DIR, { recursive: true, force: true });
+  try {
+    await setUpHub();
+  } catch (error) {
+    const kept = keepLogs(e2eHub().workdir, SETUP_LOGS_DIR);
+    log(
+      `global setup failed; ${kept} logs of the hub and its tenants kept in ${SETUP_LOGS_DIR}`,
+    );
+    throw error;
+  }
+}
+
+async function setUpHub() {
   const hub = await LocalHub.start({ ...e2eHub(), fresh: true, log });
   // The stand-in for HyperShift's operators, in this (the runner's) process for the whole run. Two
   // real tenants: the demo's, and the cluster a test creates in the browser, which kubectl reaches.
