@@ -7,7 +7,7 @@ import {
 import { AddressInfo } from 'node:net';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ResponseError, ServiceUnavailableError } from '@backstage/errors';
-import { HostplaneClient } from './HostplaneClient';
+import { HostplaneClient, UNAVAILABLE_RETRIES } from './HostplaneClient';
 
 /*
  * How requests are shaped and how answers the real Hostplane backend never gives (a proxy's error
@@ -32,12 +32,39 @@ describe('HostplaneClient', () => {
   });
   afterAll(() => new Promise(resolve => server.close(resolve)));
 
+  const taskLog = mockServices.logger.mock();
   const client = (url = baseUrl) =>
     new HostplaneClient({
       discovery: mockServices.discovery.mock({ getBaseUrl: async () => url }),
       auth: mockServices.auth({ pluginId: 'scaffolder' }),
       credentials: mockCredentials.user('user:default/alice'),
+      logger: taskLog,
     });
+
+  /** A 503 as Backstage's error handler writes it, with Hostplane's Retry-After. */
+  const refuseForNow = (res: ServerResponse, reason: string) => {
+    res.writeHead(503, {
+      'Content-Type': 'application/json',
+      'Retry-After': '0',
+    });
+    res.end(
+      JSON.stringify({
+        error: { name: 'ServiceUnavailableError', message: reason },
+        request: { method: 'POST', url: '/api/hostplane/clusters' },
+        response: { statusCode: 503 },
+      }),
+    );
+  };
+  const reason = `Hub 'edge' has not been listed since the backend started, so no cluster can be created on it yet; try again once the hub answers`;
+  const spec = {
+    name: 'shop',
+    owner: 'group:default/team-a',
+    hub: 'edge',
+    version: 'v1.37.2',
+    nodePools: [
+      { name: 'workers', replicas: 2, vcpu: 2, memoryGiB: 4, diskGiB: 20 },
+    ],
+  };
 
   it("sends the change as JSON, with a token for Hostplane on the initiator's behalf", async () => {
     let seen: {
@@ -92,35 +119,81 @@ describe('HostplaneClient', () => {
     expect(error.message.length).toBeLessThan(600);
   });
 
-  it('keeps a dry run refused for now unavailable, with the reason', async () => {
-    const reason = `Hub 'edge' has not been listed since the backend started, so no cluster can be created on it yet; try again once the hub answers`;
+  it('keeps a dry run refused for now unavailable, with the reason, and does not ask again', async () => {
+    let asked = 0;
     handle = (_req, _body, res) => {
-      // As Backstage's error handler writes it; module.test.ts's real backend has its hub listed
-      // before it answers, so never refuses this way.
-      res.writeHead(503, { 'Content-Type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          error: { name: 'ServiceUnavailableError', message: reason },
-          request: { method: 'POST', url: '/api/hostplane/clusters' },
-          response: { statusCode: 503 },
-        }),
-      );
+      asked += 1;
+      refuseForNow(res, reason);
     };
     const error = await client()
-      .planCluster({
-        name: 'shop',
-        owner: 'group:default/team-a',
-        hub: 'edge',
-        version: 'v1.37.2',
-        nodePools: [
-          { name: 'workers', replicas: 2, vcpu: 2, memoryGiB: 4, diskGiB: 20 },
-        ],
-      })
+      .planCluster(spec)
       .catch(e => e);
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect(error.message).toBe(
       `Could not create cluster 'shop' on hub 'edge' (dry run): ${reason} (Hostplane answered 503)`,
     );
+    expect(asked).toBe(1);
+  });
+
+  it('sends a create refused for now again, saying so in the task log, until it is accepted', async () => {
+    taskLog.warn.mockClear();
+    let asked = 0;
+    handle = (_req, _body, res) => {
+      asked += 1;
+      if (asked <= 2) {
+        refuseForNow(res, reason);
+        return;
+      }
+      res.writeHead(202, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ id: 'op-2' }));
+    };
+    await expect(client().createCluster(spec)).resolves.toEqual({
+      id: 'op-2',
+    });
+    expect(asked).toBe(3);
+    expect(taskLog.warn.mock.calls.map(([message]) => message)).toEqual([
+      `Could not create cluster 'shop' on hub 'edge': ${reason} (Hostplane answered 503); trying again in 0 s (retry 1 of ${UNAVAILABLE_RETRIES})`,
+      `Could not create cluster 'shop' on hub 'edge': ${reason} (Hostplane answered 503); trying again in 0 s (retry 2 of ${UNAVAILABLE_RETRIES})`,
+    ]);
+  });
+
+  it('gives up on a delete refused for now after its last retry, with the refusal', async () => {
+    let asked = 0;
+    handle = (_req, _body, res) => {
+      asked += 1;
+      refuseForNow(res, reason);
+    };
+    const error = await client()
+      .deleteCluster('edge', 'shop')
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(503);
+    expect(error.message).toBe(
+      `Could not delete cluster 'shop' on hub 'edge': ${reason} (Hostplane answered 503)`,
+    );
+    expect(asked).toBe(UNAVAILABLE_RETRIES + 1);
+  });
+
+  it('does not send a change again that was refused for good', async () => {
+    let asked = 0;
+    handle = (_req, _body, res) => {
+      asked += 1;
+      res.writeHead(409, { 'Content-Type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          error: {
+            name: 'ConflictError',
+            message: 'operation op-1 is running',
+          },
+          response: { statusCode: 409 },
+        }),
+      );
+    };
+    const error = await client()
+      .changeCluster('local', 'shop', { action: 'hibernate' })
+      .catch(e => e);
+    expect(error.statusCode).toBe(409);
+    expect(asked).toBe(1);
   });
 
   it('reports an API that does not answer as unavailable', async () => {

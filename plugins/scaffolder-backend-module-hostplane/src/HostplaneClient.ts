@@ -1,7 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AuthService,
   BackstageCredentials,
   DiscoveryService,
+  LoggerService,
 } from '@backstage/backend-plugin-api';
 import {
   ConflictError,
@@ -96,6 +98,24 @@ function withRefusalStatus(error: unknown): unknown {
 }
 
 /**
+ * How often a submitted create, change or delete that Hostplane refuses only for now (503: its hub
+ * not listed yet since a restart, or not answering) is sent again, and the longest wait between
+ * two tries. With waits of 1, 2, 4, 8, 16 and 30 s, or the Retry-After Hostplane gives, a task
+ * rides out about a minute of it. A 503 means nothing was started, so sending again is safe.
+ */
+export const UNAVAILABLE_RETRIES = 6;
+const MAX_RETRY_WAIT_MS = 30_000;
+
+function retryWaitMs(response: Response, retry: number): number {
+  const retryAfter = Number(response.headers.get('retry-after'));
+  const wait =
+    Number.isFinite(retryAfter) && response.headers.has('retry-after')
+      ? retryAfter * 1000
+      : 1000 * 2 ** (retry - 1);
+  return Math.min(wait, MAX_RETRY_WAIT_MS);
+}
+
+/**
  * The Hostplane API, called on behalf of the task's initiator: the user's own permissions decide
  * what the actions may do.
  */
@@ -106,11 +126,13 @@ export class HostplaneClient {
       auth: AuthService;
       credentials: BackstageCredentials;
       signal?: AbortSignal;
+      /** Where a submitted request that is tried again says so: the task's log. */
+      logger?: LoggerService;
     },
   ) {}
 
   createCluster(spec: ClusterSpecInput): Promise<Operation> {
-    return this.request(
+    return this.submit(
       `create cluster '${spec.name}' on hub '${spec.hub}'`,
       'POST',
       '/clusters',
@@ -133,7 +155,7 @@ export class HostplaneClient {
     name: string,
     change: ClusterChange,
   ): Promise<Operation> {
-    return this.request(
+    return this.submit(
       `${change.action} cluster '${name}' on hub '${hub}'`,
       'PATCH',
       clusterPath(hub, name),
@@ -165,7 +187,7 @@ export class HostplaneClient {
   }
 
   deleteCluster(hub: string, name: string): Promise<Operation> {
-    return this.request(
+    return this.submit(
       `delete cluster '${name}' on hub '${hub}'`,
       'DELETE',
       clusterPath(hub, name),
@@ -202,12 +224,51 @@ export class HostplaneClient {
     );
   }
 
+  /**
+   * A create, change or delete: sent again while Hostplane refuses it only for now (see
+   * {@link UNAVAILABLE_RETRIES}). A dry run is not: it answers a form, which should say at once.
+   */
+  private async submit(
+    what: string,
+    method: string,
+    path: string,
+    body?: object,
+  ): Promise<Operation> {
+    const { logger, signal } = this.options;
+    for (let retry = 1; ; retry++) {
+      const response = await this.send(what, method, path, body);
+      if (response.ok) return response.json();
+      if (response.status !== 503 || retry > UNAVAILABLE_RETRIES) {
+        throw await refusal(response, what);
+      }
+      const waitMs = retryWaitMs(response, retry);
+      const { message } = await refusal(response, what);
+      logger?.warn(
+        `${message}; trying again in ${Math.round(
+          waitMs / 1000,
+        )} s (retry ${retry} of ${UNAVAILABLE_RETRIES})`,
+      );
+      await sleep(waitMs, undefined, { signal });
+    }
+  }
+
   private async request<T>(
     what: string,
     method: string,
     path: string,
     body?: object,
   ): Promise<T> {
+    const response = await this.send(what, method, path, body);
+    if (!response.ok) throw await refusal(response, what);
+    return response.json();
+  }
+
+  private async send(
+    what: string,
+    method: string,
+    path: string,
+    body?: object,
+  ): Promise<Response> {
     const { discovery, auth, credentials, signal } = this.options;
     const baseUrl = await discovery.getBaseUrl('hostplane');
     const { token } = await auth.getPluginRequestToken({
@@ -231,8 +292,7 @@ export class HostplaneClient {
         }`,
       );
     });
-    if (!response.ok) throw await refusal(response, what);
-    return response.json();
+    return response;
   }
 }
 

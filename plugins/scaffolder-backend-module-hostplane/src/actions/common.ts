@@ -26,6 +26,7 @@ export async function clientFor(
     auth: options.auth,
     credentials: await ctx.getInitiatorCredentials(),
     signal: ctx.signal,
+    logger: ctx.logger,
   });
 }
 
