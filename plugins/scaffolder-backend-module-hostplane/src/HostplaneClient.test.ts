@@ -55,6 +55,15 @@ describe('HostplaneClient', () => {
       }),
     );
   };
+  /** Answers every request with `respond`, and counts them. */
+  const answerAll = (respond: (res: ServerResponse) => void) => {
+    const requests = { count: 0 };
+    handle = (_req, _body, res) => {
+      requests.count += 1;
+      respond(res);
+    };
+    return requests;
+  };
   const reason = `Hub 'edge' has not been listed since the backend started, so no cluster can be created on it yet; try again once the hub answers`;
   const spec = {
     name: 'shop',
@@ -120,11 +129,7 @@ describe('HostplaneClient', () => {
   });
 
   it('keeps a dry run refused for now unavailable, with the reason, and does not ask again', async () => {
-    let asked = 0;
-    handle = (_req, _body, res) => {
-      asked += 1;
-      refuseForNow(res, reason);
-    };
+    const asked = answerAll(res => refuseForNow(res, reason));
     const error = await client()
       .planCluster(spec)
       .catch(e => e);
@@ -132,7 +137,7 @@ describe('HostplaneClient', () => {
     expect(error.message).toBe(
       `Could not create cluster 'shop' on hub 'edge' (dry run): ${reason} (Hostplane answered 503)`,
     );
-    expect(asked).toBe(1);
+    expect(asked.count).toBe(1);
   });
 
   it('sends a create refused for now again, saying so in the task log, until it is accepted', async () => {
@@ -158,11 +163,7 @@ describe('HostplaneClient', () => {
   });
 
   it('gives up on a delete refused for now after its last retry, with the refusal', async () => {
-    let asked = 0;
-    handle = (_req, _body, res) => {
-      asked += 1;
-      refuseForNow(res, reason);
-    };
+    const asked = answerAll(res => refuseForNow(res, reason));
     const error = await client()
       .deleteCluster('edge', 'shop')
       .catch(e => e);
@@ -171,13 +172,11 @@ describe('HostplaneClient', () => {
     expect(error.message).toBe(
       `Could not delete cluster 'shop' on hub 'edge': ${reason} (Hostplane answered 503)`,
     );
-    expect(asked).toBe(UNAVAILABLE_RETRIES + 1);
+    expect(asked.count).toBe(UNAVAILABLE_RETRIES + 1);
   });
 
   it('does not send a change again that was refused for good', async () => {
-    let asked = 0;
-    handle = (_req, _body, res) => {
-      asked += 1;
+    const asked = answerAll(res => {
       res.writeHead(409, { 'Content-Type': 'application/json' });
       res.end(
         JSON.stringify({
@@ -188,12 +187,12 @@ describe('HostplaneClient', () => {
           response: { statusCode: 409 },
         }),
       );
-    };
+    });
     const error = await client()
       .changeCluster('local', 'shop', { action: 'hibernate' })
       .catch(e => e);
     expect(error.statusCode).toBe(409);
-    expect(asked).toBe(1);
+    expect(asked.count).toBe(1);
   });
 
   it('reports an API that does not answer as unavailable', async () => {

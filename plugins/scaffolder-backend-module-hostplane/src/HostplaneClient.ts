@@ -238,13 +238,11 @@ export class HostplaneClient {
     for (let retry = 1; ; retry++) {
       const response = await this.send(what, method, path, body);
       if (response.ok) return response.json();
-      if (response.status !== 503 || retry > UNAVAILABLE_RETRIES) {
-        throw await refusal(response, what);
-      }
+      const error = await refusal(response, what);
+      if (response.status !== 503 || retry > UNAVAILABLE_RETRIES) throw error;
       const waitMs = retryWaitMs(response, retry);
-      const { message } = await refusal(response, what);
       logger?.warn(
-        `${message}; trying again in ${Math.round(
+        `${error.message}; trying again in ${Math.round(
           waitMs / 1000,
         )} s (retry ${retry} of ${UNAVAILABLE_RETRIES})`,
       );

@@ -108,28 +108,24 @@ export class HubClusterCache {
    * hub's last known state, also while a broken watch is being restarted. Writers wait for this
    * rather than for {@link whenSynced}, so a hub that goes away meets them at the hub, as an
    * error they report or retry, instead of holding them here with nothing to show for it.
+   * Resolves `true`, or `false` once `timeoutMs` (if given) has passed without a listing.
    */
-  whenListed(): Promise<void>;
-  /**
-   * With `timeoutMs`: resolves `true` once listed, or `false` when the time is up. A caller that
-   * gives up leaves no waiter behind, however long the hub stays unlisted.
-   */
-  whenListed(timeoutMs: number): Promise<boolean>;
-  whenListed(timeoutMs?: number): Promise<void | boolean> {
-    if (this.everSynced)
-      return Promise.resolve(timeoutMs === undefined ? undefined : true);
-    if (timeoutMs === undefined)
-      return new Promise(resolve => this.syncedWaiters.push(resolve));
+  whenListed(timeoutMs?: number): Promise<boolean> {
+    if (this.everSynced) return Promise.resolve(true);
     return new Promise(resolve => {
       const listed = () => {
         clearTimeout(timer);
         resolve(true);
       };
-      const timer = setTimeout(() => {
-        const index = this.syncedWaiters.indexOf(listed);
-        if (index >= 0) this.syncedWaiters.splice(index, 1);
-        resolve(false);
-      }, timeoutMs);
+      // A caller that gives up leaves no waiter behind, however long the hub stays unlisted.
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              const index = this.syncedWaiters.indexOf(listed);
+              if (index >= 0) this.syncedWaiters.splice(index, 1);
+              resolve(false);
+            }, timeoutMs);
       this.syncedWaiters.push(listed);
     });
   }
