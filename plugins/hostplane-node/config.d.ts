@@ -3,7 +3,8 @@ export interface Config {
     permissions?: {
       /**
        * How long a user's permission decision is reused, in seconds (5 by default): a page view
-       * then costs no permission round trip; a policy change takes this long to apply.
+       * then costs no permission round trip; a policy change takes this long to apply. A decision
+       * past half this age is renewed beside the request that finds it, which does not wait.
        */
       decisionCacheSeconds?: number;
     };

@@ -7,16 +7,25 @@ import {
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 
+interface CachedDecision {
+  /** When the decision stops being used: `ttlMs` after it was asked for. */
+  expires: number;
+  decision: Promise<PolicyDecision>;
+  /** Whether a newer decision is being asked for while this one is still used. */
+  refreshing: boolean;
+}
+
 /**
  * Remembers each caller's conditional decision for a permission for a few seconds. A page view
  * would otherwise ask the permission backend (an HTTP round trip and a policy evaluation) on every
  * request; the cost is that a policy change takes up to `ttlMs` to reach a signed-in user.
+ *
+ * A decision past half its life is still answered, and a newer one asked for beside it, so a
+ * caller who keeps asking (a page polling, a user paging through clusters) never waits for the
+ * permission backend once it has answered; no decision is used after `ttlMs`.
  */
 export class DecisionCache {
-  private readonly decisions = new Map<
-    string,
-    { expires: number; decision: Promise<PolicyDecision> }
-  >();
+  private readonly decisions = new Map<string, CachedDecision>();
 
   constructor(
     private readonly permissions: PermissionsService,
@@ -37,14 +46,48 @@ export class DecisionCache {
     }:${permission.name}`;
     const now = Date.now();
     const cached = this.decisions.get(key);
-    if (cached && cached.expires > now) return cached.decision;
-    const decision = this.permissions
-      .authorizeConditional([{ permission }], { credentials })
-      .then(([result]) => result);
-    // A failed check is not remembered.
-    decision.catch(() => this.decisions.delete(key));
-    this.decisions.set(key, { expires: now + this.ttlMs, decision });
-    if (this.decisions.size > 10_000) this.evictExpired(now);
+    if (!cached || cached.expires <= now) {
+      const decision = this.ask(credentials, permission);
+      // A failed check is not remembered.
+      decision.catch(() => {
+        if (this.decisions.get(key)?.decision === decision) {
+          this.decisions.delete(key);
+        }
+      });
+      this.decisions.set(key, {
+        expires: now + this.ttlMs,
+        decision,
+        refreshing: false,
+      });
+      if (this.decisions.size > 10_000) this.evictExpired(now);
+      return decision;
+    }
+    if (!cached.refreshing && cached.expires - now < this.ttlMs / 2) {
+      cached.refreshing = true;
+      this.ask(credentials, permission).then(
+        decision => {
+          if (this.decisions.get(key) !== cached) return;
+          this.decisions.set(key, {
+            expires: now + this.ttlMs,
+            decision: Promise.resolve(decision),
+            refreshing: false,
+          });
+        },
+        // The decision in hand stays until it expires; the next caller after that asks again.
+        () => undefined,
+      );
+    }
+    return cached.decision;
+  }
+
+  private async ask(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission,
+  ): Promise<PolicyDecision> {
+    const [decision] = await this.permissions.authorizeConditional(
+      [{ permission }],
+      { credentials },
+    );
     return decision;
   }
 
