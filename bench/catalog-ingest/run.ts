@@ -3,6 +3,7 @@
  * and how long a change on the hub takes to show through the catalog API.
  *
  *   yarn bench:catalog-ingest [--count 10000] [--changes 60] [--database postgres|sqlite]
+ *                             [--postgres-via socket|tcp]
  *
  * Uses the local scale hub, `scale` (seeded by bench/cluster-list, e2e-tests or here), and the
  * real backend (packages/backend, every plugin) in production mode, on PostgreSQL by default (as
@@ -51,6 +52,16 @@ const DATABASE = choice<Database>(
   ['postgres', 'sqlite'],
   'postgres',
 );
+/** Where Debian's PostgreSQL puts its Unix socket (`unix_socket_directories`). */
+const POSTGRES_SOCKET_DIR = '/var/run/postgresql';
+/**
+ * How the backend reaches PostgreSQL on this machine: over TCP on loopback, as every run before
+ * session 16, or through its Unix socket, as a backend deployed beside its database could. Over
+ * TCP the kernel runs the loopback network stack inside each statement's send (a quarter of the
+ * backend's CPU in an ingest); four runs of session 16 could not tell the two apart
+ * (bench/README.md).
+ */
+const POSTGRES_VIA = choice('--postgres-via', ['tcp', 'socket'], 'tcp');
 const GROUP = 'hypershift.openshift.io';
 const COUNT_POLL_MS = 2_000;
 const REFS_PER_REQUEST = 1_000;
@@ -83,6 +94,8 @@ runBenchmark(async stopLater => {
       hubKubeconfig: hub.kubeconfigPath,
       nodeEnv: 'production',
       postgresPrefix: onDatabasesOf,
+      postgresHost:
+        POSTGRES_VIA === 'socket' ? POSTGRES_SOCKET_DIR : '127.0.0.1',
     });
   const started = performance.now();
   backend = await startCatalogBackend();
@@ -319,7 +332,13 @@ runBenchmark(async stopLater => {
       0,
     )}`;
   const lines = [
-    `bench/catalog-ingest: ${onHub.length} clusters on the hub, ${CHANGES} changes, ${DATABASE}`,
+    `bench/catalog-ingest: ${
+      onHub.length
+    } clusters on the hub, ${CHANGES} changes, ${DATABASE}${
+      DATABASE === 'postgres'
+        ? ` over its ${POSTGRES_VIA === 'socket' ? 'Unix socket' : 'TCP'}`
+        : ''
+    }`,
     '',
     '| measure | Hostplane + catalog | baseline | target |',
     '|---|---|---|---|',

@@ -14,7 +14,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { LocalHub, clustersOnHub, ephemeralPort } from '@hostplane/local-hub';
 import { getRaw } from '@hostplane/plugin-hostplane-node';
 import { startBackend } from 'e2e-tests/support/backend';
@@ -35,10 +37,40 @@ const ROUNDS = option('--rounds', 300);
 const PAGE = 50;
 /** How many turns each side takes in the alternated measurement. */
 const BLOCKS = 10;
-async function timed(run: () => Promise<void>): Promise<number> {
+
+/**
+ * This process's own garbage collections, as [start, end] in `performance.now()` time: a pause
+ * inside a timed request is the client's, not the server's, and the table says how many fell on
+ * each side.
+ */
+const clientPauses: Array<[number, number]> = [];
+new PerformanceObserver(entries => {
+  for (const gc of entries.getEntries()) {
+    clientPauses.push([gc.startTime, gc.startTime + gc.duration]);
+  }
+}).observe({ entryTypes: ['gc'] });
+
+/**
+ * A full collection of this process's heap, run before each block so that what one side's
+ * answers left behind (the hub's LISTs are 100 KB or more of JSON each) is not collected while
+ * the other side's requests are timed.
+ */
+v8.setFlagsFromString('--expose-gc');
+const collectClientGarbage: () => void = vm.runInNewContext('gc');
+
+/** How long `run` took, and whether this process paused for a collection meanwhile. */
+async function timed(
+  run: () => Promise<void>,
+): Promise<{ ms: number; clientPaused: boolean }> {
   const start = performance.now();
   await run();
-  return performance.now() - start;
+  const end = performance.now();
+  // The observer hears of a collection after it ends, in a later turn of the event loop.
+  await new Promise(resolve => setImmediate(resolve));
+  const clientPaused = clientPauses.some(
+    ([from, to]) => from < end && to > start,
+  );
+  return { ms: end - start, clientPaused };
 }
 
 /** Requests the hub's API server has served for Hostplane's kinds, from its own metrics. */
@@ -191,8 +223,13 @@ runBenchmark(async stopLater => {
     Object.fromEntries(
       Object.keys(measures).map(key => [key, []]),
     ) as unknown as Samples;
-  const measure = async (samples: Samples, key: keyof Samples) =>
-    samples[key].push(await timed(measures[key]));
+  /** Timed requests during which this process paused for a collection, per side. */
+  const clientPaused = { ours: 0, hubs: 0 };
+  const measure = async (samples: Samples, key: keyof Samples) => {
+    const { ms, clientPaused: paused } = await timed(measures[key]);
+    samples[key].push(ms);
+    if (paused) clientPaused[key.startsWith('baseline') ? 'hubs' : 'ours']++;
+  };
   const ours = ['floor', 'list', 'get'] as const;
   const hubs = ['baselineList', 'baselineGet', 'baselineGetByLabel'] as const;
 
@@ -204,6 +241,7 @@ runBenchmark(async stopLater => {
   for (let block = 0; block < BLOCKS; block++) {
     const sides = block % 2 === 0 ? [ours, hubs] : [hubs, ours];
     for (const side of sides) {
+      collectClientGarbage();
       for (let i = 0; i < blockRounds; i++) {
         for (const key of side) await measure(alternated, key);
       }
@@ -278,6 +316,9 @@ runBenchmark(async stopLater => {
     `| signed-in request that reads nothing (the backend's floor) | ${cell(
       alternated.floor,
     )} ms | interleaved: ${cell(interleaved.floor)} ms |`,
+    `| timed requests during which the benchmark itself paused for a GC (Hostplane / hub) | ${
+      clientPaused.ours
+    } / ${clientPaused.hubs} of ${ROUNDS * 6} each | |`,
     `| hub requests per page view | ${hubRequestsPerView.toFixed(
       3,
     )} | target 0 at steady state |`,

@@ -41,6 +41,11 @@ export async function startBackend(options: {
   nodeOptions?: string;
   /** The databases of an earlier backend to start on again (a restart), instead of new ones. */
   postgresPrefix?: string;
+  /**
+   * PostgreSQL's address, or the folder of its Unix socket (node-postgres takes either as
+   * `host`); 127.0.0.1 unless told.
+   */
+  postgresHost?: string;
 }): Promise<RunningBackend> {
   const port = await ephemeralPort();
   const baseUrl = `http://localhost:${port}`;
@@ -96,7 +101,7 @@ export async function startBackend(options: {
         ...process.env,
         NODE_ENV: options.nodeEnv ?? 'development',
         NODE_OPTIONS: options.nodeOptions ?? process.env.NODE_OPTIONS ?? '',
-        POSTGRES_HOST: '127.0.0.1',
+        POSTGRES_HOST: options.postgresHost ?? '127.0.0.1',
         POSTGRES_PORT: '5432',
         POSTGRES_USER: 'postgres',
       },
