@@ -36,6 +36,19 @@ function permissionBackend() {
   };
 }
 
+/** A cache whose first decision for alice, ALLOW, has been answered. */
+async function cacheHoldingAnAllow() {
+  const backend = permissionBackend();
+  const cache = new DecisionCache(backend.permissions, TTL);
+  const first = cache.decide(alice, clusterReadPermission);
+  backend.answer(AuthorizeResult.ALLOW);
+  await first;
+  return { backend, decide: () => cache.decide(alice, clusterReadPermission) };
+}
+
+const allow = { result: AuthorizeResult.ALLOW };
+const deny = { result: AuthorizeResult.DENY };
+
 /** Lets answered questions reach the cache (only the clock is faked). */
 const settle = () => new Promise(resolve => setImmediate(resolve));
 
@@ -51,74 +64,53 @@ describe('DecisionCache', () => {
     const first = cache.decide(alice, clusterReadPermission);
     const second = cache.decide(alice, clusterReadPermission);
     backend.answer(AuthorizeResult.ALLOW);
-    await expect(first).resolves.toEqual({ result: AuthorizeResult.ALLOW });
-    await expect(second).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    await expect(first).resolves.toEqual(allow);
+    await expect(second).resolves.toEqual(allow);
     jest.advanceTimersByTime(TTL / 2 - 1);
     await cache.decide(alice, clusterReadPermission);
     expect(backend.asked()).toBe(1);
   });
 
   it('answers from the decision in hand past half its life and takes the newer one once it comes', async () => {
-    const backend = permissionBackend();
-    const cache = new DecisionCache(backend.permissions, TTL);
-    const first = cache.decide(alice, clusterReadPermission);
-    backend.answer(AuthorizeResult.ALLOW);
-    await first;
-
+    const { backend, decide } = await cacheHoldingAnAllow();
     jest.advanceTimersByTime(TTL / 2 + 1);
     // Answered at once, without waiting for the question now asked beside it.
-    await expect(cache.decide(alice, clusterReadPermission)).resolves.toEqual({
-      result: AuthorizeResult.ALLOW,
-    });
-    await cache.decide(alice, clusterReadPermission);
+    await expect(decide()).resolves.toEqual(allow);
+    await decide();
     expect(backend.asked()).toBe(2);
 
     backend.answer(AuthorizeResult.DENY);
     await settle();
-    await expect(cache.decide(alice, clusterReadPermission)).resolves.toEqual({
-      result: AuthorizeResult.DENY,
-    });
+    await expect(decide()).resolves.toEqual(deny);
     // The newer decision lives its own full life from when it was asked for.
     jest.advanceTimersByTime(TTL / 2 - 2);
-    await cache.decide(alice, clusterReadPermission);
+    await decide();
     expect(backend.asked()).toBe(2);
   });
 
   it('never answers with a decision older than its life', async () => {
-    const backend = permissionBackend();
-    const cache = new DecisionCache(backend.permissions, TTL);
-    const first = cache.decide(alice, clusterReadPermission);
-    backend.answer(AuthorizeResult.ALLOW);
-    await first;
-
+    const { backend, decide } = await cacheHoldingAnAllow();
     jest.advanceTimersByTime(TTL);
-    const next = cache.decide(alice, clusterReadPermission);
+    const next = decide();
     expect(backend.asked()).toBe(2);
     backend.answer(AuthorizeResult.DENY);
-    await expect(next).resolves.toEqual({ result: AuthorizeResult.DENY });
+    await expect(next).resolves.toEqual(deny);
   });
 
   it('keeps the decision in hand until it expires when asking for a newer one fails', async () => {
-    const backend = permissionBackend();
-    const cache = new DecisionCache(backend.permissions, TTL);
-    const first = cache.decide(alice, clusterReadPermission);
-    backend.answer(AuthorizeResult.ALLOW);
-    await first;
-
+    const { backend, decide } = await cacheHoldingAnAllow();
     jest.advanceTimersByTime(TTL / 2 + 1);
-    await cache.decide(alice, clusterReadPermission);
+    await decide();
     backend.fail();
     await settle();
-    await expect(cache.decide(alice, clusterReadPermission)).resolves.toEqual({
-      result: AuthorizeResult.ALLOW,
-    });
+    await expect(decide()).resolves.toEqual(allow);
     expect(backend.asked()).toBe(2);
 
     jest.advanceTimersByTime(TTL / 2);
-    const next = cache.decide(alice, clusterReadPermission);
+    const next = decide();
     expect(backend.asked()).toBe(3);
     backend.answer(AuthorizeResult.DENY);
-    await expect(next).resolves.toEqual({ result: AuthorizeResult.DENY });
+    await expect(next).resolves.toEqual(deny);
   });
 
   it('does not remember a failed check', async () => {
@@ -130,7 +122,7 @@ describe('DecisionCache', () => {
     const second = cache.decide(alice, clusterReadPermission);
     expect(backend.asked()).toBe(2);
     backend.answer(AuthorizeResult.ALLOW);
-    await expect(second).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    await expect(second).resolves.toEqual(allow);
   });
 
   it('keeps callers apart', async () => {
@@ -143,7 +135,7 @@ describe('DecisionCache', () => {
     );
     backend.answer(AuthorizeResult.ALLOW);
     backend.answer(AuthorizeResult.DENY);
-    await expect(forAlice).resolves.toEqual({ result: AuthorizeResult.ALLOW });
-    await expect(forBob).resolves.toEqual({ result: AuthorizeResult.DENY });
+    await expect(forAlice).resolves.toEqual(allow);
+    await expect(forBob).resolves.toEqual(deny);
   });
 });
