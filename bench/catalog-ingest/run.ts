@@ -94,8 +94,7 @@ runBenchmark(async stopLater => {
       hubKubeconfig: hub.kubeconfigPath,
       nodeEnv: 'production',
       postgresPrefix: onDatabasesOf,
-      postgresHost:
-        POSTGRES_VIA === 'socket' ? POSTGRES_SOCKET_DIR : '127.0.0.1',
+      postgresHost: POSTGRES_VIA === 'socket' ? POSTGRES_SOCKET_DIR : undefined,
     });
   const started = performance.now();
   backend = await startCatalogBackend();

@@ -54,11 +54,7 @@ export class DecisionCache {
           this.decisions.delete(key);
         }
       });
-      this.decisions.set(key, {
-        expires: now + this.ttlMs,
-        decision,
-        refreshing: false,
-      });
+      this.remember(key, decision, now);
       if (this.decisions.size > 10_000) this.evictExpired(now);
       return decision;
     }
@@ -66,18 +62,28 @@ export class DecisionCache {
       cached.refreshing = true;
       this.ask(credentials, permission).then(
         decision => {
-          if (this.decisions.get(key) !== cached) return;
-          this.decisions.set(key, {
-            expires: now + this.ttlMs,
-            decision: Promise.resolve(decision),
-            refreshing: false,
-          });
+          if (this.decisions.get(key) === cached) {
+            this.remember(key, Promise.resolve(decision), now);
+          }
         },
         // The decision in hand stays until it expires; the next caller after that asks again.
         () => undefined,
       );
     }
     return cached.decision;
+  }
+
+  /** Keeps a decision for `ttlMs` from when it was asked for. */
+  private remember(
+    key: string,
+    decision: Promise<PolicyDecision>,
+    askedAt: number,
+  ): void {
+    this.decisions.set(key, {
+      expires: askedAt + this.ttlMs,
+      decision,
+      refreshing: false,
+    });
   }
 
   private async ask(
