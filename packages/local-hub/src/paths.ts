@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import versions from '../versions.json';
 
 export { versions };
@@ -55,9 +56,8 @@ export function upstreamCrdFiles(cache = cacheDir()): string[] {
   ];
 }
 
-export const BUILD_SCRIPT = path.resolve(
-  __dirname,
-  '..',
+export const BUILD_SCRIPT = resolvePackagePath(
+  '@hostplane/local-hub',
   'scripts',
   'build-binaries.sh',
 );

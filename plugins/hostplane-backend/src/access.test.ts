@@ -32,7 +32,7 @@ import {
   TestServer,
   startHostplane,
   waitForOperation,
-} from './testing/hostplaneBackend';
+} from './__testUtils__/hostplaneBackend';
 
 jest.setTimeout(600_000);
 const run = promisify(execFile);

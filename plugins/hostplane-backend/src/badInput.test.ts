@@ -8,7 +8,7 @@ import {
 } from '@hostplane/plugin-hostplane-common';
 import fc from 'fast-check';
 import request from 'supertest';
-import { TestServer, startHostplane } from './testing/hostplaneBackend';
+import { TestServer, startHostplane } from './__testUtils__/hostplaneBackend';
 
 jest.setTimeout(300_000);
 
@@ -64,8 +64,11 @@ function deleteAt(root: any, at: Path): any {
 }
 
 const leafPaths = paths(validSpec).filter(p => p.length > 0);
-const typeOf = (v: unknown) =>
-  Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v;
+const typeOf = (v: unknown) => {
+  if (Array.isArray(v)) return 'array';
+  if (v === null) return 'null';
+  return typeof v;
+};
 const valueAt = (at: Path) =>
   at.reduce((node: any, key) => node[key], validSpec);
 

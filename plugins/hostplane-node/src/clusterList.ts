@@ -31,7 +31,7 @@ export function listUntilComplete(options: {
   /** Asked for while an attempt ran: the next one goes at once. */
   let wanted = false;
   let delayMs = 0;
-  const attempt = async () => {
+  async function attempt() {
     running = true;
     wanted = false;
     try {
@@ -48,11 +48,11 @@ export function listUntilComplete(options: {
     running = false;
     delayMs = Math.min(Math.max(delayMs * 2, 500), MAX_DELAY_MS);
     schedule(wanted ? 0 : delayMs);
-  };
-  const schedule = (afterMs: number) => {
+  }
+  function schedule(afterMs: number) {
     if (done) return;
     timer = setTimeout(() => void attempt(), afterMs);
-  };
+  }
   schedule(0);
   return {
     listNow() {

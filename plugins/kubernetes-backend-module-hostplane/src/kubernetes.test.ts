@@ -25,6 +25,7 @@ import {
   waitForDemoPods,
 } from '@hostplane/local-hub';
 import { serviceCredentialResponseSchema } from '@hostplane/plugin-hostplane-common';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- integration test: starts the real Hostplane backend for this module to talk to
 import hostplanePlugin from '@hostplane/plugin-hostplane-backend';
 import hypershiftModule from '@hostplane/plugin-hostplane-backend-module-hypershift';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';

@@ -15,6 +15,7 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { useTestHub } from '@hostplane/local-hub';
 import { clusterEntity } from '@hostplane/plugin-catalog-backend-module-hostplane';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- integration test: starts the real Hostplane backend for this module to talk to
 import hostplanePlugin from '@hostplane/plugin-hostplane-backend';
 import hypershiftModule from '@hostplane/plugin-hostplane-backend-module-hypershift';
 import { summarizeCluster } from '@hostplane/plugin-hostplane-common';

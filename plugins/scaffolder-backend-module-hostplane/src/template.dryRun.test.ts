@@ -12,7 +12,7 @@ import {
   SSH_KEY,
   loadNewClusterTemplate,
   typicalValues,
-} from './__fixtures__/newClusterTemplate';
+} from './__testUtils__/newClusterTemplate';
 import scaffolderModuleHostplane from './index';
 
 /*

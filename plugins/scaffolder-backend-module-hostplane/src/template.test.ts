@@ -12,7 +12,7 @@ import {
   TEMPLATE_PATH,
   loadNewClusterTemplate,
   typicalValues,
-} from './__fixtures__/newClusterTemplate';
+} from './__testUtils__/newClusterTemplate';
 import { clusterEntityRef, createClusterAction } from './actions';
 import { clusterRequest } from './actions/inputs';
 import { hostplaneTemplateFilters } from './templating';

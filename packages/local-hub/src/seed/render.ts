@@ -6,6 +6,7 @@ import {
 } from '@hostplane/plugin-hostplane-common';
 import { STANDIN_LABEL } from '../stages';
 import {
+  HostedClusterState,
   UpstreamCondition,
   hostedClusterConditions,
   nodePoolConditions,
@@ -14,7 +15,7 @@ import {
   kubevirtHostedClusterSpec,
   kubevirtNodePoolSpec,
 } from '../upstream/hypershiftSpecs';
-import { TenantPlan } from './plan';
+import { TenantPhase, TenantPlan } from './plan';
 
 /** Marks tenants that get status only: no control-plane pods, no processes. */
 export const STATUS_ONLY = 'status-only';
@@ -42,6 +43,43 @@ function withTimes(list: UpstreamCondition[], time: string, generation = 1) {
   }));
 }
 
+/** The state a tenant's HostedCluster reports: a ready or hibernated control plane is Available. */
+function hostedClusterState(phase: TenantPhase): HostedClusterState {
+  if (
+    phase === 'Provisioning' ||
+    phase === 'Updating' ||
+    phase === 'Degraded'
+  ) {
+    return phase;
+  }
+  return 'Available';
+}
+
+/** The HostedCluster's version history, newest first: a rollout still under way is Partial. */
+function versionHistory(plan: TenantPlan, image: string, time: string) {
+  const completed = {
+    state: 'Completed',
+    version: plan.kubernetesVersion,
+    image,
+    startedTime: time,
+    completionTime: time,
+    verified: false,
+  };
+  const partial = { ...completed, state: 'Partial', completionTime: null };
+  if (plan.phase === 'Provisioning') return [partial];
+  if (plan.phase === 'Updating' && plan.previousVersion) {
+    return [
+      partial,
+      {
+        ...completed,
+        version: plan.previousVersion,
+        image: releaseImageFor(plan.previousVersion),
+      },
+    ];
+  }
+  return [completed];
+}
+
 /**
  * A tenant as HyperShift would leave it: the HostedCluster and its NodePools with the spec a
  * Hostplane cluster has and the status its state implies. A tenant that is not status-only is
@@ -67,35 +105,7 @@ export function renderTenant(
     annotations: { ...annotations, ...extra },
   });
 
-  const state =
-    plan.phase === 'Provisioning'
-      ? 'Provisioning'
-      : plan.phase === 'Updating'
-      ? 'Updating'
-      : plan.phase === 'Degraded'
-      ? 'Degraded'
-      : 'Available';
-  const completed = {
-    state: 'Completed',
-    version: plan.kubernetesVersion,
-    image,
-    startedTime: time,
-    completionTime: time,
-    verified: false,
-  };
-  const history =
-    plan.phase === 'Provisioning'
-      ? [{ ...completed, state: 'Partial', completionTime: null }]
-      : plan.phase === 'Updating' && plan.previousVersion
-      ? [
-          { ...completed, state: 'Partial', completionTime: null },
-          {
-            ...completed,
-            version: plan.previousVersion,
-            image: releaseImageFor(plan.previousVersion),
-          },
-        ]
-      : [completed];
+  const state = hostedClusterState(plan.phase);
 
   const hostedCluster: RenderedObject = {
     manifest: {
@@ -118,7 +128,7 @@ export function renderTenant(
         desired: { image, version: plan.kubernetesVersion },
         observedGeneration: 1,
         availableUpdates: null,
-        history,
+        history: versionHistory(plan, image, time),
       },
     },
   };

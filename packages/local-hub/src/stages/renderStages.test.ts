@@ -16,12 +16,12 @@ describe('renderStages', () => {
   it('gives every stage a unique name and jitter no shorter than its delay', () => {
     const stages = renderStages(DEMO_TIMINGS);
     expect(new Set(stages.map(s => s.metadata.name)).size).toBe(stages.length);
-    for (const s of stages) {
-      if (s.spec.delay) {
-        expect(s.spec.delay.jitterDurationMilliseconds).toBeGreaterThanOrEqual(
-          s.spec.delay.durationMilliseconds,
-        );
-      }
+    const delays = stages.flatMap(s => (s.spec.delay ? [s.spec.delay] : []));
+    expect(delays.length).toBeGreaterThan(0);
+    for (const delay of delays) {
+      expect(delay.jitterDurationMilliseconds).toBeGreaterThanOrEqual(
+        delay.durationMilliseconds,
+      );
     }
   });
 

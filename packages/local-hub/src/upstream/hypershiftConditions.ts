@@ -181,6 +181,10 @@ export function hostedClusterConditions(
           message: 'kube-apiserver deployment has 1 unavailable replicas',
         },
       ];
+    default: {
+      const unknown: never = state;
+      throw new Error(`Unknown HostedCluster state ${unknown}`);
+    }
   }
 }
 

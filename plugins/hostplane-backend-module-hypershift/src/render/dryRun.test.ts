@@ -77,7 +77,7 @@ describe('rendered objects on a hub with the upstream CRDs', () => {
     }) as Promise<AnyObject>;
   }
 
-  async function dryRunAll(objects: KubernetesObject[]) {
+  async function expectAcceptedByDryRun(objects: KubernetesObject[]) {
     for (const object of objects) {
       await expect(apply(object, 'All')).resolves.toMatchObject({
         kind: object.kind,
@@ -102,7 +102,7 @@ describe('rendered objects on a hub with the upstream CRDs', () => {
     ['hosted-cluster-single-replica.yaml', singleReplica],
     ['hosted-cluster-highly-available.yaml', highlyAvailable],
   ])('accepts the HostedCluster of %s', async (_golden, spec) => {
-    await dryRunAll([renderHostedCluster(spec, release)]);
+    await expectAcceptedByDryRun([renderHostedCluster(spec, release)]);
   });
 
   it.each([
@@ -110,14 +110,14 @@ describe('rendered objects on a hub with the upstream CRDs', () => {
     ['node-pools-highly-available.yaml', highlyAvailable, false],
     ['node-pools-hibernated.yaml', highlyAvailable, true],
   ])('accepts the NodePools of %s', async (_golden, spec, hibernated) => {
-    await dryRunAll(nodePools(spec, hibernated));
+    await expectAcceptedByDryRun(nodePools(spec, hibernated));
   });
 
   it.each([
     ['secrets-single-replica.yaml', singleReplica],
     ['secrets-highly-available.yaml', highlyAvailable],
   ])('accepts the Secrets of %s', async (_golden, spec) => {
-    await dryRunAll(secretObjects(spec));
+    await expectAcceptedByDryRun(secretObjects(spec));
   });
 
   it('takes pools into hibernation and back by server-side apply', async () => {

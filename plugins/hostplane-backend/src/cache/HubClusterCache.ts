@@ -113,19 +113,19 @@ export class HubClusterCache {
   whenListed(timeoutMs?: number): Promise<boolean> {
     if (this.everSynced) return Promise.resolve(true);
     return new Promise(resolve => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const listed = () => {
         clearTimeout(timer);
         resolve(true);
       };
       // A caller that gives up leaves no waiter behind, however long the hub stays unlisted.
-      const timer =
-        timeoutMs === undefined
-          ? undefined
-          : setTimeout(() => {
-              const index = this.syncedWaiters.indexOf(listed);
-              if (index >= 0) this.syncedWaiters.splice(index, 1);
-              resolve(false);
-            }, timeoutMs);
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          const index = this.syncedWaiters.indexOf(listed);
+          if (index >= 0) this.syncedWaiters.splice(index, 1);
+          resolve(false);
+        }, timeoutMs);
+      }
       this.syncedWaiters.push(listed);
     });
   }
@@ -157,12 +157,10 @@ export class HubClusterCache {
     return this.watchers.reduce((sum, w) => sum + w.requests, 0);
   }
 
-  statuses(): IterableIterator<ClusterStatus> {
-    return (function* (clusters) {
-      for (const entry of clusters.values()) {
-        if (entry.status) yield entry.status;
-      }
-    })(this.clusters);
+  *statuses(): IterableIterator<ClusterStatus> {
+    for (const entry of this.clusters.values()) {
+      if (entry.status) yield entry.status;
+    }
   }
 
   get(namespace: string, name: string): ClusterStatus | undefined {

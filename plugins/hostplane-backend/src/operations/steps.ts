@@ -2,6 +2,7 @@ import {
   CREDENTIALS_ROTATION_ANNOTATION,
   ClusterStatus,
   NODE_POOL_LABEL,
+  NodePoolSpec,
 } from '@hostplane/plugin-hostplane-common';
 import {
   HostedControlPlaneProvider,
@@ -116,11 +117,7 @@ export const STEPS: Record<StepName, Step> = {
           continue;
         }
         const machines = current.currentReplicas;
-        const sized = hibernated
-          ? machines === 0
-          : pool.autoscaling
-          ? machines >= pool.autoscaling.min && machines <= pool.autoscaling.max
-          : machines === pool.replicas;
+        const sized = hasWantedMachines(pool, machines, hibernated);
         const settled = hibernated
           ? current.phase === 'Hibernated'
           : current.phase === 'Ready';
@@ -240,10 +237,26 @@ function rendered(
   );
 }
 
-const isClusterScoped = (object: KubernetesObject) =>
-  !object.metadata?.namespace;
-const isPoolObject = (object: KubernetesObject) =>
-  Boolean(object.metadata?.labels?.[NODE_POOL_LABEL]);
+function isClusterScoped(object: KubernetesObject): boolean {
+  return !object.metadata?.namespace;
+}
+
+function isPoolObject(object: KubernetesObject): boolean {
+  return Boolean(object.metadata?.labels?.[NODE_POOL_LABEL]);
+}
+
+/** Whether a pool runs as many machines as the plan wants: none while hibernated. */
+function hasWantedMachines(
+  pool: NodePoolSpec,
+  machines: number,
+  hibernated: boolean,
+): boolean {
+  if (hibernated) return machines === 0;
+  if (pool.autoscaling) {
+    return machines >= pool.autoscaling.min && machines <= pool.autoscaling.max;
+  }
+  return machines === pool.replicas;
+}
 
 function clusterObjects(context: StepContext): KubernetesObject[] {
   return context.cache.objectsOf(

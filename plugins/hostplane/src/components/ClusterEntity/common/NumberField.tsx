@@ -29,6 +29,7 @@ export function NumberField({
       }
       inputProps={{ min, max, step: 1 }}
       margin="dense"
+      // eslint-disable-next-line jsx-a11y/no-autofocus -- passed on for the first field of a dialog the user has just opened
       autoFocus={autoFocus}
       fullWidth
     />

@@ -70,6 +70,7 @@ export function AddPoolAction({ blockedReason }: { blockedReason?: string }) {
           value={form.name}
           onChange={event => set('name')(event.target.value)}
           margin="dense"
+          // eslint-disable-next-line jsx-a11y/no-autofocus -- the first field of a dialog the user has just opened
           autoFocus
           fullWidth
         />

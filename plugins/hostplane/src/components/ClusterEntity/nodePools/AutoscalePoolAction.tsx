@@ -56,6 +56,7 @@ export function AutoscalePoolAction({
           onChange={setMin}
           min={1}
           max={MAX_POOL_REPLICAS}
+          // eslint-disable-next-line jsx-a11y/no-autofocus -- the first field of a dialog the user has just opened
           autoFocus
         />
         <NumberField

@@ -54,6 +54,7 @@ export function ScalePoolAction({
           onChange={setReplicas}
           min={0}
           max={MAX_POOL_REPLICAS}
+          // eslint-disable-next-line jsx-a11y/no-autofocus -- the only field of a dialog the user has just opened
           autoFocus
         />
         <Typography variant="body2">

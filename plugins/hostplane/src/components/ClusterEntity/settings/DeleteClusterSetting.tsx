@@ -61,6 +61,7 @@ export function DeleteClusterSetting() {
           value={typed}
           onChange={event => setTyped(event.target.value)}
           margin="dense"
+          // eslint-disable-next-line jsx-a11y/no-autofocus -- the typed-name confirmation, the only field of a dialog the user has just opened
           autoFocus
           fullWidth
         />
