@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what is missing and runs the whole test suite: type and format checks, unit and
+# Installs what is missing and runs the whole test suite: type, format and lint checks, unit and
 # hub-backed tests (Jest, through the Backstage CLI), then the end-to-end tests (Playwright in
 # Debian's chromium).
 # Ends with one line "hostplane: N passed, M failed".
@@ -16,6 +16,9 @@ yarn tsc || status=1
 
 log "format check"
 yarn prettier --check . || status=1
+
+log "lint"
+yarn backstage-cli repo lint --max-warnings 0 || status=1
 
 log "unit and hub tests"
 CI=true yarn backstage-cli repo test --json --outputFile="$results/jest.json" || status=1
