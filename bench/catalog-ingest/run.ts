@@ -229,25 +229,38 @@ runBenchmark(async stopLater => {
   const fresh = planTenants({ count: onHub.length + COUNT + CHANGES })
     .filter(plan => !taken.has(plan.name))
     .slice(0, CHANGES);
-  // Ready clusters to degrade: each run picks ones an earlier run has not already degraded.
+  // Every third change deletes one of the last clusters the hub listed.
+  const changeKinds = Array.from(
+    { length: CHANGES },
+    (_, i) => (['phase', 'create', 'delete'] as const)[i % 3],
+  );
+  const deletedAt = (i: number) => onHub[onHub.length - 1 - i];
+  const deleted = new Set(
+    changeKinds.flatMap((kind, i) =>
+      kind === 'delete' ? [deletedAt(i).name] : [],
+    ),
+  );
+  // Ready clusters to degrade: each run picks ones an earlier run has not already degraded, and
+  // none this run deletes (the restart below degrades some after the deletions).
   const { body: readyPage } = await catalog(
     `/entities/by-query?filter=kind=resource,metadata.labels.hostplane.io/phase=ready&limit=${
-      CHANGES + RESTART_CHANGES
+      CHANGES + RESTART_CHANGES + deleted.size
     }`,
   );
-  const toDegrade: Array<{ namespace: string; name: string }> =
-    readyPage.items.map((e: any) => ({
+  const toDegrade: Array<{ namespace: string; name: string }> = readyPage.items
+    .map((e: any) => ({
       namespace: e.metadata.annotations['hostplane.io/hub-namespace'],
       name: e.metadata.annotations['hostplane.io/cluster'],
-    }));
+    }))
+    .filter((cluster: { name: string }) => !deleted.has(cluster.name))
+    .slice(0, CHANGES + RESTART_CHANGES);
   const delays: Record<'phase' | 'create' | 'delete', number[]> = {
     phase: [],
     create: [],
     delete: [],
   };
   const hubDelays: number[] = [];
-  for (let i = 0; i < CHANGES; i++) {
-    const kind = (['phase', 'create', 'delete'] as const)[i % 3];
+  for (const [i, kind] of changeKinds.entries()) {
     if (kind === 'phase') {
       const { namespace, name } = toDegrade[i];
       const t0 = await degrade(namespace, name);
@@ -264,7 +277,7 @@ runBenchmark(async stopLater => {
       delays.create.push(t1 - t0);
       hubDelays.push((seenOnHub.get(`ADDED/${plan.name}`) ?? t1) - t0);
     } else {
-      const { namespace, name } = onHub[onHub.length - 1 - i];
+      const { namespace, name } = deletedAt(i);
       const t0 = performance.now();
       await objects.delete({
         apiVersion: `${GROUP}/v1beta1`,
