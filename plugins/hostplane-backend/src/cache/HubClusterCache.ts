@@ -238,6 +238,8 @@ export class HubClusterCache {
       entry.objects.size > 0
         ? this.provider.status(this.hub.name, [...entry.objects.values()])
         : undefined;
+    // A changed status is a new object and the old one is left as it was: the API keeps each
+    // status object's JSON for as long as the object lives (ListResponseJson).
     entry.status = sameStatus(before, after) ? before : after;
     const [namespace, name] = key.split('/');
     if (entry.status) {

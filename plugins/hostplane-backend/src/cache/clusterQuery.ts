@@ -5,11 +5,16 @@ import {
   ListClustersResponse,
   listClustersQuerySchema,
   ownerName,
-  summarizeCluster,
 } from '@hostplane/plugin-hostplane-common';
 import { z } from 'zod';
 
 export type ClusterQuery = z.output<typeof listClustersQuerySchema>;
+
+/** One page of a list as the cache holds it: whole statuses, summarized when written out. */
+export type ClusterPage = Omit<
+  ListClustersResponse,
+  'items' | 'incompleteHubs'
+> & { items: ClusterStatus[] };
 
 const sortKey: Record<ClusterSortField, (c: ClusterStatus) => string> = {
   name: c => c.name,
@@ -87,7 +92,7 @@ export class ClusterIndex {
   query(
     query: ClusterQuery,
     allowed: (cluster: ClusterStatus) => boolean,
-  ): Omit<ListClustersResponse, 'incompleteHubs'> {
+  ): ClusterPage {
     const view = this.sortedBy(query.sort);
     // A cluster matches an owner given as a name or as a full entity ref; both share its name.
     const candidates = query.owner
@@ -105,9 +110,7 @@ export class ClusterIndex {
     }
     if (query.order === 'desc') matching.reverse();
     return {
-      items: matching
-        .slice(query.offset, query.offset + query.limit)
-        .map(summarizeCluster),
+      items: matching.slice(query.offset, query.offset + query.limit),
       totalCount: matching.length,
       phaseCounts,
     };

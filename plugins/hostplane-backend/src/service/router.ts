@@ -21,7 +21,6 @@ import {
   ClusterStatus,
   HubListResponse,
   HubVersionsResponse,
-  ListClustersResponse,
   ListOperationsResponse,
   OwnerChoicesResponse,
   PlannedOperationView,
@@ -42,6 +41,7 @@ import { PlannedOperation } from '../operations/plan';
 import { ClusterService } from './ClusterService';
 import { DecisionCache } from './DecisionCache';
 import { HubStatusChecker } from './HubStatusChecker';
+import { ListResponseJson } from './ListResponseJson';
 import { openApiDocument } from './openapi';
 import { ValidationError } from './ValidationError';
 import {
@@ -109,6 +109,7 @@ export async function createRouter({
   router.use(express.json({ limit: '256kb' }));
 
   const decisions = new DecisionCache(permissions, decisionTtlMs);
+  const listResponseJson = new ListResponseJson();
   const isAllowed = createConditionAuthorizer(
     permissionsRegistry.getPermissionRuleset(clusterPermissionResourceRef),
   );
@@ -236,8 +237,9 @@ export async function createRouter({
     });
     const query = parse(listClustersQuerySchema, req.query);
     const allowed = await clusterFilter(credentials, clusterReadPermission);
-    const body: ListClustersResponse = clusters.cache.list(query, allowed);
-    res.json(body);
+    res
+      .type('json')
+      .send(listResponseJson.write(clusters.cache.list(query, allowed)));
   });
 
   router.post('/clusters', async (req, res) => {
