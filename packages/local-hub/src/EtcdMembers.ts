@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { waitFor } from '@hostplane/plugin-hostplane-node';
-import { ephemeralPort, etcdHealthy } from './KwokctlCluster';
+import { etcdHealthy } from './KwokctlCluster';
+import { keptPort } from './ports';
 import { isAlive } from './processes';
 
 /** An etcd endpoint's answer other than 2xx. */
@@ -64,8 +65,8 @@ export class EtcdMembers {
     for (let index = 1; index < count; index++) {
       extra.push({
         name: `node${index}`,
-        clientPort: await ephemeralPort(),
-        peerPort: await ephemeralPort(),
+        clientPort: await keptPort(),
+        peerPort: await keptPort(),
       });
     }
     fs.mkdirSync(path.dirname(this.options.planPath), { recursive: true });

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -11,21 +10,10 @@ import {
 } from '@hostplane/plugin-hostplane-node';
 import { parseAllDocuments, stringify } from 'yaml';
 import { HubBinaries, versions } from './paths';
+import { keptPort, portFree } from './ports';
 import { isAlive } from './processes';
 
 const execFileAsync = promisify(execFile);
-
-/** A port the kernel has just handed out on loopback, so it is free and unpredictable. */
-export function ephemeralPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Whether the etcd member serving clients on this loopback port is healthy (it has a leader). */
 export async function etcdHealthy(clientPort: number): Promise<boolean> {
@@ -39,17 +27,27 @@ export async function etcdHealthy(clientPort: number): Promise<boolean> {
 /**
  * kwokctl picks "unused" ports by scanning down from the same fixed number in every process, so
  * two clusters created at the same moment (parallel test suites) can pick the same ports. The
- * ports are chosen here instead.
+ * ports are chosen here instead, at random, and such that they are still free when the cluster
+ * starts again (`keptPort`).
  */
-async function componentPorts() {
-  return {
-    kubeApiserverPort: await ephemeralPort(),
-    etcdPort: await ephemeralPort(),
-    etcdPeerPort: await ephemeralPort(),
-    kubeControllerManagerPort: await ephemeralPort(),
-    kubeSchedulerPort: await ephemeralPort(),
-    kwokControllerPort: await ephemeralPort(),
-  };
+const COMPONENT_PORTS = [
+  'kubeApiserverPort',
+  'etcdPort',
+  'etcdPeerPort',
+  'kubeControllerManagerPort',
+  'kubeSchedulerPort',
+  'kwokControllerPort',
+] as const;
+
+async function componentPorts(): Promise<
+  Record<(typeof COMPONENT_PORTS)[number], number>
+> {
+  const chosen = new Set<number>();
+  while (chosen.size < COMPONENT_PORTS.length) chosen.add(await keptPort());
+  const ports = [...chosen];
+  return Object.fromEntries(
+    COMPONENT_PORTS.map((key, index) => [key, ports[index]]),
+  ) as Record<(typeof COMPONENT_PORTS)[number], number>;
 }
 
 export interface KwokctlClusterConfig {
@@ -139,18 +137,46 @@ export class KwokctlCluster {
    */
   private etcdPorts(): { client: number; peer: number } {
     if (this.knownEtcdPorts === undefined) {
-      const documents = parseAllDocuments(
-        fs.readFileSync(path.join(this.clusterDir, 'kwok.yaml'), 'utf8'),
-      );
-      const config = documents
-        .map(d => d.toJS())
-        .find(d => d?.kind === 'KwokctlConfiguration');
+      const options = this.storedOptions();
       this.knownEtcdPorts = {
-        client: config.options.etcdPort,
-        peer: config.options.etcdPeerPort,
+        client: options.etcdPort,
+        peer: options.etcdPeerPort,
       };
     }
     return this.knownEtcdPorts;
+  }
+
+  /** The options kwokctl keeps in its state for the cluster (its ports among them). */
+  private storedOptions(): Record<string, any> {
+    const documents = parseAllDocuments(
+      fs.readFileSync(path.join(this.clusterDir, 'kwok.yaml'), 'utf8'),
+    );
+    return documents
+      .map(d => d.toJS())
+      .find(d => d?.kind === 'KwokctlConfiguration').options;
+  }
+
+  /**
+   * A stopped cluster starts again on the ports it was made with. A port still held after 30 s
+   * (longer than a stopped component takes to exit) is another process's: this then fails and
+   * says so, rather than after kwokctl's three minutes with a component's log to read.
+   */
+  private async ensureStoredPortsFree(): Promise<void> {
+    if (this.processIds().some(isAlive)) return;
+    const options = this.storedOptions();
+    const deadline = Date.now() + 30_000;
+    for (const key of COMPONENT_PORTS) {
+      const port = options[key];
+      if (typeof port !== 'number') continue;
+      while (!(await portFree(port))) {
+        if (Date.now() > deadline) {
+          throw new Error(
+            `${this.name} cannot start again: another process holds its ${key} ${port}. Free the port, or delete the cluster (\`yarn hub delete --name ${this.name}\`) to make it anew on ports that stay free.`,
+          );
+        }
+        await new Promise(resolve => setTimeout(resolve, 500));
+      }
+    }
   }
 
   /** The loopback port etcd serves clients on. */
@@ -219,6 +245,7 @@ export class KwokctlCluster {
   private async startAndWait(config: KwokctlClusterConfig): Promise<void> {
     const started = Date.now();
     if (this.exists()) {
+      await this.ensureStoredPortsFree();
       this.log(`restarting ${this.name}`);
       await this.kwokctl([
         'start',

@@ -11,6 +11,7 @@ import {
 import { getRaw, waitFor } from '@hostplane/plugin-hostplane-node';
 import { LocalHub } from './LocalHub';
 import { hubBinaries } from './paths';
+import { portFree } from './ports';
 import { isAlive } from './processes';
 import { useTestHub } from './testing/useTestHub';
 import {
@@ -21,14 +22,6 @@ import {
 } from './testing/fixtures';
 
 jest.setTimeout(300_000);
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise(resolve => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
 
 function condition(object: any, type: string) {
   return object?.status?.conditions?.find(
@@ -207,6 +200,23 @@ describe('LocalHub', () => {
     expect(out).toContain('hostedcluster.hypershift.openshift.io/valid');
   });
 
+  it('starts again on its ports after a stop, and says which port another process holds', async () => {
+    await hub.stop();
+    const holder = net.createServer();
+    await new Promise<void>(resolve =>
+      holder.listen(hub.etcdPort(), '127.0.0.1', () => resolve()),
+    );
+    try {
+      await expect(hub.up()).rejects.toThrow(
+        `another process holds its etcdPort ${hub.etcdPort()}`,
+      );
+    } finally {
+      await new Promise(resolve => holder.close(resolve));
+    }
+    await hub.up();
+    expect((await getRaw(hub.kubeConfig(), '/readyz')).status).toBe(200);
+  });
+
   it('tears down with no process left and its ports free', async () => {
     const pids = hub.processIds();
     expect(pids).toHaveLength(5);
@@ -227,7 +237,7 @@ describe('LocalHub', () => {
       expect(isAlive(pid)).toBe(false);
     }
     for (const port of ports) {
-      expect(await portIsFree(port)).toBe(true);
+      expect(await portFree(port)).toBe(true);
     }
     expect(hub.exists()).toBe(false);
   });

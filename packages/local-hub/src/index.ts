@@ -1,4 +1,5 @@
-export { KwokctlCluster, ephemeralPort } from './KwokctlCluster';
+export { KwokctlCluster } from './KwokctlCluster';
+export { ephemeralPort } from './ports';
 export type { KwokctlClusterConfig } from './KwokctlCluster';
 export { LocalHub, LOCAL_HUB_FIELD_MANAGER } from './LocalHub';
 export { NODE_POOL_LABEL, TenantProcesses } from './TenantProcesses';

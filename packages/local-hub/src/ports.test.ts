@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import { keptPort, portBelowEphemeralRange, portFree } from './ports';
+
+describe('portBelowEphemeralRange', () => {
+  it.each([
+    ['32768\t60999\n', 0, 10_000],
+    ['32768\t60999\n', 0.999999, 32_767],
+    ['49152 65535', 0.5, 29_576],
+  ])('picks from 10000 up to the range in %j (random %p)', (range, r, port) => {
+    expect(portBelowEphemeralRange(range, () => r)).toBe(port);
+  });
+
+  it.each([[undefined], [''], ['1024 65535'], ['10000 60999']])(
+    'picks none when nothing lies below the range (%j)',
+    range => {
+      expect(portBelowEphemeralRange(range, () => 0.5)).toBeUndefined();
+    },
+  );
+});
+
+describe('portFree', () => {
+  it('tells a held port from a free one', async () => {
+    const server = net.createServer();
+    await new Promise<void>(resolve =>
+      server.listen(0, '127.0.0.1', () => resolve()),
+    );
+    const { port } = server.address() as net.AddressInfo;
+    expect(await portFree(port)).toBe(false);
+    await new Promise(resolve => server.close(resolve));
+    expect(await portFree(port)).toBe(true);
+  });
+});
+
+describe('keptPort', () => {
+  it('gives a free port below the ephemeral range, so no outgoing connection takes it', async () => {
+    const [ephemeralFrom] = fs
+      .readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .split(/\s+/)
+      .map(Number);
+    const port = await keptPort();
+    expect(port).toBeGreaterThanOrEqual(10_000);
+    expect(port).toBeLessThan(ephemeralFrom);
+    expect(await portFree(port)).toBe(true);
+  });
+});

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import net from 'node:net';
+
+/** A port the kernel has just handed out on loopback, so it is free and unpredictable. */
+export function ephemeralPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Whether nothing holds this loopback port: no listener, and no connection's local end. */
+export function portFree(port: number): Promise<boolean> {
+  return new Promise(resolve => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** Kept ports start here, above the ports local services are usually given. */
+const KEPT_PORTS_FROM = 10_000;
+
+/**
+ * A port between `KEPT_PORTS_FROM` and the first port of the kernel's ephemeral range, as
+ * `random` picks it; none when the range is unknown or starts lower.
+ */
+export function portBelowEphemeralRange(
+  ephemeralRange: string | undefined,
+  random: () => number,
+): number | undefined {
+  const first = Number(ephemeralRange?.trim().split(/\s+/)[0]);
+  if (!Number.isInteger(first) || first <= KEPT_PORTS_FROM) return undefined;
+  return KEPT_PORTS_FROM + Math.floor(random() * (first - KEPT_PORTS_FROM));
+}
+
+function readEphemeralRange(): string | undefined {
+  try {
+    return fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A free loopback port for a component that starts again on the same port, as a hub's do when
+ * the hub is kept between runs. It lies below the kernel's ephemeral range, which the kernel never
+ * gives to an outgoing connection: with ephemeral ports, a connection's local end took the kept
+ * scale hub's etcd port between two runs and etcd could not start again. Where the range is not
+ * known, an ephemeral port.
+ */
+export async function keptPort(): Promise<number> {
+  const range = readEphemeralRange();
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = portBelowEphemeralRange(range, Math.random);
+    if (port === undefined) break;
+    if (await portFree(port)) return port;
+  }
+  return ephemeralPort();
+}
