@@ -1,26 +1,6 @@
-import {
-  ClusterStatus,
-  listClustersQuerySchema,
-} from '@hostplane/plugin-hostplane-common';
+import { listClustersQuerySchema } from '@hostplane/plugin-hostplane-common';
+import { clusterStatus as cluster } from '../__testUtils__/clusterStatus';
 import { ClusterIndex } from './clusterQuery';
-
-const cluster = (
-  name: string,
-  owner: string,
-  phase: ClusterStatus['phase'],
-  version: string,
-): ClusterStatus => ({
-  hub: 'local',
-  name,
-  namespace: `tenants-${owner}`,
-  owner: `group:default/${owner}`,
-  phase,
-  version,
-  nodePools: [],
-  conditions: [],
-  deletionProtection: false,
-  labels: { env: name.includes('prod') ? 'production' : 'staging' },
-});
 
 const clusters = [
   cluster('payments-prod', 'team-a', 'Ready', 'v1.37.2'),

@@ -3,18 +3,15 @@ import {
   listClustersResponseSchema,
   summarizeCluster,
 } from '@hostplane/plugin-hostplane-common';
+import { clusterStatus } from '../__testUtils__/clusterStatus';
 import { ListResponseJson } from './ListResponseJson';
 
+/** A cluster with conditions on it and on its pool, which a summary leaves out. */
 const cluster = (
   name: string,
   phase: ClusterStatus['phase'],
 ): ClusterStatus => ({
-  hub: 'local',
-  name,
-  namespace: 'tenants-team-a',
-  owner: 'group:default/team-a',
-  phase,
-  version: 'v1.37.2',
+  ...clusterStatus(name, 'team-a', phase, 'v1.37.2'),
   nodePools: [
     {
       name: 'workers',
@@ -25,8 +22,6 @@ const cluster = (
     },
   ],
   conditions: [{ type: 'Available', status: 'True' }],
-  deletionProtection: false,
-  labels: { env: 'staging' },
 });
 
 const page = (items: ClusterStatus[]) => ({
