@@ -39,15 +39,15 @@ const COMPONENT_PORTS = [
   'kwokControllerPort',
 ] as const;
 
-async function componentPorts(): Promise<
-  Record<(typeof COMPONENT_PORTS)[number], number>
-> {
+type ComponentPorts = Record<(typeof COMPONENT_PORTS)[number], number>;
+
+async function componentPorts(): Promise<ComponentPorts> {
   const chosen = new Set<number>();
   while (chosen.size < COMPONENT_PORTS.length) chosen.add(await keptPort());
   const ports = [...chosen];
   return Object.fromEntries(
     COMPONENT_PORTS.map((key, index) => [key, ports[index]]),
-  ) as Record<(typeof COMPONENT_PORTS)[number], number>;
+  ) as ComponentPorts;
 }
 
 export interface KwokctlClusterConfig {

@@ -1,6 +1,10 @@
-import fs from 'node:fs';
 import net from 'node:net';
-import { keptPort, portBelowEphemeralRange, portFree } from './ports';
+import {
+  keptPort,
+  portBelowEphemeralRange,
+  portFree,
+  readEphemeralRange,
+} from './ports';
 
 describe('portBelowEphemeralRange', () => {
   it.each([
@@ -34,8 +38,8 @@ describe('portFree', () => {
 
 describe('keptPort', () => {
   it('gives a free port below the ephemeral range, so no outgoing connection takes it', async () => {
-    const [ephemeralFrom] = fs
-      .readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+    const [ephemeralFrom] = readEphemeralRange()!
+      .trim()
       .split(/\s+/)
       .map(Number);
     const port = await keptPort();

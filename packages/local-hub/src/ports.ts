@@ -38,7 +38,8 @@ export function portBelowEphemeralRange(
   return KEPT_PORTS_FROM + Math.floor(random() * (first - KEPT_PORTS_FROM));
 }
 
-function readEphemeralRange(): string | undefined {
+/** Linux's ephemeral port range (`first last`), where it can be read. */
+export function readEphemeralRange(): string | undefined {
   try {
     return fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8');
   } catch {

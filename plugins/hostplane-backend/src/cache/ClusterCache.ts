@@ -5,7 +5,7 @@ import {
   HostedControlPlaneProvider,
   HubDefinition,
 } from '@hostplane/plugin-hostplane-node';
-import { ClusterIndex, ClusterPage, ClusterQuery } from './clusterQuery';
+import { ClusterIndex, ClusterListPage, ClusterQuery } from './clusterQuery';
 import { ClusterChangeListener, HubClusterCache } from './HubClusterCache';
 
 /** One watch-backed cache per configured hub, behind one query interface. */
@@ -88,7 +88,7 @@ export class ClusterCache {
   list(
     query: ClusterQuery,
     allowed: (cluster: ClusterStatus) => boolean = () => true,
-  ): ClusterPage & { incompleteHubs: string[] } {
+  ): ClusterListPage {
     const incompleteHubs = [...this.hubs.values()]
       .filter(hub => !hub.state().synced)
       .map(hub => hub.hub.name);

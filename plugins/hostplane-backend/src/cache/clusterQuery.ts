@@ -16,6 +16,10 @@ export type ClusterPage = Omit<
   'items' | 'incompleteHubs'
 > & { items: ClusterStatus[] };
 
+/** A page as the cache answers it: with the hubs whose clusters are not all known yet. */
+export type ClusterListPage = ClusterPage &
+  Pick<ListClustersResponse, 'incompleteHubs'>;
+
 const sortKey: Record<ClusterSortField, (c: ClusterStatus) => string> = {
   name: c => c.name,
   owner: c => c.owner,

@@ -1,9 +1,8 @@
 import {
   ClusterStatus,
-  ListClustersResponse,
   summarizeCluster,
 } from '@hostplane/plugin-hostplane-common';
-import { ClusterPage } from '../cache/clusterQuery';
+import { ClusterListPage } from '../cache/clusterQuery';
 
 /**
  * Writes `GET /clusters` answers as JSON, each cluster's summary serialized once per status
@@ -15,7 +14,7 @@ import { ClusterPage } from '../cache/clusterQuery';
 export class ListResponseJson {
   private readonly summaries = new WeakMap<ClusterStatus, string>();
 
-  write(page: ClusterPage & Pick<ListClustersResponse, 'incompleteHubs'>) {
+  write(page: ClusterListPage): string {
     const { items, ...rest } = page;
     const summaries = items.map(cluster => this.summaryOf(cluster)).join(',');
     // `rest` always has totalCount, so its JSON is `{...}`: the items go in front of its fields.
