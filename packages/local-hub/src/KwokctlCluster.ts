@@ -10,7 +10,7 @@ import {
 } from '@hostplane/plugin-hostplane-node';
 import { parseAllDocuments, stringify } from 'yaml';
 import { HubBinaries, versions } from './paths';
-import { keptPort, portFree } from './ports';
+import { keptPort, portFree, portHolder } from './ports';
 import { isAlive } from './processes';
 
 const execFileAsync = promisify(execFile);
@@ -156,22 +156,33 @@ export class KwokctlCluster {
       .find(d => d?.kind === 'KwokctlConfiguration').options;
   }
 
+  /** How long a restart waits for a kept port that another process holds before it fails. */
+  storedPortsWaitMs = 30_000;
+
   /**
-   * A stopped cluster starts again on the ports it was made with. A port still held after 30 s
-   * (longer than a stopped component takes to exit) is another process's: this then fails and
-   * says so, rather than after kwokctl's three minutes with a component's log to read.
+   * A stopped cluster starts again on the ports it was made with. A port still held after
+   * `storedPortsWaitMs` (longer than a stopped component takes to exit) is another process's:
+   * this then fails and names it where it can, rather than after kwokctl's three minutes with a
+   * component's log to read.
    */
   private async ensureStoredPortsFree(): Promise<void> {
     if (this.processIds().some(isAlive)) return;
     const options = this.storedOptions();
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + this.storedPortsWaitMs;
     for (const key of COMPONENT_PORTS) {
       const port = options[key];
       if (typeof port !== 'number') continue;
       while (!(await portFree(port))) {
         if (Date.now() > deadline) {
+          const holder = portHolder(port);
           throw new Error(
-            `${this.name} cannot start again: another process holds its ${key} ${port}. Free the port, or delete the cluster (\`yarn hub delete --name ${this.name}\`) to make it anew on ports that stay free.`,
+            `${
+              this.name
+            } cannot start again: another process holds its ${key} ${port}${
+              holder ? `, ${holder}` : ''
+            }. Free the port, or delete the cluster (\`yarn hub delete --name ${
+              this.name
+            }\`) to make it anew on ports that stay free.`,
           );
         }
         await new Promise(resolve => setTimeout(resolve, 500));

@@ -206,11 +206,17 @@ describe('LocalHub', () => {
     await new Promise<void>(resolve =>
       holder.listen(hub.etcdPort(), '127.0.0.1', () => resolve()),
     );
+    // Briefly: while the hub is stopped its other ports are free, and a hub or etcd member
+    // another test creates meanwhile may pick one (it did once in CI, with the 30 s wait).
+    hub.storedPortsWaitMs = 2_000;
     try {
       await expect(hub.up()).rejects.toThrow(
-        `another process holds its etcdPort ${hub.etcdPort()}`,
+        `another process holds its etcdPort ${hub.etcdPort()}, pid ${
+          process.pid
+        } (`,
       );
     } finally {
+      hub.storedPortsWaitMs = 30_000;
       await new Promise(resolve => holder.close(resolve));
     }
     await hub.up();

@@ -3,6 +3,7 @@ import {
   keptPort,
   portBelowEphemeralRange,
   portFree,
+  portHolder,
   readEphemeralRange,
 } from './ports';
 
@@ -33,6 +34,21 @@ describe('portFree', () => {
     expect(await portFree(port)).toBe(false);
     await new Promise(resolve => server.close(resolve));
     expect(await portFree(port)).toBe(true);
+  });
+});
+
+describe('portHolder', () => {
+  it('names the process that listens on a port, and none for a free port', async () => {
+    const server = net.createServer();
+    await new Promise<void>(resolve =>
+      server.listen(0, '127.0.0.1', () => resolve()),
+    );
+    const { port } = server.address() as net.AddressInfo;
+    expect(portHolder(port)).toMatch(
+      new RegExp(`^pid ${process.pid} \\(.+\\)$`),
+    );
+    await new Promise(resolve => server.close(resolve));
+    expect(portHolder(port)).toBeUndefined();
   });
 });
 

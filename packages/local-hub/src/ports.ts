@@ -22,6 +22,62 @@ export function portFree(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Which process listens on this TCP port, as `pid N (command)`, from /proc; none where that
+ * cannot be read (not Linux, or another user's process). For errors that name who holds a port.
+ */
+export function portHolder(port: number): string | undefined {
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = fs.readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      // sl local_address rem_address st ... inode: the address is hex `ip:port`, 0A is LISTEN.
+      const fields = line.trim().split(/\s+/);
+      if (fields.length < 10 || fields[3] !== '0A') continue;
+      const localPort = parseInt(fields[1].split(':').pop()!, 16);
+      if (localPort === port) inodes.add(fields[9]);
+    }
+  }
+  if (inodes.size === 0) return undefined;
+  let pids: string[];
+  try {
+    pids = fs.readdirSync('/proc').filter(name => /^\d+$/.test(name));
+  } catch {
+    return undefined;
+  }
+  for (const pid of pids) {
+    let fds: string[];
+    try {
+      fds = fs.readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      let target: string;
+      try {
+        target = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        continue;
+      }
+      const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+      if (inode && inodes.has(inode)) {
+        const command = fs
+          .readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+          .split('\0')
+          .filter(Boolean)
+          .join(' ');
+        return `pid ${pid} (${command})`;
+      }
+    }
+  }
+  return undefined;
+}
+
 /** Kept ports start here, above the ports local services are usually given. */
 const KEPT_PORTS_FROM = 10_000;
 
