@@ -24,30 +24,36 @@ describe('portBelowEphemeralRange', () => {
   );
 });
 
+/** A loopback port this process listens on until `release`. */
+async function holdSomePort() {
+  const server = net.createServer();
+  await new Promise<void>(resolve =>
+    server.listen(0, '127.0.0.1', () => resolve()),
+  );
+  const { port } = server.address() as net.AddressInfo;
+  const release = () =>
+    new Promise<void>((resolve, reject) =>
+      server.close(error => (error ? reject(error) : resolve())),
+    );
+  return { port, release };
+}
+
 describe('portFree', () => {
   it('tells a held port from a free one', async () => {
-    const server = net.createServer();
-    await new Promise<void>(resolve =>
-      server.listen(0, '127.0.0.1', () => resolve()),
-    );
-    const { port } = server.address() as net.AddressInfo;
+    const { port, release } = await holdSomePort();
     expect(await portFree(port)).toBe(false);
-    await new Promise(resolve => server.close(resolve));
+    await release();
     expect(await portFree(port)).toBe(true);
   });
 });
 
 describe('portHolder', () => {
   it('names the process that listens on a port, and none for a free port', async () => {
-    const server = net.createServer();
-    await new Promise<void>(resolve =>
-      server.listen(0, '127.0.0.1', () => resolve()),
-    );
-    const { port } = server.address() as net.AddressInfo;
+    const { port, release } = await holdSomePort();
     expect(portHolder(port)).toMatch(
       new RegExp(`^pid ${process.pid} \\(.+\\)$`),
     );
-    await new Promise(resolve => server.close(resolve));
+    await release();
     expect(portHolder(port)).toBeUndefined();
   });
 });
