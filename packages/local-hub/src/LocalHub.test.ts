@@ -208,6 +208,7 @@ describe('LocalHub', () => {
     );
     // Briefly: while the hub is stopped its other ports are free, and a hub or etcd member
     // another test creates meanwhile may pick one (it did once in CI, with the 30 s wait).
+    const storedPortsWaitMs = hub.storedPortsWaitMs;
     hub.storedPortsWaitMs = 2_000;
     try {
       await expect(hub.up()).rejects.toThrow(
@@ -216,7 +217,7 @@ describe('LocalHub', () => {
         } (`,
       );
     } finally {
-      hub.storedPortsWaitMs = 30_000;
+      hub.storedPortsWaitMs = storedPortsWaitMs;
       await new Promise(resolve => holder.close(resolve));
     }
     await hub.up();

@@ -66,12 +66,17 @@ export function portHolder(port: number): string | undefined {
       }
       const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
       if (inode && inodes.has(inode)) {
-        const command = fs
-          .readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-          .split('\0')
-          .filter(Boolean)
-          .join(' ');
-        return `pid ${pid} (${command})`;
+        let command = '';
+        try {
+          command = fs
+            .readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+            .split('\0')
+            .filter(Boolean)
+            .join(' ');
+        } catch {
+          // It exited just now; its pid still says who it was.
+        }
+        return `pid ${pid} (${command || 'exited'})`;
       }
     }
   }
