@@ -1,11 +1,18 @@
 import { defineConfig } from '@playwright/test';
 
 /**
+ * The specs of the `scale` tier (`playwright.scale.config.ts`): they bring their own hub of
+ * 10,000 clusters, and the `e2e` tier leaves them out.
+ */
+export const SCALE_SPECS = ['clustersAtScale.spec.ts'];
+
+/**
  * Debian's chromium, not a Playwright-downloaded browser (nothing can be downloaded here). The
  * background-networking flags keep it from calling out to hosts this machine cannot reach.
  */
 export default defineConfig({
   testDir: './tests',
+  testIgnore: SCALE_SPECS,
   outputDir: './artifacts/output',
   timeout: 180_000,
   expect: { timeout: 30_000 },

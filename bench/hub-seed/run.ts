@@ -5,10 +5,11 @@
  * write (the same objects as ConfigMaps, written the same way, once on the empty hub and once on
  * the full one) and its memory before the first tenant.
  *
- *   yarn bench:hub-seed [--count 10000] [--chunk 1000] [--baseline 1000]
+ *   yarn bench:hub-seed [--count 10000] [--chunk 1000] [--baseline 1000] [--json FILE] [--check]
  *
  * The hub is a fresh one, `bench-seed`, deleted at the end: the scale hub the other benchmarks use
- * is seeded once per machine and kept, so seeding it again would measure nothing.
+ * is seeded once per machine and kept, so seeding it again would measure nothing. Its targets say
+ * that the full hub still answers: it lists every HostedCluster and reports ready.
  */
 import { performance } from 'node:perf_hooks';
 import {
@@ -23,11 +24,8 @@ import {
 } from '@hostplane/local-hub';
 import { ServerSideApplier, getRaw } from '@hostplane/plugin-hostplane-node';
 import { CoreV1Api, V1ConfigMap } from '@kubernetes/client-node';
-import { log, option, rssMiB, runBenchmark, waitForQuietHub } from '../support';
+import { log, rssMiB, runBenchmark, size, waitForQuietHub } from '../src';
 
-const COUNT = option('--count', 10_000);
-const CHUNK = option('--chunk', 1_000);
-const BASELINE = Math.min(option('--baseline', 1_000), COUNT);
 /** As `yarn hub seed` writes. */
 const CONCURRENCY = 16;
 const HUB = 'bench-seed';
@@ -105,7 +103,18 @@ async function memory(hub: LocalHub): Promise<Memory> {
   };
 }
 
-runBenchmark(async stopLater => {
+const options = {
+  /** Tenants seeded. */
+  count: size(10_000),
+  /** Tenants seeded between two readings of the rate and the memory. */
+  chunk: size(1_000),
+  /** Tenants whose objects are written as ConfigMaps, on the empty and on the full hub. */
+  baseline: size(1_000),
+};
+
+runBenchmark({ name: 'hub-seed', options }, async (args, stopLater) => {
+  const { count, chunk: chunkSize } = args;
+  const baselineTenants = Math.min(args.baseline, count);
   const opened = await LocalHub.open({ name: HUB, log });
   stopLater(() => opened.delete());
   const hub = await LocalHub.start({ name: HUB, fresh: true, log });
@@ -114,9 +123,9 @@ runBenchmark(async stopLater => {
   const empty = await memory(hub);
 
   const now = new Date();
-  const plans = planTenants({ count: COUNT });
+  const plans = planTenants({ count });
   const baselineObjects = plans
-    .slice(0, BASELINE)
+    .slice(0, baselineTenants)
     .flatMap(plan => renderTenant(plan, now));
   log(`baseline on the empty hub: ${baselineObjects.length} ConfigMaps`);
   const baselineEmpty = await writeAsConfigMaps(
@@ -126,8 +135,8 @@ runBenchmark(async stopLater => {
   );
 
   const chunks: Array<Rate & { tenants: number; memory: Memory }> = [];
-  for (let start = 0; start < plans.length; start += CHUNK) {
-    const chunk = plans.slice(start, start + CHUNK);
+  for (let start = 0; start < plans.length; start += chunkSize) {
+    const chunk = plans.slice(start, start + chunkSize);
     const objects = chunk.reduce(
       (sum, plan) => sum + renderTenant(plan, now).length,
       0,
@@ -146,7 +155,7 @@ runBenchmark(async stopLater => {
       memory: await memory(hub),
     });
     log(
-      `${start + chunk.length}/${COUNT} tenants: ${(objects / seconds).toFixed(
+      `${start + chunk.length}/${count} tenants: ${(objects / seconds).toFixed(
         0,
       )} objects/s`,
     );
@@ -182,14 +191,14 @@ runBenchmark(async stopLater => {
       pick(full) / pick(empty)
     ).toFixed(1)}x |`;
   const lines = [
-    `bench/hub-seed: ${COUNT} status-only tenants on a fresh hub, ${CONCURRENCY} requests at once; each object is applied, then given its status (two writes)`,
+    `bench/hub-seed: ${count} status-only tenants on a fresh hub, ${CONCURRENCY} requests at once; each object is applied, then given its status (two writes)`,
     '',
     '| writes | objects | seconds | objects / s | vs ConfigMaps on the empty hub |',
     '|---|---|---|---|---|',
-    row(`all ${COUNT} tenants (HostedClusters and NodePools)`, seeded),
+    row(`all ${count} tenants (HostedClusters and NodePools)`, seeded),
     ...chunks.map((chunk, i) =>
       row(
-        `- tenants ${i * CHUNK + 1} to ${
+        `- tenants ${i * chunkSize + 1} to ${
           chunk.tenants
         }, RSS after: kube-apiserver ${chunk.memory.apiServer.toFixed(
           0,
@@ -198,12 +207,12 @@ runBenchmark(async stopLater => {
       ),
     ),
     row(
-      `baseline: ${BASELINE} tenants' objects as ConfigMaps, empty hub`,
+      `baseline: ${baselineTenants} tenants' objects as ConfigMaps, empty hub`,
       baselineEmpty,
     ),
     row('baseline: the same ConfigMaps, full hub', baselineFull),
     '',
-    `| memory (MiB) | empty hub | ${COUNT} tenants | ratio |`,
+    `| memory (MiB) | empty hub | ${count} tenants | ratio |`,
     '|---|---|---|---|',
     memoryRow('kube-apiserver RSS', m => m.apiServer),
     memoryRow('etcd RSS', m => m.etcd),
@@ -216,5 +225,53 @@ runBenchmark(async stopLater => {
     )} s |`,
     `| GET /readyz | ${readyz.status} |`,
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  const mib = (value: number) => ({ value, unit: 'MiB' });
+  const rate = (value: Rate) => ({
+    value: perSecond(value),
+    unit: 'objects/s',
+  });
+  return {
+    table: lines,
+    parameters: { concurrency: CONCURRENCY },
+    measures: {
+      seedRate: rate(seeded),
+      seedSeconds: { value: seeded.seconds, unit: 's' },
+      configMapRateOnFullHub: rate(baselineFull),
+      apiServerRss: mib(full.apiServer),
+      etcdRss: mib(full.etcd),
+      etcdDatabase: mib(full.etcdDatabase),
+      listSeconds: { value: listSeconds, unit: 's' },
+    },
+    baselines: {
+      configMapRateOnEmptyHub: rate(baselineEmpty),
+      apiServerRss: mib(empty.apiServer),
+      etcdRss: mib(empty.etcd),
+      etcdDatabase: mib(empty.etcdDatabase),
+    },
+    ratios: {
+      seedRateOverConfigMapRateOnEmptyHub:
+        perSecond(seeded) / perSecond(baselineEmpty),
+      configMapRateFullOverEmptyHub:
+        perSecond(baselineFull) / perSecond(baselineEmpty),
+      apiServerRssFullOverEmpty: full.apiServer / empty.apiServer,
+      etcdRssFullOverEmpty: full.etcd / empty.etcd,
+      etcdDatabaseFullOverEmpty: full.etcdDatabase / empty.etcdDatabase,
+    },
+    targets: [
+      {
+        name: 'HostedClusters the full hub lists',
+        value: listed,
+        comparison: '>=',
+        threshold: count,
+        unit: 'clusters',
+      },
+      {
+        name: 'GET /readyz on the full hub',
+        value: readyz.status,
+        comparison: '==',
+        threshold: 200,
+        unit: 'status',
+      },
+    ],
+  };
 });

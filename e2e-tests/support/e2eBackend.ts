@@ -1,5 +1,5 @@
 import { test } from '@playwright/test';
-import { RunningBackend, startBackend } from './backend';
+import { RunningBackend, startBackend } from '@hostplane/local-hub';
 import { e2eHubKubeconfig } from './hub';
 
 /**

@@ -1,10 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { Database, RunningBackend, startBackend } from '../support/backend';
-import { e2eHubKubeconfig } from '../support/hub';
 import {
+  Database,
+  RunningBackend,
   databasesWithPrefix,
   dropDatabasesWithPrefix,
-} from '../support/postgres';
+  startBackend,
+} from '@hostplane/local-hub';
+import { e2eHubKubeconfig } from '../support/hub';
 
 for (const database of ['sqlite', 'postgres'] as Database[]) {
   test.describe(`backend on ${database}`, () => {

@@ -1,6 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { LocalHub, clustersOnHub, startScaleHub } from '@hostplane/local-hub';
-import { RunningBackend, startBackend } from '../support/backend';
+import {
+  LocalHub,
+  RunningBackend,
+  clustersOnHub,
+  startBackend,
+  startScaleHub,
+} from '@hostplane/local-hub';
 import { recordClusterPages, visit } from '../support/portal';
 
 /**

@@ -108,7 +108,11 @@ test('a new user creates a cluster, operates it from its entity page and deletes
 
   // Scale the pool from 2 to 3 machines.
   await openTab('node-pools');
-  await page.getByRole('button', { name: 'Scale' }).first().click();
+  await page
+    .getByRole('button', { name: /^Actions for node pool / })
+    .first()
+    .click();
+  await page.getByRole('menuitem', { name: 'Scale', exact: true }).click();
   await page.getByLabel('Machines').fill('3');
   await page.getByRole('dialog').getByRole('button', { name: 'Scale' }).click();
   await expect

@@ -1,28 +1,5 @@
 export interface Config {
   hostplane?: {
-    permissions?: {
-      /**
-       * How long a user's permission decision is reused, in seconds (5 by default): a page view
-       * then costs no permission round trip; a policy change takes this long to apply. A decision
-       * past half this age is renewed beside the request that finds it, which does not wait.
-       */
-      decisionCacheSeconds?: number;
-    };
-    operations?: {
-      /** How long a step of an operation waits for the hub to converge before failing (30 min). */
-      waitTimeoutSeconds?: number;
-      /**
-       * How long an instance's claim on a running operation lasts without renewal, in seconds
-       * (30 by default). When an instance dies, another takes its operations over after this.
-       */
-      leaseSeconds?: number;
-      /**
-       * The name this backend instance claims operations under; the host's name by default,
-       * which suits one pod per instance (a restarted container resumes its operations at once).
-       * Instances must not share it.
-       */
-      instanceId?: string;
-    };
     /**
      * The hub clusters that host tenant control planes. When absent, one hub named `local` is
      * used: the local hub that `yarn hub` (packages/local-hub) starts, whose kubeconfig is at
@@ -43,15 +20,52 @@ export interface Config {
       /** The hosted-control-plane provider of this hub; `hypershift-kubevirt` by default. */
       provider?: string;
       /**
-       * The Kubernetes releases this hub offers for new clusters and upgrades. The local hub's
-       * (v1.35.6, v1.36.4, v1.37.2) when absent.
+       * The Kubernetes releases this hub offers for new clusters and upgrades; required, since
+       * every hub has its own release images. (The implicit local hub, used when `hubs` is
+       * absent, offers v1.35.6, v1.36.4 and v1.37.2.)
        */
-      releases?: Array<{
+      releases: Array<{
         /** Such as `v1.37.2`. */
         version: string;
         /** The release image the hosted control plane runs for this version. */
         image: string;
       }>;
+      /**
+       * Where this hub's etcd backups are kept: exactly one of `directory` and `s3`. Objects are
+       * encrypted with each cluster's key, which stays in the hub. Without it the hub has no
+       * backup store, except the implicit `local` hub (no `hostplane.hubs`), whose backups go
+       * to `$HOSTPLANE_CACHE/backups/local`.
+       */
+      backups?: {
+        directory?: {
+          /** An absolute path on the backend's filesystem. */
+          path: string;
+        };
+        s3?: {
+          bucket: string;
+          /** Prepended to every object key; ends with `/`. */
+          prefix?: string;
+          /** `us-east-1` by default. */
+          region?: string;
+          /** For S3-compatible services: such as `https://minio.example.com:9000`. */
+          endpoint?: string;
+          /** Address buckets as `endpoint/bucket` rather than `bucket.endpoint` (most S3-compatible services). */
+          forcePathStyle?: boolean;
+          /**
+           * Static credentials. Without them the AWS SDK's default chain applies: the
+           * `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` environment variables, a profile, the
+           * role of the instance or pod.
+           */
+          credentials?: {
+            /** @visibility secret */
+            accessKeyId: string;
+            /** @visibility secret */
+            secretAccessKey: string;
+            /** @visibility secret */
+            sessionToken?: string;
+          };
+        };
+      };
     }>;
   };
 }

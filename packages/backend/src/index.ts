@@ -1,9 +1,7 @@
 /*
- * Hi!
- *
- * Note that this is an EXAMPLE Backstage backend. Please check the README.
- *
- * Happy hacking!
+ * Hostplane's backend: the Hostplane API and lifecycle engine with its provider and its modules
+ * for the catalog, scaffolder, Kubernetes and permission plugins, and the Backstage plugins the
+ * portal is built on. README.md says how to start and configure it.
  */
 
 import { createBackend } from '@backstage/backend-defaults';

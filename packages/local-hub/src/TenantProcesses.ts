@@ -10,8 +10,11 @@ import { HubBinaries, cacheDir } from './paths';
 import { FAKE_NODE_ANNOTATION } from './stages';
 import { STANDIN_FIELD_MANAGER } from './standin/fieldManager';
 
-/** The label that groups a tenant's nodes by the NodePool they belong to. */
-export const NODE_POOL_LABEL = 'hypershift.openshift.io/nodePool';
+/**
+ * HyperShift's own label on a tenant's nodes and machines: the NodePool they belong to. Not
+ * Hostplane's `NODE_POOL_LABEL`, which marks a cluster's per-pool objects on the hub.
+ */
+export const HYPERSHIFT_NODE_POOL_LABEL = 'hypershift.openshift.io/nodePool';
 
 /**
  * The real control plane of one tenant cluster: its own etcd, kube-apiserver (own PKI, audit log
@@ -239,13 +242,18 @@ export class TenantProcesses extends KwokctlCluster {
         kind: 'Node',
         metadata: {
           name,
-          labels: { [NODE_POOL_LABEL]: pool, 'kubernetes.io/hostname': name },
+          labels: {
+            [HYPERSHIFT_NODE_POOL_LABEL]: pool,
+            'kubernetes.io/hostname': name,
+          },
           annotations: { [FAKE_NODE_ANNOTATION]: 'fake' },
         },
       })),
     );
     const core = kubeConfig.makeApiClient(CoreV1Api);
-    const existing = await core.listNode({ labelSelector: NODE_POOL_LABEL });
+    const existing = await core.listNode({
+      labelSelector: HYPERSHIFT_NODE_POOL_LABEL,
+    });
     const names = new Set(wanted.map(w => w.name));
     for (const node of existing.items) {
       if (!names.has(node.metadata!.name!)) {

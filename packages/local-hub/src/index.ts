@@ -2,9 +2,12 @@ export { KwokctlCluster } from './KwokctlCluster';
 export { ephemeralPort } from './ports';
 export type { KwokctlClusterConfig } from './KwokctlCluster';
 export { LocalHub, LOCAL_HUB_FIELD_MANAGER } from './LocalHub';
-export { NODE_POOL_LABEL, TenantProcesses } from './TenantProcesses';
+export { HYPERSHIFT_NODE_POOL_LABEL, TenantProcesses } from './TenantProcesses';
 export type { LocalHubOptions } from './LocalHub';
 export { ensureHubBinaries } from './binaries';
+export * from './s3';
+// What the local hub offers, for a configuration that lists it among `hostplane.hubs`.
+export { LOCAL_HUB_RELEASES } from '@hostplane/plugin-hostplane-node';
 export { cacheDir, hubBinaries, upstreamCrdFiles, versions } from './paths';
 export type { HubBinaries } from './paths';
 
@@ -12,6 +15,13 @@ export * from './stages';
 export * from './seed';
 export { useTestHub } from './testing/useTestHub';
 export { expectToMatchGolden } from './testing/golden';
+export { startBackend } from './testing/startBackend';
+export type { Database, RunningBackend } from './testing/startBackend';
+export {
+  backendPidsOf,
+  databasesWithPrefix,
+  dropDatabasesWithPrefix,
+} from './testing/postgres';
 export {
   StandinLog,
   describeClusterStatus,

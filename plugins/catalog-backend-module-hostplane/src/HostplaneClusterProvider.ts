@@ -1,9 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  AuthService,
-  DiscoveryService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   DeferredEntity,
   EntityProvider,
@@ -12,33 +8,37 @@ import {
 import { EventsService } from '@backstage/plugin-events-node';
 import {
   ClusterSummary,
-  ListClustersResponse,
   clusterEntityName,
 } from '@hostplane/plugin-hostplane-common';
 import {
   CLUSTER_EVENTS_TOPIC,
   ClusterEvent,
+  ClusterListing,
+  ClusterMirror,
+  HostplaneApiClient,
 } from '@hostplane/plugin-hostplane-node';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { clusterEntity, clusterLocation } from './clusterEntity';
 
 export interface HostplaneClusterProviderOptions {
-  discovery: DiscoveryService;
-  auth: AuthService;
+  /** The Hostplane API, called with this plugin's own service credentials. */
+  api: Pick<HostplaneApiClient, 'listClusters'>;
   events: EventsService;
   logger: LoggerService;
   /** Changes arriving within this window go to the catalog as one delta. */
   batchWindowMs?: number;
+  /** Clusters per `GET /clusters` page (the API allows up to 500). */
   pageSize?: number;
 }
 
 /**
- * One `Resource` per tenant cluster. A full mutation on start (from the Hostplane API, once its
- * hubs are listed in full) and on each `refresh()`; in between, every cluster change event becomes a delta
- * mutation, batched over a short window so that a hub relisting thousands of clusters does not
- * mean thousands of catalog writes.
+ * One `Resource` per tenant cluster, from a {@link ClusterMirror}. A full mutation on start (from
+ * the Hostplane API, once its hubs are listed in full) and on each `refresh()`; in between, every
+ * cluster change event becomes a delta mutation, batched over a short window so that a hub
+ * relisting thousands of clusters does not mean thousands of catalog writes.
  */
 export class HostplaneClusterProvider implements EntityProvider {
+  private readonly mirror: ClusterMirror;
   private connection?: EntityProviderConnection;
   private pending = new Map<string, ClusterEvent>();
   private flushTimer?: NodeJS.Timeout;
@@ -46,7 +46,16 @@ export class HostplaneClusterProvider implements EntityProvider {
   /** A digest of the clusters last applied as additions while a hub was not listed in full. */
   private lastAdditions?: string;
 
-  constructor(private readonly options: HostplaneClusterProviderOptions) {}
+  constructor(private readonly options: HostplaneClusterProviderOptions) {
+    this.mirror = new ClusterMirror({
+      api: options.api,
+      logger: options.logger,
+      keptFor: 'the catalog',
+      pageSize: options.pageSize,
+      onListed: listing => this.applyListing(listing),
+      onChange: event => this.enqueue(event),
+    });
+  }
 
   getProviderName(): string {
     return 'hostplane-clusters';
@@ -58,19 +67,40 @@ export class HostplaneClusterProvider implements EntityProvider {
       id: 'catalog-hostplane-clusters',
       topics: [CLUSTER_EVENTS_TOPIC],
       onEvent: async ({ eventPayload }) =>
-        this.enqueue(eventPayload as ClusterEvent),
+        this.mirror.apply(eventPayload as ClusterEvent),
     });
   }
 
-  /**
-   * Brings the cluster entities in line with what the Hostplane API lists now: a full mutation
-   * once every hub is listed in full; until then, additions only, so that a hub not listed yet
-   * keeps the entities it had. While a hub stays unreachable the list is asked for again and
-   * again: the same additions are not sent twice.
-   */
+  /** Reads every cluster from the Hostplane API and brings the cluster entities in line with it. */
   async refresh(): Promise<{ clusters: number; incompleteHubs: string[] }> {
+    const { clusters, incompleteHubs } = await this.mirror.refresh();
+    return { clusters: clusters.length, incompleteHubs };
+  }
+
+  /** The first full mutation, listed again with a growing delay until every hub is listed in full. */
+  start(): void {
+    this.mirror.start();
+  }
+
+  /** Lists at once, not at the first list's next attempt: a hub has just been listed in full. */
+  hubListed(): void {
+    this.mirror.hubListed();
+  }
+
+  stop(): void {
+    this.mirror.stop();
+  }
+
+  /**
+   * A full mutation once every hub is listed in full; until then, additions only, so that a hub
+   * not listed yet keeps the entities it had. While a hub stays unreachable the list is asked for
+   * again and again: the same additions are not sent twice.
+   */
+  private async applyListing({
+    clusters,
+    incompleteHubs,
+  }: ClusterListing): Promise<void> {
     if (!this.connection) throw new Error('Not connected to the catalog');
-    const { clusters, incompleteHubs } = await this.listAll();
     const entities = clusters.map(cluster => this.deferred(cluster));
     if (incompleteHubs.length === 0) {
       await this.connection.applyMutation({ type: 'full', entities });
@@ -97,7 +127,6 @@ export class HostplaneClusterProvider implements EntityProvider {
       }`,
     );
     await this.flush();
-    return { clusters: clusters.length, incompleteHubs };
   }
 
   private deferred(cluster: ClusterSummary): DeferredEntity {
@@ -147,39 +176,5 @@ export class HostplaneClusterProvider implements EntityProvider {
         } cluster change(s) to the catalog: ${(error as Error).message}`,
       );
     }
-  }
-
-  /** Every cluster, page by page, and the hubs not listed in full yet. */
-  private async listAll(): Promise<{
-    clusters: ClusterSummary[];
-    incompleteHubs: string[];
-  }> {
-    const baseUrl = await this.options.discovery.getBaseUrl('hostplane');
-    const { token } = await this.options.auth.getPluginRequestToken({
-      onBehalfOf: await this.options.auth.getOwnServiceCredentials(),
-      targetPluginId: 'hostplane',
-    });
-    const page = async (offset: number): Promise<ListClustersResponse> => {
-      const limit = this.options.pageSize ?? 500;
-      const response = await fetch(
-        `${baseUrl}/clusters?offset=${offset}&limit=${limit}&sort=name`,
-        { headers: { Authorization: `Bearer ${token}` } },
-      );
-      if (!response.ok) {
-        throw new Error(
-          `Hostplane API answered ${response.status}: ${await response.text()}`,
-        );
-      }
-      return response.json();
-    };
-    const clusters: ClusterSummary[] = [];
-    const incompleteHubs = new Set<string>();
-    for (;;) {
-      const next = await page(clusters.length);
-      next.incompleteHubs.forEach(hub => incompleteHubs.add(hub));
-      clusters.push(...next.items);
-      if (next.items.length === 0 || clusters.length >= next.totalCount) break;
-    }
-    return { clusters, incompleteHubs: [...incompleteHubs] };
   }
 }

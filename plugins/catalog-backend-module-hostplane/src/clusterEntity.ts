@@ -4,15 +4,15 @@ import {
   Entity,
 } from '@backstage/catalog-model';
 import {
+  CLUSTER_ANNOTATION,
+  CLUSTER_API_ANNOTATION,
+  CLUSTER_NAMESPACE_ANNOTATION,
   ClusterSummary,
+  HUB_ANNOTATION,
+  PHASE_LABEL,
+  VERSION_LABEL,
   clusterEntityName,
 } from '@hostplane/plugin-hostplane-common';
-
-export const HUB_ANNOTATION = 'hostplane.io/hub';
-export const CLUSTER_ANNOTATION = 'hostplane.io/cluster';
-export const CLUSTER_NAMESPACE_ANNOTATION = 'hostplane.io/hub-namespace';
-/** Where the Hostplane API serves the cluster (for the entity page's tabs). */
-export const CLUSTER_API_ANNOTATION = 'hostplane.io/api';
 
 const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
@@ -38,8 +38,8 @@ export function clusterEntity(cluster: ClusterSummary): Entity {
   for (const [key, value] of Object.entries(cluster.labels)) {
     if (LABEL_VALUE.test(value)) labels[key] = value;
   }
-  labels['hostplane.io/phase'] = cluster.phase.toLowerCase();
-  if (cluster.version) labels['hostplane.io/version'] = cluster.version;
+  labels[PHASE_LABEL] = cluster.phase.toLowerCase();
+  if (cluster.version) labels[VERSION_LABEL] = cluster.version;
 
   const version = cluster.version
     ? `Kubernetes ${cluster.version}`

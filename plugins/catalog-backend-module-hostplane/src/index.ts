@@ -5,9 +5,4 @@
  */
 export { catalogModuleHostplane as default } from './module';
 export { HostplaneClusterProvider } from './HostplaneClusterProvider';
-export {
-  CLUSTER_ANNOTATION,
-  CLUSTER_API_ANNOTATION,
-  HUB_ANNOTATION,
-  clusterEntity,
-} from './clusterEntity';
+export { clusterEntity } from './clusterEntity';

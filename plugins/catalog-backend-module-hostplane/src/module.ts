@@ -6,8 +6,7 @@ import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node'
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   HUB_EVENTS_TOPIC,
-  ListingLoop,
-  listUntilComplete,
+  HostplaneApiClient,
 } from '@hostplane/plugin-hostplane-node';
 import { HostplaneClusterProvider } from './HostplaneClusterProvider';
 
@@ -36,8 +35,7 @@ export const catalogModuleHostplane = createBackendModule({
         lifecycle,
       }) {
         const provider = new HostplaneClusterProvider({
-          discovery,
-          auth,
+          api: new HostplaneApiClient({ discovery, auth }),
           events,
           logger,
         });
@@ -45,22 +43,13 @@ export const catalogModuleHostplane = createBackendModule({
 
         // The first full mutation as soon as the Hostplane API answers with every hub listed in
         // full (asked again at once when a hub's listing ends); additions only until then.
-        let listing: ListingLoop | undefined;
         await events.subscribe({
           id: 'catalog-hostplane-hubs',
           topics: [HUB_EVENTS_TOPIC],
-          onEvent: async () => listing?.listNow(),
+          onEvent: async () => provider.hubListed(),
         });
-        lifecycle.addStartupHook(() => {
-          listing = listUntilComplete({
-            list: () => provider.refresh(),
-            onMiss: reason =>
-              logger.warn(
-                `Hostplane clusters not in the catalog in full yet: ${reason}`,
-              ),
-          });
-        });
-        lifecycle.addShutdownHook(() => listing?.stop());
+        lifecycle.addStartupHook(() => provider.start());
+        lifecycle.addShutdownHook(() => provider.stop());
         // Events keep entities current; a periodic full mutation heals any that were missed.
         await scheduler.scheduleTask({
           id: 'hostplane-clusters-full-refresh',

@@ -1,4 +1,9 @@
-import { highlyAvailable, releases } from './__fixtures__/clusters';
+import { labelContractViolations } from '@hostplane/plugin-hostplane-node';
+import {
+  highlyAvailable,
+  releases,
+  singleReplica,
+} from './__fixtures__/clusters';
 import { HypershiftKubevirtProvider } from './HypershiftKubevirtProvider';
 
 const provider = new HypershiftKubevirtProvider();
@@ -80,5 +85,25 @@ describe('HypershiftKubevirtProvider', () => {
         keyKey: 'ca.key',
       },
     });
+  });
+
+  it.each([
+    ['two pools', highlyAvailable],
+    ['one pool', singleReplica],
+  ])('keeps the label contract the engine relies on (%s)', (_name, spec) => {
+    expect(
+      labelContractViolations(provider, spec, releases['v1.37.2']),
+    ).toEqual([]);
+  });
+
+  it('needs HyperShift and KubeVirt on the hub', () => {
+    expect(
+      provider.requiredHubApis.map(api => `${api.resource}.${api.group}`),
+    ).toEqual([
+      'hostedclusters.hypershift.openshift.io',
+      'nodepools.hypershift.openshift.io',
+      'virtualmachines.kubevirt.io',
+      'virtualmachineinstances.kubevirt.io',
+    ]);
   });
 });

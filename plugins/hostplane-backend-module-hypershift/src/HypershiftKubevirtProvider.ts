@@ -5,6 +5,7 @@ import {
   GeneratedSecret,
   HostedControlPlaneProvider,
   OfferedRelease,
+  ProviderFeatures,
   RenderState,
   TenantCredentialRefs,
   WatchedKind,
@@ -16,6 +17,7 @@ import {
 import { renderNamespace, tenantNamespace } from './render/namespace';
 import { renderNodePool } from './render/nodePool';
 import { secretsFor } from './render/secrets';
+import { REQUIRED_HUB_APIS } from './requiredHubApis';
 import { clusterStatus, retainForStatus } from './status';
 
 /**
@@ -24,6 +26,18 @@ import { clusterStatus, retainForStatus } from './status';
  */
 export class HypershiftKubevirtProvider implements HostedControlPlaneProvider {
   readonly id = 'hypershift-kubevirt';
+
+  readonly requiredHubApis = REQUIRED_HUB_APIS;
+
+  /**
+   * HyperShift rotates a control plane's root CA on request, scales pools to zero and back, and
+   * runs the control plane with one replica of each component or three.
+   */
+  readonly capabilities: ProviderFeatures = {
+    credentialRotation: true,
+    hibernation: true,
+    availabilityPolicies: ['SingleReplica', 'HighlyAvailable'],
+  };
 
   readonly watchedKinds: WatchedKind[] = [
     {

@@ -1,12 +1,11 @@
-import { KubernetesObject } from '@kubernetes/client-node';
+import fs from 'node:fs';
+import path from 'node:path';
+import { KubernetesObject, loadAllYaml } from '@kubernetes/client-node';
 import {
-  TenantPhase,
-  TenantPlan,
-  failingNodePoolConditions,
-  hostedClusterStatus,
-  renderTenant,
-} from '@hostplane/local-hub';
-import { ClusterStatus } from '@hostplane/plugin-hostplane-common';
+  ClusterStatus,
+  OWNER_REF_ANNOTATION,
+  SPEC_ANNOTATION,
+} from '@hostplane/plugin-hostplane-common';
 import {
   highlyAvailable,
   releases,
@@ -26,26 +25,15 @@ type AnyObject = KubernetesObject & { spec?: any; status?: any };
 const NOW = new Date('2026-11-01T12:00:00Z');
 const TIME = '2026-11-01T12:00:00Z';
 
-const plan: TenantPlan = {
-  namespace: 'tenants-team-001',
-  name: 'cluster-00001',
-  owner: 'team-001',
-  kubernetesVersion: 'v1.37.2',
-  phase: 'Ready',
-  highlyAvailable: true,
-  pools: [
-    { name: 'workers', replicas: 3 },
-    { name: 'batch', replicas: 2 },
-  ],
-};
-
-/** A cluster as the local hub seeds it: what HyperShift reports in each state. */
-function seeded(
-  phase: TenantPhase,
-  change: Partial<TenantPlan> = {},
-): AnyObject[] {
-  return renderTenant({ ...plan, ...change, phase }, NOW).map(
-    ({ manifest, status }) => ({ ...manifest, status } as AnyObject),
+/**
+ * Objects of `__testdata__/<name>.yaml`: a cluster's HostedCluster and NodePools in the shape
+ * HyperShift gives them (each file names the upstream types it follows), as plain JSON, as the
+ * watch hands them over.
+ */
+function captured(name: string): AnyObject[] {
+  const file = path.join(__dirname, '__testdata__', `${name}.yaml`);
+  return loadAllYaml(fs.readFileSync(file, 'utf8')).map(
+    object => JSON.parse(JSON.stringify(object)) as AnyObject,
   );
 }
 
@@ -73,36 +61,15 @@ function setCondition(object: AnyObject, condition: Record<string, string>) {
   );
 }
 
-/**
- * A copy of `objects` whose pool fails as the local hub's injected failures make it fail (its
- * KWOK Stages write this status), with `available` of its machines available.
- */
-function failing(
-  objects: AnyObject[],
-  name: string,
-  failure: 'vm-boot' | 'stall',
-  available: number,
-): AnyObject[] {
-  return edited(
-    objects,
-    'NodePool',
-    pool => {
-      const desired: number = pool.spec.replicas;
-      pool.status.replicas = available;
-      pool.status.conditions = failingNodePoolConditions(
-        pool.spec.release.image,
-        failure,
-        {
-          desired: String(desired),
-          available: String(available),
-          each: line =>
-            Array.from({ length: desired }, (_, i) =>
-              line(`${name}-${i}`),
-            ).join(''),
-        },
-      ).map(c => ({ ...c, lastTransitionTime: TIME }));
-    },
-    name,
+/** A copy of `objects` with the named NodePool replaced by the failing one of the captures. */
+function failing(objects: AnyObject[], name: string): AnyObject[] {
+  const pool = captured('node-pools-failing').find(
+    object => object.metadata?.name === name,
+  )!;
+  return objects.map(object =>
+    object.kind === 'NodePool' && object.metadata?.name === name
+      ? pool
+      : object,
   );
 }
 
@@ -115,25 +82,19 @@ function rendered(spec = highlyAvailable): AnyObject[] {
     .filter(o => o.kind !== 'Namespace') as AnyObject[];
 }
 
-/** A Hostplane cluster whose control plane the stand-in runs and whose pools are up. */
+/** A Hostplane cluster with the status of a captured running one: available, its pools up. */
 function renderedAndRunning(spec = singleReplica): AnyObject[] {
+  const [running, runningPool] = captured('hosted-cluster-ready');
   return rendered(spec).map(object => {
     if (object.kind === 'HostedCluster') {
       return {
         ...object,
         metadata: { ...object.metadata, creationTimestamp: NOW as any },
-        status: hostedClusterStatus(
-          {
-            releaseImage: releases['v1.37.2'].image,
-            generation: 1,
-            health: { etcd: true, kubeAPIServer: true },
-            endpoint: { host: '127.0.0.1', port: 40123 },
-            kubeconfigSecret: `${spec.name}-admin-kubeconfig`,
-            completedAt: TIME,
-            startedAt: TIME,
-          },
-          TIME,
-        ),
+        status: {
+          ...running.status,
+          controlPlaneEndpoint: { host: '127.0.0.1', port: 40123 },
+          kubeconfig: { name: `${spec.name}-admin-kubeconfig` },
+        },
       };
     }
     const pool = spec.nodePools.find(
@@ -142,7 +103,7 @@ function renderedAndRunning(spec = singleReplica): AnyObject[] {
     return {
       ...object,
       status: {
-        ...seeded('Ready')[1].status,
+        ...runningPool.status,
         replicas: pool.replicas ?? pool.autoscaling!.min,
       },
     };
@@ -158,10 +119,10 @@ const upstreamReady = {
   reason: 'AsExpected',
   message: 'The hosted control plane is available',
 };
-const waitingForMachines = {
+const waitingForMachines = (replicas: number) => ({
   reason: 'WaitingForAvailableMachines',
-  message: 'Minimum availability requires machines that are not available yet',
-};
+  message: `Minimum availability requires ${replicas} replicas, current 0 available`,
+});
 
 describe('clusterStatus', () => {
   it.each<[string, AnyObject[], DeepPartial<ClusterStatus>]>([
@@ -196,36 +157,38 @@ describe('clusterStatus', () => {
     ],
     [
       'a control plane that was never available is Provisioning, with its pools',
-      seeded('Provisioning'),
+      captured('hosted-cluster-provisioning'),
       {
         phase: 'Provisioning',
-        reason: 'WaitingForAvailable',
-        message: 'Waiting for hosted control plane to be healthy',
+        reason: 'EtcdWaitingForQuorum',
+        message: 'Waiting for etcd to reach quorum',
         version: undefined,
         desiredVersion: 'v1.37.2',
         endpoint: undefined,
         nodePools: [
-          { name: 'batch', phase: 'Provisioning', ...waitingForMachines },
-          { name: 'workers', phase: 'Provisioning', ...waitingForMachines },
+          { name: 'batch', phase: 'Provisioning', ...waitingForMachines(2) },
+          { name: 'workers', phase: 'Provisioning', ...waitingForMachines(3) },
         ],
       },
     ],
     [
       'an available control plane without a single node yet is still Provisioning',
       [
-        seeded('Ready')[0],
-        ...seeded('Provisioning').filter(o => o.kind === 'NodePool'),
+        captured('hosted-cluster-ready')[0],
+        ...captured('hosted-cluster-provisioning').filter(
+          o => o.kind === 'NodePool',
+        ),
       ],
       {
         phase: 'Provisioning',
-        ...waitingForMachines,
+        ...waitingForMachines(2),
         version: 'v1.37.2',
         desiredVersion: undefined,
       },
     ],
     [
       'an available control plane with every pool at its size is Ready',
-      seeded('Ready'),
+      captured('hosted-cluster-ready'),
       {
         hub: 'local',
         name: 'cluster-00001',
@@ -257,7 +220,7 @@ describe('clusterStatus', () => {
     ],
     [
       'a control plane moving to a new release is Updating',
-      seeded('Updating', { previousVersion: 'v1.36.4' }),
+      captured('hosted-cluster-updating'),
       {
         phase: 'Updating',
         reason: 'AsExpected',
@@ -272,7 +235,7 @@ describe('clusterStatus', () => {
     ],
     [
       'a control plane HyperShift reports Degraded is Degraded',
-      seeded('Degraded'),
+      captured('hosted-cluster-degraded'),
       {
         phase: 'Degraded',
         reason: 'UnavailableReplicas',
@@ -281,30 +244,20 @@ describe('clusterStatus', () => {
       },
     ],
     [
-      'a control plane that lost etcd, as the stand-in reports it, is Degraded',
-      edited(renderedAndRunning(), 'HostedCluster', hc => {
-        hc.status = hostedClusterStatus(
-          {
-            releaseImage: releases['v1.37.2'].image,
-            generation: 1,
-            health: { etcd: false, kubeAPIServer: true },
-            endpoint: { host: '127.0.0.1', port: 40123 },
-            kubeconfigSecret: 'payments-dev-admin-kubeconfig',
-            completedAt: TIME,
-            startedAt: TIME,
-          },
-          TIME,
-        );
-      }),
+      'a control plane whose etcd lost quorum after it was available is Degraded, for the reason',
+      [
+        ...captured('hosted-cluster-etcd-quorum-lost'),
+        ...captured('hosted-cluster-ready').filter(o => o.kind === 'NodePool'),
+      ],
       {
         phase: 'Degraded',
-        reason: 'EtcdUnavailable',
-        message: 'etcd statefulset has 1 unavailable replicas',
+        reason: 'EtcdWaitingForQuorum',
+        message: 'Waiting for etcd to reach quorum',
       },
     ],
     [
       'a control plane no longer Available after it was is Degraded, for the Available reason',
-      edited(seeded('Ready'), 'HostedCluster', hc =>
+      edited(captured('hosted-cluster-ready'), 'HostedCluster', hc =>
         setCondition(hc, {
           type: 'Available',
           status: 'False',
@@ -322,7 +275,7 @@ describe('clusterStatus', () => {
     ],
     [
       'a cluster whose pools are at zero machines for hibernation is Hibernated',
-      seeded('Hibernated'),
+      captured('hosted-cluster-hibernated'),
       {
         phase: 'Hibernated',
         reason: undefined,
@@ -349,7 +302,7 @@ describe('clusterStatus', () => {
     [
       'a cluster whose machines are still going away for hibernation is Updating',
       edited(
-        seeded('Hibernated'),
+        captured('hosted-cluster-hibernated'),
         'NodePool',
         pool => {
           pool.status.replicas = 3;
@@ -367,7 +320,7 @@ describe('clusterStatus', () => {
     [
       'a cluster being deleted is Deleting, whatever its conditions say',
       edited(
-        edited(seeded('Degraded'), 'HostedCluster', hc => {
+        edited(captured('hosted-cluster-degraded'), 'HostedCluster', hc => {
           hc.metadata!.deletionTimestamp = NOW;
         }),
         'NodePool',
@@ -387,7 +340,7 @@ describe('clusterStatus', () => {
     ],
     [
       'a release image HyperShift cannot use is Failed',
-      edited(seeded('Provisioning'), 'HostedCluster', hc =>
+      edited(captured('hosted-cluster-provisioning'), 'HostedCluster', hc =>
         setCondition(hc, {
           type: 'ValidReleaseImage',
           status: 'False',
@@ -403,7 +356,7 @@ describe('clusterStatus', () => {
     ],
     [
       'a configuration HyperShift refuses is Failed, even when hibernated',
-      edited(seeded('Hibernated'), 'HostedCluster', hc =>
+      edited(captured('hosted-cluster-hibernated'), 'HostedCluster', hc =>
         setCondition(hc, {
           type: 'ValidConfiguration',
           status: 'False',
@@ -420,7 +373,7 @@ describe('clusterStatus', () => {
     [
       'a pool rolling out a new release makes the cluster Updating, for its reason',
       edited(
-        seeded('Ready'),
+        captured('hosted-cluster-ready'),
         'NodePool',
         pool =>
           setCondition(pool, {
@@ -449,7 +402,7 @@ describe('clusterStatus', () => {
     [
       'a pool short of its size makes the cluster Updating',
       edited(
-        seeded('Ready'),
+        captured('hosted-cluster-ready'),
         'NodePool',
         pool => {
           pool.spec.replicas = 5;
@@ -474,7 +427,7 @@ describe('clusterStatus', () => {
     [
       'a pool not Ready with machines is Degraded, and so is the cluster',
       edited(
-        seeded('Ready'),
+        captured('hosted-cluster-ready'),
         'NodePool',
         pool =>
           setCondition(pool, {
@@ -505,7 +458,7 @@ describe('clusterStatus', () => {
     ],
     [
       'a pool whose VMs fail to boot is Degraded, and so is the cluster, for the reason its machines give',
-      failing(seeded('Ready'), 'cluster-00001-batch', 'vm-boot', 0),
+      failing(captured('hosted-cluster-ready'), 'cluster-00001-batch'),
       {
         phase: 'Degraded',
         reason: 'VMNotReady',
@@ -525,19 +478,7 @@ describe('clusterStatus', () => {
     ],
     [
       'a pool stalled short of its size is Degraded, and so is the cluster',
-      failing(
-        edited(
-          seeded('Ready'),
-          'NodePool',
-          pool => {
-            pool.spec.replicas = 5;
-          },
-          'cluster-00001-workers',
-        ),
-        'cluster-00001-workers',
-        'stall',
-        3,
-      ),
+      failing(captured('hosted-cluster-ready'), 'cluster-00001-workers'),
       {
         phase: 'Degraded',
         reason: 'WaitingForAvailableMachines',
@@ -559,7 +500,14 @@ describe('clusterStatus', () => {
     ],
     [
       'a pool whose VMs have never come up is still Provisioning, even if they fail to boot',
-      failing(seeded('Provisioning'), 'cluster-00001-batch', 'vm-boot', 0),
+      edited(
+        failing(captured('hosted-cluster-provisioning'), 'cluster-00001-batch'),
+        'NodePool',
+        pool => {
+          delete pool.status.version;
+        },
+        'cluster-00001-batch',
+      ),
       {
         phase: 'Provisioning',
         nodePools: [
@@ -577,11 +525,11 @@ describe('clusterStatus', () => {
     [
       'a pool just added to a running cluster makes it Updating',
       [
-        ...seeded('Ready'),
+        ...captured('hosted-cluster-ready'),
         {
-          ...seeded('Ready')[1],
+          ...captured('hosted-cluster-ready')[1],
           metadata: {
-            ...seeded('Ready')[1].metadata,
+            ...captured('hosted-cluster-ready')[1].metadata,
             name: 'cluster-00001-extra',
           },
           status: undefined,
@@ -643,7 +591,7 @@ describe('clusterStatus', () => {
     [
       'a spec annotation that is not JSON is Failed',
       edited(renderedAndRunning(), 'HostedCluster', hc => {
-        hc.metadata!.annotations!['hostplane.io/spec'] = '{"name":';
+        hc.metadata!.annotations![SPEC_ANNOTATION] = '{"name":';
       }),
       {
         phase: 'Failed',
@@ -663,7 +611,7 @@ describe('clusterStatus', () => {
 
   it('says what is wrong with a spec annotation the schema refuses', () => {
     const objects = edited(renderedAndRunning(), 'HostedCluster', hc => {
-      hc.metadata!.annotations!['hostplane.io/spec'] = JSON.stringify({
+      hc.metadata!.annotations![SPEC_ANNOTATION] = JSON.stringify({
         ...singleReplica,
         nodePools: [],
       });
@@ -677,17 +625,25 @@ describe('clusterStatus', () => {
     });
   });
 
-  it('maps the upstream conditions verbatim', () => {
-    const status = clusterStatus('local', seeded('Degraded'))!;
-    expect(status.conditions).toHaveLength(11);
-    expect(status.conditions[6]).toEqual({
+  it('maps the upstream conditions verbatim, in their order', () => {
+    const objects = captured('hosted-cluster-degraded');
+    const status = clusterStatus('local', objects)!;
+    expect(status.conditions.map(c => c.type)).toEqual(
+      objects[0].status.conditions.map((c: { type: string }) => c.type),
+    );
+    expect(
+      status.conditions.find(c => c.type === 'KubeAPIServerAvailable'),
+    ).toEqual({
       type: 'KubeAPIServerAvailable',
       status: 'False',
       reason: 'WaitingForAvailable',
       message: 'Waiting for Kube APIServer deployment to become available',
       lastTransitionTime: TIME,
     });
-    expect(status.nodePools[1].conditions[0]).toEqual({
+    const workers = status.nodePools.find(p => p.name === 'workers')!;
+    expect(
+      workers.conditions.find(c => c.type === 'ValidReleaseImage'),
+    ).toEqual({
       type: 'ValidReleaseImage',
       status: 'True',
       reason: 'AsExpected',
@@ -698,10 +654,14 @@ describe('clusterStatus', () => {
   });
 
   it('takes labels and owner from the objects of a cluster Hostplane did not create', () => {
-    const objects = edited(seeded('Ready'), 'HostedCluster', hc => {
-      hc.metadata!.labels = { ...hc.metadata!.labels, env: 'staging' };
-      delete hc.metadata!.annotations!['hostplane.io/owner-ref'];
-    });
+    const objects = edited(
+      captured('hosted-cluster-ready'),
+      'HostedCluster',
+      hc => {
+        hc.metadata!.labels = { ...hc.metadata!.labels, env: 'staging' };
+        delete hc.metadata!.annotations![OWNER_REF_ANNOTATION];
+      },
+    );
     expect(clusterStatus('local', objects)).toMatchObject({
       owner: 'group:default/team-001',
       labels: { env: 'staging' },
@@ -712,7 +672,7 @@ describe('clusterStatus', () => {
     expect(
       clusterStatus(
         'local',
-        seeded('Ready').filter(o => o.kind === 'NodePool'),
+        captured('hosted-cluster-ready').filter(o => o.kind === 'NodePool'),
       ),
     ).toBeUndefined();
   });

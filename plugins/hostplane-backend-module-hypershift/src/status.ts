@@ -5,6 +5,7 @@ import {
   ClusterSpec,
   ClusterStatus,
   HIBERNATED_REPLICAS_ANNOTATION,
+  HOSTPLANE_KEY_PREFIX,
   NODE_POOL_LABEL,
   NodePoolPhase,
   NodePoolStatus,
@@ -355,7 +356,9 @@ function clusterPhase(
 /** Labels users gave the cluster, without Hostplane's and the hub's own bookkeeping. */
 function userLabels(labels: Record<string, string> = {}) {
   return Object.fromEntries(
-    Object.entries(labels).filter(([key]) => !key.startsWith('hostplane.io/')),
+    Object.entries(labels).filter(
+      ([key]) => !key.startsWith(HOSTPLANE_KEY_PREFIX),
+    ),
   );
 }
 

@@ -2,9 +2,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import {
+  CHANGE_ACTIONS,
   CLUSTER_PHASES,
   CLUSTER_SORT_FIELDS,
-  clusterChangeSchema,
+  VERSION_PATTERN,
 } from '@hostplane/plugin-hostplane-common';
 import fc from 'fast-check';
 import request from 'supertest';
@@ -213,13 +214,9 @@ const malformedSpec = fc.oneof(
   ),
 );
 
-const CHANGE_ACTIONS: string[] = clusterChangeSchema.options.map(
-  option => option.shape.action.value,
-);
-
 const malformedChange = fc.oneof(
   fc.record({
-    action: fc.string().filter(a => !CHANGE_ACTIONS.includes(a)),
+    action: fc.string().filter(a => !(CHANGE_ACTIONS as string[]).includes(a)),
   }),
   fc.record({
     action: fc.constant('scale'),
@@ -233,7 +230,7 @@ const malformedChange = fc.oneof(
   fc.record({
     action: fc.constant('upgrade'),
     version: fc.oneof(
-      fc.string({ maxLength: 6 }).filter(v => !/^v\d+\.\d+\.\d+$/.test(v)),
+      fc.string({ maxLength: 6 }).filter(v => !VERSION_PATTERN.test(v)),
       fc.integer(),
     ),
   }),

@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   HostedControlPlaneProvider,
@@ -8,6 +7,7 @@ import { Knex } from 'knex';
 import { ClusterCache } from './cache/ClusterCache';
 import { OperationStore } from './database/OperationStore';
 import { OperationRunner } from './operations/OperationRunner';
+import { OperationSettings } from './config';
 import { ClusterService } from './service/ClusterService';
 
 export interface EngineOptions {
@@ -15,14 +15,9 @@ export interface EngineOptions {
   providers: Map<string, HostedControlPlaneProvider>;
   db: Knex;
   logger: LoggerService;
-  waitTimeoutMs?: number;
-  /** The name this instance holds operation leases under; the host's name by default. */
-  instanceId?: string;
-  /** How long an operation's lease lasts without renewal (30 s by default). */
-  leaseMs?: number;
+  /** As `readHostplaneSettings` reads them from `hostplane.operations`. */
+  operations: OperationSettings;
 }
-
-const DEFAULT_LEASE_MS = 30_000;
 
 /**
  * The lifecycle engine without Backstage around it: the hub caches, the operation store and the
@@ -34,19 +29,19 @@ export function createEngine(options: EngineOptions) {
     options.providers,
     options.logger,
   );
-  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const { leaseMs, instanceId, waitTimeoutMs } = options.operations;
   const store = new OperationStore(options.db, {
-    holder: options.instanceId ?? os.hostname(),
+    holder: instanceId,
     leaseMs,
   });
   const runner = new OperationRunner({
     leaseMs,
+    waitTimeoutMs,
     store,
     cache,
     hubs: options.hubs,
     providers: options.providers,
     logger: options.logger,
-    ...(options.waitTimeoutMs ? { waitTimeoutMs: options.waitTimeoutMs } : {}),
   });
   const clusters = new ClusterService(
     options.hubs,

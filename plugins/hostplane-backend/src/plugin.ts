@@ -5,21 +5,19 @@ import {
 import { hostplanePermissions } from '@hostplane/plugin-hostplane-common';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
-  CLUSTER_EVENTS_TOPIC,
-  ClusterEvent,
-  HUB_EVENTS_TOPIC,
   HostedControlPlaneProvider,
-  HubListedEvent,
   clusterPermissionResourceRef,
   clusterPermissionRules,
   hostplaneProvidersExtensionPoint,
-  readHubDefinitions,
 } from '@hostplane/plugin-hostplane-node';
+import { readHostplaneSettings } from './config';
 import { IssuanceStore } from './database/IssuanceStore';
 import { KubeconfigService } from './kubeconfig/KubeconfigService';
 import { ServiceCredentialService } from './kubeconfig/ServiceCredentialService';
 import { migrationsDirectory } from './database/migrations';
 import { createEngine } from './engine';
+import { announceListedHubs } from './events/announceListedHubs';
+import { publishClusterChanges } from './events/publishClusterChanges';
 import { HubStatusChecker } from './service/HubStatusChecker';
 import { createRouter } from './service/router';
 
@@ -57,8 +55,9 @@ export const hostplanePlugin = createBackendPlugin({
         events: eventsServiceRef,
       },
       async init(deps) {
-        const { config, logger, database, lifecycle } = deps;
-        const hubs = readHubDefinitions(config);
+        const { logger, database, lifecycle } = deps;
+        const settings = readHostplaneSettings(deps.config);
+        const { hubs } = settings;
         logger.info(`Hostplane hubs: ${hubs.map(h => h.name).join(', ')}`);
 
         const db = await database.getClient();
@@ -66,24 +65,12 @@ export const hostplanePlugin = createBackendPlugin({
           await db.migrate.latest({ directory: migrationsDirectory });
         }
 
-        const waitTimeoutSeconds = config.getOptionalNumber(
-          'hostplane.operations.waitTimeoutSeconds',
-        );
-        const leaseSeconds = config.getOptionalNumber(
-          'hostplane.operations.leaseSeconds',
-        );
         const engine = createEngine({
           hubs,
           providers,
           db,
           logger,
-          instanceId: config.getOptionalString(
-            'hostplane.operations.instanceId',
-          ),
-          ...(waitTimeoutSeconds
-            ? { waitTimeoutMs: waitTimeoutSeconds * 1000 }
-            : {}),
-          ...(leaseSeconds ? { leaseMs: leaseSeconds * 1000 } : {}),
+          operations: settings.operations,
         });
         // Clusters are named `<hub>/<name>` as permission resources, so that a frontend can ask
         // "may I update this cluster" and conditional decisions are applied to it here.
@@ -117,50 +104,17 @@ export const hostplanePlugin = createBackendPlugin({
           deps.auditor,
         );
 
-        // Every change, for the catalog and anyone else who follows clusters without polling.
-        engine.cache.subscribe((hub, { namespace, name }, cluster) => {
-          const event: ClusterEvent = {
-            hub,
-            namespace,
-            name,
-            cluster: cluster ?? null,
-          };
-          deps.events
-            .publish({ topic: CLUSTER_EVENTS_TOPIC, eventPayload: event })
-            .catch(error =>
-              logger.warn(
-                `Could not publish a change of ${hub}/${name}: ${error.message}`,
-              ),
-            );
-        });
+        publishClusterChanges(engine.cache, deps.events, logger);
         lifecycle.addStartupHook(async () => {
           const resumed = await engine.start();
           if (resumed) logger.info(`Resumed ${resumed} operation(s)`);
-          // What a hub's first listing finds is not announced cluster by cluster; this tells the
-          // consumers that keep their own list to read it now.
-          for (const hub of engine.cache.hubNames()) {
-            void engine.cache
-              .hub(hub)
-              .whenSynced()
-              .then(() => {
-                const event: HubListedEvent = { hub };
-                return deps.events.publish({
-                  topic: HUB_EVENTS_TOPIC,
-                  eventPayload: event,
-                });
-              })
-              .catch(error =>
-                logger.warn(
-                  `Could not announce that hub ${hub} is listed: ${error.message}`,
-                ),
-              );
-          }
+          announceListedHubs(engine.cache, deps.events, logger);
         });
         lifecycle.addShutdownHook(() => engine.stop());
 
         deps.httpRouter.use(
           await createRouter({
-            hubs: new HubStatusChecker(hubs),
+            hubs: new HubStatusChecker(hubs, providers),
             clusters: engine.clusters,
             kubeconfigs,
             serviceCredentials,
@@ -168,10 +122,7 @@ export const hostplanePlugin = createBackendPlugin({
             permissions: deps.permissions,
             permissionsRegistry: deps.permissionsRegistry,
             userInfo: deps.userInfo,
-            decisionTtlMs:
-              (config.getOptionalNumber(
-                'hostplane.permissions.decisionCacheSeconds',
-              ) ?? 5) * 1000,
+            decisionTtlMs: settings.decisionTtlMs,
           }),
         );
       },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { VERSION_PATTERN } from './versions';
 
 /**
  * A tenant cluster as a developer asks for it. Shared by the API (request validation), the
@@ -13,7 +14,6 @@ const LABEL_KEY =
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 const ENTITY_REF =
   /^(group|user):(([a-z0-9][-a-z0-9]*)\/)?[a-z0-9][-a-z0-9_.]*$/;
-const VERSION = /^v\d+\.\d+\.\d+$/;
 // Five cron fields of digits, ranges, steps, lists or '*'.
 const CRON =
   /^(\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?(,(\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?)*( (\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?(,(\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?)*){4}$/;
@@ -218,7 +218,7 @@ export const clusterSpecSchema = z
     hub: dnsLabel('hub', 63),
     version: z
       .string({ error: 'version must be a string' })
-      .regex(VERSION, "version must look like 'v1.37.2'"),
+      .regex(VERSION_PATTERN, "version must look like 'v1.37.2'"),
     availability: availabilitySchema.default('SingleReplica'),
     network: networkSchema.default({
       podCidr: '10.132.0.0/14',

@@ -4,6 +4,8 @@ import {
   clusterSpecSchema,
   nodePoolSpecSchema,
 } from './clusterSpec';
+import { providerCapabilitiesSchema } from './hubs';
+import { VERSION_PATTERN } from './versions';
 
 export const CLUSTER_PHASES = [
   'Pending',
@@ -127,6 +129,11 @@ export const clusterStatusSchema = z
       .describe(
         "When its CA and admin credential were last rotated at Hostplane's request (ISO-8601).",
       ),
+    capabilities: providerCapabilitiesSchema
+      .optional()
+      .describe(
+        "What its hub's provider supports; answered with one cluster, not in lists.",
+      ),
   })
   .describe(
     'What the portal shows of one tenant cluster. Never carries credentials.',
@@ -176,7 +183,7 @@ export const listClustersQuerySchema = z.strictObject({
 export type ListClustersQuery = z.input<typeof listClustersQuerySchema>;
 
 export const clusterSummarySchema = clusterStatusSchema
-  .omit({ conditions: true, spec: true, nodePools: true })
+  .omit({ conditions: true, spec: true, nodePools: true, capabilities: true })
   .extend({
     nodePools: z.array(nodePoolStatusSchema.omit({ conditions: true })),
   })
@@ -186,7 +193,13 @@ export const clusterSummarySchema = clusterStatusSchema
 export type ClusterSummary = z.output<typeof clusterSummarySchema>;
 
 export function summarizeCluster(cluster: ClusterStatus): ClusterSummary {
-  const { conditions: _conditions, spec: _spec, nodePools, ...rest } = cluster;
+  const {
+    conditions: _conditions,
+    spec: _spec,
+    capabilities: _capabilities,
+    nodePools,
+    ...rest
+  } = cluster;
   return {
     ...rest,
     nodePools: nodePools.map(
@@ -215,65 +228,64 @@ export type ListClustersResponse = z.output<typeof listClustersResponseSchema>;
 
 const poolName = nodePoolSpecSchema.shape.name;
 
+/*
+ * The changes `PATCH /clusters/:hub/:name` takes, one schema each. The actions, the schema's
+ * message for an unknown one and the operation types all come from this list, so a new change is
+ * one entry here.
+ */
+const clusterChangeOptions = [
+  z.strictObject({
+    action: z.literal('scale'),
+    pool: poolName,
+    replicas: z
+      .number({ error: 'replicas must be a number' })
+      .int('replicas must be a whole number')
+      .min(0, 'replicas must be at least 0')
+      .max(100, 'replicas must be at most 100'),
+  }),
+  z.strictObject({
+    action: z.literal('autoscale'),
+    pool: poolName,
+    autoscaling: autoscalingSchema,
+  }),
+  z.strictObject({
+    action: z.literal('addPool'),
+    nodePool: nodePoolSpecSchema,
+  }),
+  z.strictObject({ action: z.literal('removePool'), pool: poolName }),
+  z.strictObject({
+    action: z.literal('upgrade'),
+    version: z
+      .string({ error: 'version must be a string' })
+      .regex(VERSION_PATTERN, "version must look like 'v1.37.2'"),
+  }),
+  z.strictObject({ action: z.literal('hibernate') }),
+  z.strictObject({ action: z.literal('resume') }),
+  z.strictObject({
+    action: z.literal('protect'),
+    deletionProtection: z.boolean({
+      error: 'deletionProtection must be true or false',
+    }),
+  }),
+  z.strictObject({ action: z.literal('rotateCredentials') }),
+] as const;
+
+/** The changes an existing cluster takes, in the order the API documents them. */
+export const CHANGE_ACTIONS = clusterChangeOptions.map(
+  option => option.shape.action.value,
+);
+export type ChangeAction = (typeof CHANGE_ACTIONS)[number];
+
 /** Body of `PATCH /clusters/:hub/:name`: one change, carried out as an operation. */
 export const clusterChangeSchema = z.discriminatedUnion(
   'action',
-  [
-    z.strictObject({
-      action: z.literal('scale'),
-      pool: poolName,
-      replicas: z
-        .number({ error: 'replicas must be a number' })
-        .int('replicas must be a whole number')
-        .min(0, 'replicas must be at least 0')
-        .max(100, 'replicas must be at most 100'),
-    }),
-    z.strictObject({
-      action: z.literal('autoscale'),
-      pool: poolName,
-      autoscaling: autoscalingSchema,
-    }),
-    z.strictObject({
-      action: z.literal('addPool'),
-      nodePool: nodePoolSpecSchema,
-    }),
-    z.strictObject({ action: z.literal('removePool'), pool: poolName }),
-    z.strictObject({
-      action: z.literal('upgrade'),
-      version: z
-        .string({ error: 'version must be a string' })
-        .regex(/^v\d+\.\d+\.\d+$/, "version must look like 'v1.37.2'"),
-    }),
-    z.strictObject({ action: z.literal('hibernate') }),
-    z.strictObject({ action: z.literal('resume') }),
-    z.strictObject({
-      action: z.literal('protect'),
-      deletionProtection: z.boolean({
-        error: 'deletionProtection must be true or false',
-      }),
-    }),
-    z.strictObject({ action: z.literal('rotateCredentials') }),
-  ],
-  {
-    error:
-      'action must be one of scale, autoscale, addPool, removePool, upgrade, hibernate, resume, protect, rotateCredentials',
-  },
+  clusterChangeOptions,
+  { error: `action must be one of ${CHANGE_ACTIONS.join(', ')}` },
 );
 export type ClusterChange = z.output<typeof clusterChangeSchema>;
 
-export const OPERATION_TYPES = [
-  'create',
-  'scale',
-  'autoscale',
-  'addPool',
-  'removePool',
-  'upgrade',
-  'hibernate',
-  'resume',
-  'protect',
-  'rotateCredentials',
-  'delete',
-] as const;
+/** What an operation does: create a cluster, make one change to it, or delete it. */
+export const OPERATION_TYPES = ['create', ...CHANGE_ACTIONS, 'delete'] as const;
 export type OperationType = (typeof OPERATION_TYPES)[number];
 export const operationStateSchema = z.enum(['running', 'succeeded', 'failed']);
 export type OperationState = z.output<typeof operationStateSchema>;

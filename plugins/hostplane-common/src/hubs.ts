@@ -1,28 +1,38 @@
 import { z } from 'zod';
+import { availabilitySchema } from './clusterSpec';
 
-/** The upstream API groups a hub must serve for Hostplane to run tenant clusters on it. */
-export const REQUIRED_HUB_APIS = [
-  {
-    group: 'hypershift.openshift.io',
-    resource: 'hostedclusters',
-    project: 'HyperShift',
-  },
-  {
-    group: 'hypershift.openshift.io',
-    resource: 'nodepools',
-    project: 'HyperShift',
-  },
-  { group: 'kubevirt.io', resource: 'virtualmachines', project: 'KubeVirt' },
-  {
-    group: 'kubevirt.io',
-    resource: 'virtualmachineinstances',
-    project: 'KubeVirt',
-  },
-] as const;
+/**
+ * What a hub's hosted-control-plane provider can do. The portal offers only these, and the API
+ * refuses the others with the reason.
+ */
+export const providerCapabilitiesSchema = z
+  .object({
+    provider: z
+      .string()
+      .describe('The provider id, such as `hypershift-kubevirt`.'),
+    credentialRotation: z
+      .boolean()
+      .describe(
+        "Whether a cluster's root CA and admin credential can be rotated.",
+      ),
+    hibernation: z
+      .boolean()
+      .describe(
+        'Whether a cluster can be hibernated (every pool at zero) and resumed.',
+      ),
+    availabilityPolicies: z
+      .array(availabilitySchema)
+      .describe(
+        'The control-plane availability policies a new cluster may ask for.',
+      ),
+  })
+  .describe('What the hosted-control-plane provider of a hub supports.');
+export type ProviderCapabilities = z.output<typeof providerCapabilitiesSchema>;
 
 export const hubStatusSchema = z
   .object({
     name: z.string(),
+    capabilities: providerCapabilitiesSchema,
     server: z.string().describe('The API server URL.'),
     reachable: z.boolean(),
     kubernetesVersion: z

@@ -10,3 +10,6 @@ export * from './nodePoolSizes';
 export * from './clusters';
 export * from './permissions';
 export * from './catalog';
+export * from './errors';
+export * from './kubernetesPlugin';
+export * from './versions';

@@ -25,3 +25,8 @@ export const ROTATE_CREDENTIALS_ANNOTATION = 'hostplane.io/rotate-credentials';
  */
 export const CREDENTIALS_ROTATION_ANNOTATION =
   'hostplane.io/credentials-rotation';
+/**
+ * What every Hostplane label and annotation key starts with: a cluster's status leaves keys with
+ * it out of the labels it shows as the user's.
+ */
+export const HOSTPLANE_KEY_PREFIX = 'hostplane.io/';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
-import { readHubDefinitions } from './hubs';
+import { LOCAL_HUB_RELEASES, readHubDefinitions } from './hubs';
 
 const kubeconfig = `apiVersion: v1
 kind: Config
@@ -22,6 +22,10 @@ contexts:
 current-context: ctx-a
 `;
 
+const releases = [
+  { version: 'v1.37.2', image: 'registry.example/release:v1.37.2' },
+];
+
 describe('readHubDefinitions', () => {
   let dir: string;
   let file: string;
@@ -38,6 +42,7 @@ describe('readHubDefinitions', () => {
     try {
       const hubs = readHubDefinitions(new ConfigReader({}));
       expect(hubs.map(h => h.name)).toEqual(['local']);
+      expect(hubs[0].releases).toEqual(LOCAL_HUB_RELEASES);
       expect(() => hubs[0].kubeConfig()).toThrow(
         `hub 'local': cannot read kubeconfig ${path.join(
           dir,
@@ -57,8 +62,8 @@ describe('readHubDefinitions', () => {
       new ConfigReader({
         hostplane: {
           hubs: [
-            { name: 'a', kubeconfig: file },
-            { name: 'b', kubeconfig: file, context: 'ctx-b' },
+            { name: 'a', kubeconfig: file, releases },
+            { name: 'b', kubeconfig: file, context: 'ctx-b', releases },
           ],
         },
       }),
@@ -73,17 +78,38 @@ describe('readHubDefinitions', () => {
 
   it.each([
     [
-      [{ name: 'Bad_Name', kubeconfig: 'x' }],
+      [{ name: 'Bad_Name', kubeconfig: 'x', releases }],
       "'Bad_Name' is not a valid hub name",
     ],
     [
       [
-        { name: 'a', kubeconfig: 'x' },
-        { name: 'a', kubeconfig: 'y' },
+        { name: 'a', kubeconfig: 'x', releases },
+        { name: 'a', kubeconfig: 'y', releases },
       ],
       "the hub name 'a' is used twice",
     ],
-    [[{ name: 'a' }], "hub 'a' needs either 'kubeconfig' or 'inCluster: true'"],
+    [
+      [{ name: 'a', releases }],
+      "hub 'a' needs either 'kubeconfig' or 'inCluster: true'",
+    ],
+    [
+      [{ name: 'a', kubeconfig: 'x' }],
+      "hostplane.hubs: hub 'a' has no 'releases'",
+    ],
+    [
+      [{ name: 'a', inCluster: true, releases: [] }],
+      "hostplane.hubs: hub 'a' has no 'releases'",
+    ],
+    [
+      [
+        {
+          name: 'a',
+          kubeconfig: 'x',
+          releases: [{ version: '1.37', image: 'i' }],
+        },
+      ],
+      "hub 'a' offers '1.37', which is not a version like v1.37.2",
+    ],
   ])('rejects %j', (hubs, message) => {
     expect(() =>
       readHubDefinitions(new ConfigReader({ hostplane: { hubs } })),
@@ -93,11 +119,38 @@ describe('readHubDefinitions', () => {
   it('names the hub and the context when a context is missing', () => {
     const [hub] = readHubDefinitions(
       new ConfigReader({
-        hostplane: { hubs: [{ name: 'a', kubeconfig: file, context: 'nope' }] },
+        hostplane: {
+          hubs: [{ name: 'a', kubeconfig: file, context: 'nope', releases }],
+        },
       }),
     );
     expect(() => hub.kubeConfig()).toThrow(
       `hub 'a': kubeconfig ${file} has no context 'nope'`,
     );
+  });
+
+  it("offers a configured hub's releases, oldest first", () => {
+    const [hub] = readHubDefinitions(
+      new ConfigReader({
+        hostplane: {
+          hubs: [
+            {
+              name: 'a',
+              kubeconfig: file,
+              releases: [
+                { version: 'v1.37.2', image: 'r/k:v1.37.2' },
+                { version: 'v1.36.10', image: 'r/k:v1.36.10' },
+                { version: 'v1.36.4', image: 'r/k:v1.36.4' },
+              ],
+            },
+          ],
+        },
+      }),
+    );
+    expect(hub.releases.map(r => r.version)).toEqual([
+      'v1.36.4',
+      'v1.36.10',
+      'v1.37.2',
+    ]);
   });
 });

@@ -1,6 +1,10 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Config } from '@backstage/config';
+import {
+  VERSION_PATTERN,
+  compareVersions,
+} from '@hostplane/plugin-hostplane-common';
 import { KubeConfig } from '@kubernetes/client-node';
 import { PooledKubeConfig } from './pooledKubeConfig';
 import { OfferedRelease } from './provider';
@@ -21,7 +25,11 @@ export interface HubDefinition {
 
 export const DEFAULT_PROVIDER = 'hypershift-kubevirt';
 
-/** What the local hub offers: its stand-in runs any of these; the registry name is nominal. */
+/**
+ * What the local hub offers: its stand-in runs any of these; the registry name is nominal. The
+ * implicit local hub (no `hostplane.hubs`) offers them; a configuration that lists the local hub
+ * names them itself.
+ */
 export const LOCAL_HUB_RELEASES: OfferedRelease[] = [
   'v1.35.6',
   'v1.36.4',
@@ -30,8 +38,6 @@ export const LOCAL_HUB_RELEASES: OfferedRelease[] = [
   version,
   image: `registry.hostplane.local/kubernetes-release:${version}`,
 }));
-
-const VERSION = /^v\d+\.\d+\.\d+$/;
 
 const HUB_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
@@ -101,32 +107,26 @@ export function readHubDefinitions(config: Config): HubDefinition[] {
 }
 
 function readReleases(hub: Config, hubName: string): OfferedRelease[] {
+  // Release images differ from hub to hub: a configured hub that offered the local hub's would
+  // create clusters that never start.
   const entries = hub.getOptionalConfigArray('releases');
-  if (!entries) {
-    return LOCAL_HUB_RELEASES;
+  if (!entries || entries.length === 0) {
+    throw new Error(
+      `hostplane.hubs: hub '${hubName}' has no 'releases': list the versions it offers and their release images (hostplane.hubs[].releases)`,
+    );
   }
   const releases = entries.map(entry => ({
     version: entry.getString('version'),
     image: entry.getString('image'),
   }));
   for (const { version } of releases) {
-    if (!VERSION.test(version)) {
+    if (!VERSION_PATTERN.test(version)) {
       throw new Error(
         `hostplane.hubs: hub '${hubName}' offers '${version}', which is not a version like v1.37.2`,
       );
     }
   }
   return releases.sort((a, b) => compareVersions(a.version, b.version));
-}
-
-/** Orders `vMAJOR.MINOR.PATCH` versions numerically. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.slice(1).split('.').map(Number);
-  const pb = b.slice(1).split('.').map(Number);
-  for (let i = 0; i < 3; i++) {
-    if (pa[i] !== pb[i]) return pa[i] - pb[i];
-  }
-  return 0;
 }
 
 function loadKubeConfigFile(

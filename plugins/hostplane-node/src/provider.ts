@@ -1,5 +1,9 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
-import { ClusterSpec, ClusterStatus } from '@hostplane/plugin-hostplane-common';
+import {
+  ClusterSpec,
+  ClusterStatus,
+  ProviderCapabilities,
+} from '@hostplane/plugin-hostplane-common';
 import { KubernetesObject } from '@kubernetes/client-node';
 
 /** A kind of hub object the engine's cache watches for a provider. */
@@ -10,12 +14,30 @@ export interface WatchedKind {
   plural: string;
 }
 
-/** The release a version maps to on a hub. */
-export interface OfferedRelease {
+/** An API a hub must serve for a provider to run clusters on it. */
+export interface RequiredHubApi {
+  group: string;
+  /** The resource name in the API path, such as `hostedclusters`. */
+  resource: string;
+  /** The project that installs it, named when the hub lacks it (HyperShift, KubeVirt). */
+  project: string;
+}
+
+/**
+ * What a provider supports beyond creating, scaling, upgrading and deleting clusters. The API
+ * refuses the rest with the reason, and the portal does not offer it.
+ */
+export type ProviderFeatures = Omit<ProviderCapabilities, 'provider'>;
+
+/**
+ * The release a version maps to on a hub. A type, not an interface, so that a list of them is
+ * also configuration data (`hostplane.hubs[].releases`).
+ */
+export type OfferedRelease = {
   version: string;
   /** The release image a hosted control plane runs for this version. */
   image: string;
-}
+};
 
 /** Where a cluster's objects are on its hub. */
 export interface ClusterLocation {
@@ -68,9 +90,21 @@ export interface RenderState {
  * renders, applies, waits and derives status through it and knows no provider's kinds.
  *
  * Rendering is pure: the same spec and release give the same manifests.
+ *
+ * The label contract the engine relies on (`labelContractViolations` checks it):
+ * - every namespaced object `render` returns, and so every watched object, carries
+ *   `CLUSTER_LABEL` (the cluster's name), by which the cache groups a cluster's objects and
+ *   watches the hub, and `OWNER_LABEL` (the owning group's name), by which a hub operator finds a
+ *   team's objects;
+ * - every per-pool object carries `NODE_POOL_LABEL` (the pool's name in the spec), and only
+ *   those: the engine applies them after the control plane and deletes those of a removed pool.
  */
 export interface HostedControlPlaneProvider {
   readonly id: string;
+  /** The APIs a hub must serve for this provider; the hub list reports those missing. */
+  readonly requiredHubApis: readonly RequiredHubApi[];
+  /** What it supports beyond the basics; the API refuses the rest. */
+  readonly capabilities: ProviderFeatures;
   /** Kinds whose objects (labelled with the cluster label) make up a cluster's state. */
   readonly watchedKinds: WatchedKind[];
   /** The hub namespace a cluster's objects go to. */

@@ -2,6 +2,10 @@ import { Entity } from '@backstage/catalog-model';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { ExtensionDefinition } from '@backstage/frontend-plugin-api';
 import { createExtensionTester } from '@backstage/frontend-test-utils';
+import {
+  CLUSTER_ANNOTATION,
+  HUB_ANNOTATION,
+} from '@hostplane/plugin-hostplane-common';
 import { clusterEntityContents } from './clusterEntityContents';
 
 const entity = (
@@ -27,8 +31,8 @@ function tab(extension: ExtensionDefinition<any>) {
 }
 
 const hostplane = {
-  'hostplane.io/hub': 'local',
-  'hostplane.io/cluster': 'payments',
+  [HUB_ANNOTATION]: 'local',
+  [CLUSTER_ANNOTATION]: 'payments',
 };
 
 describe('clusterEntityContents', () => {
@@ -49,7 +53,7 @@ describe('clusterEntityContents', () => {
       expect(
         filter(
           entity('Resource', 'kubernetes-cluster', {
-            'hostplane.io/hub': 'local',
+            [HUB_ANNOTATION]: 'local',
           }),
         ),
       ).toBe(false);

@@ -1,5 +1,5 @@
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { hostplaneClusterFilter } from './components/ClusterEntity/common/clusterRef';
+import { hostplaneClusterFilter } from '@hostplane/plugin-hostplane-react';
 
 /**
  * The tabs of a Hostplane cluster's entity page (Resources of type `kubernetes-cluster` that the

@@ -1,8 +1,7 @@
 /**
- * Hostplane's frontend plugin.
+ * Hostplane's frontend plugin. Its API client and hooks, for other plugins' cards and tabs, are
+ * in `@hostplane/plugin-hostplane-react`.
  *
  * @packageDocumentation
  */
 export { hostplanePlugin as default } from './plugin';
-export { hostplaneApiRef, HostplaneClient } from './api';
-export type { HostplaneApi } from './api';

@@ -5,7 +5,10 @@ import {
   createFrontendPlugin,
 } from '@backstage/frontend-plugin-api';
 import CloudQueueIcon from '@material-ui/icons/CloudQueue';
-import { HostplaneClient, hostplaneApiRef } from './api';
+import {
+  HostplaneClient,
+  hostplaneApiRef,
+} from '@hostplane/plugin-hostplane-react';
 import { clusterEntityContents } from './clusterEntityContents';
 import { rootRouteRef } from './routes';
 import { hostplaneFormFields } from './scaffolder/extensions';

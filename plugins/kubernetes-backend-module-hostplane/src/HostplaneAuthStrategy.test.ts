@@ -1,6 +1,5 @@
 import { ClusterDetails } from '@backstage/plugin-kubernetes-node';
 import { ServiceCredentialResponse } from '@hostplane/plugin-hostplane-common';
-import { HostplaneApi } from './HostplaneApiClient';
 import { HostplaneAuthStrategy } from './HostplaneAuthStrategy';
 import { toClusterDetails } from './HostplaneClusterSupplier';
 
@@ -31,7 +30,6 @@ function fakeApi(clock: { now: number }) {
         expiresAt: new Date(clock.now + 60 * MINUTE).toISOString(),
       };
     },
-    listClusters: jest.fn(),
   };
   return api;
 }
@@ -56,7 +54,7 @@ describe('HostplaneAuthStrategy', () => {
     clock = { now: T0 };
     api = fakeApi(clock);
     strategy = new HostplaneAuthStrategy({
-      api: api as unknown as HostplaneApi,
+      api,
       now: () => clock.now,
     });
   });

@@ -4,19 +4,18 @@ import {
   ClusterDetails,
   KubernetesCredential,
 } from '@backstage/plugin-kubernetes-node';
-import { HostplaneApi } from './HostplaneApiClient';
+import {
+  CLUSTER_AUTH_METADATA as CLUSTER_METADATA,
+  CREDENTIALS_EPOCH_AUTH_METADATA as CREDENTIALS_EPOCH_METADATA,
+  HUB_AUTH_METADATA as HUB_METADATA,
+} from '@hostplane/plugin-hostplane-common';
+import { HostplaneApiClient } from '@hostplane/plugin-hostplane-node';
 
 /** The auth strategy's name: the `kubernetes.io/auth-provider` of every Hostplane cluster. */
 export const HOSTPLANE_AUTH_PROVIDER = 'hostplane';
 
 /** Where a Hostplane cluster's details say which tenant they are (in `authMetadata`). */
-export const HUB_METADATA = 'hostplane.io/hub';
-export const CLUSTER_METADATA = 'hostplane.io/cluster';
-/**
- * Which incarnation of the tenant's credentials: its creation time and last credential rotation.
- * A credential issued for another is not reused.
- */
-export const CREDENTIALS_EPOCH_METADATA = 'hostplane.io/credentials-epoch';
+export { CLUSTER_METADATA, CREDENTIALS_EPOCH_METADATA, HUB_METADATA };
 
 interface Issued {
   epoch: string;
@@ -29,7 +28,7 @@ interface Issued {
 }
 
 export interface HostplaneAuthStrategyOptions {
-  api: HostplaneApi;
+  api: Pick<HostplaneApiClient, 'issueServiceCredential'>;
   /** The part of a credential's lifetime after which it is renewed (0.8: 48 of 60 minutes). */
   renewAfter?: number;
   now?: () => number;

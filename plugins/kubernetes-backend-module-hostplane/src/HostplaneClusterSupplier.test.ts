@@ -1,9 +1,12 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import {
+  CLUSTER_AUTH_METADATA,
+  CREDENTIALS_EPOCH_AUTH_METADATA,
   ClusterStatus,
+  HUB_AUTH_METADATA,
+  ListClustersQuery,
   ListClustersResponse,
 } from '@hostplane/plugin-hostplane-common';
-import { HostplaneApi } from './HostplaneApiClient';
 import {
   HostplaneClusterSupplier,
   toClusterDetails,
@@ -38,9 +41,10 @@ function fakeApi(initial: ClusterStatus[]) {
     /** Called once between reading the first page and the next. */
     betweenPages: undefined as undefined | (() => void),
     async listClusters(
-      offset: number,
-      limit: number,
+      query: ListClustersQuery,
     ): Promise<ListClustersResponse> {
+      const offset = Number(query.offset ?? 0);
+      const limit = Number(query.limit ?? 50);
       api.pages += 1;
       if (offset > 0 && api.betweenPages) {
         const hook = api.betweenPages;
@@ -57,7 +61,6 @@ function fakeApi(initial: ClusterStatus[]) {
         incompleteHubs: api.incompleteHubs,
       };
     },
-    issueServiceCredential: jest.fn(),
   };
   return api;
 }
@@ -76,9 +79,9 @@ describe('toClusterDetails', () => {
       url: 'https://127.0.0.1:40123',
       authMetadata: {
         'kubernetes.io/auth-provider': 'hostplane',
-        'hostplane.io/hub': 'local',
-        'hostplane.io/cluster': 'payments-prod',
-        'hostplane.io/credentials-epoch': '2026-10-01T00:00:00Z/R',
+        [HUB_AUTH_METADATA]: 'local',
+        [CLUSTER_AUTH_METADATA]: 'payments-prod',
+        [CREDENTIALS_EPOCH_AUTH_METADATA]: '2026-10-01T00:00:00Z/R',
       },
       skipMetricsLookup: true,
       caData: 'Q0E=',
@@ -94,7 +97,7 @@ describe('HostplaneClusterSupplier', () => {
   const logger = mockServices.logger.mock();
   const make = (api: ReturnType<typeof fakeApi>) =>
     new HostplaneClusterSupplier({
-      api: api as unknown as HostplaneApi,
+      api,
       logger,
       caDataFor: () => undefined,
       pageSize: 2,
@@ -217,9 +220,9 @@ describe('HostplaneClusterSupplier', () => {
     const api = fakeApi([cluster('a', 'https://127.0.0.1:1')]);
     const listClusters = api.listClusters;
     let failures = 2;
-    api.listClusters = async (offset, limit) => {
+    api.listClusters = async query => {
       if (failures-- > 0) throw new Error('connect ECONNREFUSED');
-      return listClusters(offset, limit);
+      return listClusters(query);
     };
     const supplier = make(api);
     supplier.start();

@@ -10,8 +10,9 @@ import {
 } from '@hostplane/plugin-hostplane-common';
 import {
   ClusterEvent,
-  ListingLoop,
-  listUntilComplete,
+  ClusterListing,
+  ClusterMirror,
+  HostplaneApiClient,
 } from '@hostplane/plugin-hostplane-node';
 import {
   CLUSTER_METADATA,
@@ -19,7 +20,6 @@ import {
   HOSTPLANE_AUTH_PROVIDER,
   HUB_METADATA,
 } from './HostplaneAuthStrategy';
-import { HostplaneApi } from './HostplaneApiClient';
 
 /**
  * A tenant cluster as the Kubernetes plugin sees it, or nothing while it has no API endpoint.
@@ -67,7 +67,8 @@ export interface ClusterListResult {
 }
 
 export interface HostplaneClusterSupplierOptions {
-  api: HostplaneApi;
+  /** The Hostplane API, called with this plugin's own service credentials. */
+  api: Pick<HostplaneApiClient, 'listClusters'>;
   caDataFor: (authMetadata: AuthMetadata) => string | undefined;
   logger: LoggerService;
   /** Clusters per `GET /clusters` page (the API allows up to 500). */
@@ -78,12 +79,13 @@ export interface HostplaneClusterSupplierOptions {
 
 /**
  * Every Hostplane tenant cluster that has an API endpoint, as cluster details for the Kubernetes
- * plugin. Held in memory: `getClusters` never calls the Hostplane API. A full list (paged) on
- * start and on each `refresh()`; in between, the cluster change events keep it current.
+ * plugin. Held in memory, in a {@link ClusterMirror}: `getClusters` never calls the Hostplane API.
+ * A full list (paged) on start and on each `refresh()`; in between, the cluster change events keep
+ * it current.
  */
 export class HostplaneClusterSupplier implements KubernetesClustersSupplier {
-  /** By `<hub>/<name>`. */
-  private clusters = new Map<string, ClusterDetails>();
+  private readonly mirror: ClusterMirror;
+  /** The mirror's clusters as cluster details, until it changes. */
   private snapshot?: ClusterDetails[];
   private loaded = false;
   private started = false;
@@ -91,12 +93,19 @@ export class HostplaneClusterSupplier implements KubernetesClustersSupplier {
   private readonly firstLoad = new Promise<void>(resolve => {
     this.markLoaded = resolve;
   });
-  private refreshing?: Promise<ClusterListResult>;
-  /** Events that arrived while a full list was being read, applied again on top of it. */
-  private arrivedDuringRefresh?: ClusterEvent[];
-  private listing?: ListingLoop;
 
-  constructor(private readonly options: HostplaneClusterSupplierOptions) {}
+  constructor(private readonly options: HostplaneClusterSupplierOptions) {
+    this.mirror = new ClusterMirror({
+      api: options.api,
+      logger: options.logger,
+      keptFor: 'the Kubernetes plugin',
+      pageSize: options.pageSize,
+      onListed: listing => this.listed(listing),
+      onChange: () => {
+        this.snapshot = undefined;
+      },
+    });
+  }
 
   async getClusters(): Promise<ClusterDetails[]> {
     if (!this.loaded && this.started) {
@@ -109,108 +118,57 @@ export class HostplaneClusterSupplier implements KubernetesClustersSupplier {
       ]);
       clearTimeout(timer);
     }
-    this.snapshot ??= [...this.clusters.values()];
-    return this.snapshot;
+    return this.details();
   }
 
   /** Reads every cluster from the Hostplane API; one at a time, however often it is called. */
-  refresh(): Promise<ClusterListResult> {
-    this.refreshing ??= this.listAll().finally(() => {
-      this.refreshing = undefined;
-    });
-    return this.refreshing;
+  async refresh(): Promise<ClusterListResult> {
+    const { incompleteHubs } = await this.mirror.refresh();
+    return { clusters: this.details().length, incompleteHubs };
   }
 
   /** Applies one cluster change (from the `hostplane.clusters` events topic). */
   apply(event: ClusterEvent): void {
-    this.arrivedDuringRefresh?.push(event);
-    this.applyTo(this.clusters, event);
-    this.snapshot = undefined;
+    this.mirror.apply(event);
   }
 
   /** The first full list, retried with a growing delay until every hub is listed in full. */
   start(): void {
     this.started = true;
-    this.listing = listUntilComplete({
-      list: () => this.refresh(),
-      onMiss: reason =>
-        this.options.logger.warn(
-          `Hostplane clusters not listed in full for the Kubernetes plugin yet: ${reason}`,
-        ),
-    });
+    this.mirror.start();
   }
 
   /** Lists at once, not at the first list's next attempt: a hub has just been listed in full. */
   hubListed(): void {
-    this.listing?.listNow();
+    this.mirror.hubListed();
   }
 
   stop(): void {
-    this.listing?.stop();
+    this.mirror.stop();
   }
 
-  private applyTo(
-    clusters: Map<string, ClusterDetails>,
-    event: ClusterEvent,
-  ): void {
-    const key = `${event.hub}/${event.name}`;
-    const details = event.cluster
-      ? toClusterDetails(event.cluster, this.options.caDataFor)
-      : undefined;
-    if (details) clusters.set(key, details);
-    else clusters.delete(key);
+  private details(): ClusterDetails[] {
+    this.snapshot ??= [...this.mirror.clusters()].flatMap(
+      cluster => toClusterDetails(cluster, this.options.caDataFor) ?? [],
+    );
+    return this.snapshot;
   }
 
-  private async listAll(): Promise<ClusterListResult> {
-    const { api, logger } = this.options;
-    const limit = this.options.pageSize ?? 500;
-    this.arrivedDuringRefresh = [];
-    try {
-      const listed = new Map<string, ClusterDetails>();
-      const incompleteHubs = new Set<string>();
-      let seen = 0;
-      for (;;) {
-        const page = await api.listClusters(seen, limit);
-        page.incompleteHubs.forEach(hub => incompleteHubs.add(hub));
-        for (const cluster of page.items) {
-          const details = toClusterDetails(cluster, this.options.caDataFor);
-          if (details) listed.set(`${cluster.hub}/${cluster.name}`, details);
-        }
-        seen += page.items.length;
-        if (page.items.length === 0 || seen >= page.totalCount) break;
-      }
-      // A hub not listed completely yet keeps the clusters known from it; events add the rest.
-      for (const [key, details] of this.clusters) {
-        if (
-          incompleteHubs.has(details.authMetadata[HUB_METADATA]) &&
-          !listed.has(key)
-        ) {
-          listed.set(key, details);
-        }
-      }
-      for (const event of this.arrivedDuringRefresh) {
-        this.applyTo(listed, event);
-      }
-      this.clusters = listed;
-      this.snapshot = undefined;
-      const first = !this.loaded;
-      this.loaded = true;
-      this.markLoaded();
-      (first ? logger.info : logger.debug).call(
-        logger,
-        `Hostplane: ${
-          listed.size
-        } tenant cluster(s) with an API endpoint for the Kubernetes plugin${
-          incompleteHubs.size
-            ? ` (hubs not listed completely yet: ${[...incompleteHubs].join(
-                ', ',
-              )})`
-            : ''
-        }`,
-      );
-      return { clusters: listed.size, incompleteHubs: [...incompleteHubs] };
-    } finally {
-      this.arrivedDuringRefresh = undefined;
-    }
+  private listed({ incompleteHubs }: ClusterListing): void {
+    const { logger } = this.options;
+    this.snapshot = undefined;
+    const first = !this.loaded;
+    this.loaded = true;
+    this.markLoaded();
+    (first ? logger.info : logger.debug).call(
+      logger,
+      `Hostplane: ${
+        this.details().length
+      } tenant cluster(s) with an API endpoint for the Kubernetes plugin${
+        incompleteHubs.length
+          ? ` (hubs not listed completely yet: ${incompleteHubs.join(', ')})`
+          : ''
+      }`,
+    );
   }
 }

@@ -12,5 +12,3 @@ export {
   HOSTPLANE_AUTH_PROVIDER,
   HostplaneAuthStrategy,
 } from './HostplaneAuthStrategy';
-export { HostplaneApiClient } from './HostplaneApiClient';
-export type { HostplaneApi } from './HostplaneApiClient';

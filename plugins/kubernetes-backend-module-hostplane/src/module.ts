@@ -12,8 +12,8 @@ import {
   CLUSTER_EVENTS_TOPIC,
   HUB_EVENTS_TOPIC,
   ClusterEvent,
+  HostplaneApiClient,
 } from '@hostplane/plugin-hostplane-node';
-import { HostplaneApiClient } from './HostplaneApiClient';
 import {
   HOSTPLANE_AUTH_PROVIDER,
   HostplaneAuthStrategy,

@@ -1,6 +1,7 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
 import { Operation, OperationStep } from '@hostplane/plugin-hostplane-common';
+import { HostplaneRequestOptions } from '@hostplane/plugin-hostplane-node';
 import { followOperation, progressLines } from './followOperation';
 
 const STEPS: Array<Pick<OperationStep, 'name' | 'title'>> = [
@@ -127,10 +128,13 @@ describe('followOperation', () => {
   /** A fake API that answers each poll with the next of the given answers. */
   function fakeClient(answers: Array<Operation | Error>) {
     const calls: string[] = [];
+    const asked: Array<HostplaneRequestOptions | undefined> = [];
     return {
       calls,
-      getOperation: async (id: string) => {
+      asked,
+      getOperation: async (id: string, options?: HostplaneRequestOptions) => {
         calls.push(id);
+        asked.push(options);
         const answer = answers[Math.min(calls.length, answers.length) - 1];
         if (answer instanceof Error) throw answer;
         return answer;
@@ -138,21 +142,28 @@ describe('followOperation', () => {
     };
   }
 
-  it('polls until the operation has finished and logs every change once', async () => {
+  it("polls until the operation has finished, as the task's initiator, and logs every change once", async () => {
     const logger = mockServices.logger.mock();
     const client = fakeClient([
       snapshot(['running', 'pending', 'pending']),
       snapshot(['running', 'pending', 'pending']),
       snapshot(['succeeded', 'succeeded', 'succeeded']),
     ]);
+    const initiator = mockCredentials.user('user:default/alice');
     const done = await followOperation({
       client,
+      credentials: initiator,
       operationId: 'op-1',
       logger,
       pollIntervalMs: 1,
     });
     expect(done.state).toBe('succeeded');
     expect(client.calls).toEqual(['op-1', 'op-1', 'op-1']);
+    expect(client.asked.map(options => options?.credentials)).toEqual([
+      initiator,
+      initiator,
+      initiator,
+    ]);
     expect(logger.info.mock.calls.map(([message]) => message)).toEqual([
       '[1/3] Create the namespace: started',
       '[1/3] Create the namespace: done',

@@ -1,8 +1,11 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { ResponseError, ServiceUnavailableError } from '@backstage/errors';
 import { Operation, OperationStep } from '@hostplane/plugin-hostplane-common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HostplaneClient } from './HostplaneClient';
+import { HostplaneApiClient } from '@hostplane/plugin-hostplane-node';
 
 export interface ProgressLine {
   level: 'info' | 'error';
@@ -83,19 +86,22 @@ function isTransient(error: unknown): boolean {
  * succeeded operation; rejects with the operation's own error when it fails.
  */
 export async function followOperation(options: {
-  client: Pick<HostplaneClient, 'getOperation'>;
+  client: Pick<HostplaneApiClient, 'getOperation'>;
+  /** On whose behalf the operation is read: the task's initiator. */
+  credentials?: BackstageCredentials;
   operationId: string;
   logger: LoggerService;
   pollIntervalMs: number;
   signal?: AbortSignal;
 }): Promise<Operation> {
-  const { client, operationId, logger, pollIntervalMs, signal } = options;
+  const { client, credentials, operationId, logger, pollIntervalMs, signal } =
+    options;
   let operation: Operation | undefined;
   let unreachable = 0;
   for (;;) {
     let next: Operation;
     try {
-      next = await client.getOperation(operationId);
+      next = await client.getOperation(operationId, { credentials, signal });
       unreachable = 0;
     } catch (error) {
       if (!isTransient(error) || ++unreachable > TOLERATED_UNREACHABLE_POLLS) {

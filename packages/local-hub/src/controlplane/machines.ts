@@ -4,7 +4,7 @@ import {
   NODE_POOL_STALL,
   VM_BOOT_FAILURE,
 } from '../stages';
-import { NODE_POOL_LABEL } from '../TenantProcesses';
+import { HYPERSHIFT_NODE_POOL_LABEL } from '../TenantProcesses';
 
 /**
  * What HyperShift's KubeVirt platform and KubeVirt create in the control-plane namespace for one
@@ -31,7 +31,10 @@ export function machineName(pool: string, index: number): string {
 
 export function renderMachine(input: MachineInput) {
   const name = machineName(input.pool, input.index);
-  const labels = { [NODE_POOL_LABEL]: input.pool, 'kubevirt.io/vm': name };
+  const labels = {
+    [HYPERSHIFT_NODE_POOL_LABEL]: input.pool,
+    'kubevirt.io/vm': name,
+  };
   const metadata = {
     namespace: input.namespace,
     name,

@@ -1,3 +1,4 @@
+import { CLUSTER_LABEL } from '@hostplane/plugin-hostplane-common';
 import { getRaw, waitFor } from '@hostplane/plugin-hostplane-node';
 import { LOCAL_HUB_FIELD_MANAGER, LocalHub } from '../LocalHub';
 import { FAST_TIMINGS } from '../stages';
@@ -14,7 +15,7 @@ export async function clustersOnHub(
   const clusters: Array<{ namespace: string; name: string }> = [];
   let continueToken = '';
   do {
-    const path = `/apis/hypershift.openshift.io/v1beta1/hostedclusters?labelSelector=hostplane.io/cluster&limit=500${
+    const path = `/apis/hypershift.openshift.io/v1beta1/hostedclusters?labelSelector=${CLUSTER_LABEL}&limit=500${
       continueToken ? `&continue=${encodeURIComponent(continueToken)}` : ''
     }`;
     // Just restarted with 10,000 clusters, the API server answers /readyz before it can list
@@ -41,14 +42,16 @@ export async function clustersOnHub(
 /**
  * Starts (or restarts) the scale hub, kept in the cache between runs, and seeds status-only
  * clusters until it holds at least `count`: only the first run on a machine pays for seeding.
+ * Another `name` keeps a hub of its own the same way (a benchmark's small run).
  */
 export async function startScaleHub(options: {
   count: number;
+  name?: string;
   log?: (message: string) => void;
 }): Promise<LocalHub> {
   const log = options.log ?? (() => {});
   const hub = await LocalHub.start({
-    name: SCALE_HUB,
+    name: options.name ?? SCALE_HUB,
     timings: FAST_TIMINGS,
     log,
   });

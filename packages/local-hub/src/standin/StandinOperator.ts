@@ -30,7 +30,10 @@ import {
   STANDIN_LABEL,
   injectedFailure,
 } from '../stages';
-import { NODE_POOL_LABEL, TenantProcesses } from '../TenantProcesses';
+import {
+  HYPERSHIFT_NODE_POOL_LABEL,
+  TenantProcesses,
+} from '../TenantProcesses';
 import { STANDIN_FIELD_MANAGER } from './fieldManager';
 import { VersionHistoryEntry, hostedClusterStatus } from './status';
 
@@ -357,7 +360,7 @@ export class StandinOperator {
         version: 'v1',
         namespace: machinesNamespace,
         plural,
-        labelSelector: NODE_POOL_LABEL,
+        labelSelector: HYPERSHIFT_NODE_POOL_LABEL,
       }) as Promise<{ items: Object[] }>;
     const [vms, vmis, launchers] = await Promise.all([
       kubevirt('virtualmachines'),
@@ -368,7 +371,7 @@ export class StandinOperator {
       }),
     ]);
     const poolOf = (o: KubernetesObject) =>
-      o.metadata!.labels![NODE_POOL_LABEL];
+      o.metadata!.labels![HYPERSHIFT_NODE_POOL_LABEL];
     const plan = planMachines(
       machinesNamespace,
       this.pools

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { expectToMatchGolden } from '@hostplane/local-hub';
 import {
+  CLUSTER_LABEL,
+  OWNER_LABEL,
   SPEC_ANNOTATION,
   clusterSpecSchema,
 } from '@hostplane/plugin-hostplane-common';
@@ -47,14 +49,14 @@ describe('renderHostedCluster', () => {
     const labels = renderHostedCluster(
       {
         ...singleReplica,
-        labels: { 'hostplane.io/cluster': 'someone-else', team: 'a' },
+        labels: { [CLUSTER_LABEL]: 'someone-else', team: 'a' },
       },
       releases['v1.37.2'],
     ).metadata!.labels;
     expect(labels).toEqual({
       team: 'a',
-      'hostplane.io/cluster': 'payments-dev',
-      'hostplane.io/owner': 'team-a',
+      [CLUSTER_LABEL]: 'payments-dev',
+      [OWNER_LABEL]: 'team-a',
     });
   });
 });

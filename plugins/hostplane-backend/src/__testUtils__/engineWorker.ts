@@ -59,9 +59,7 @@ async function main() {
     providers: new Map([[provider.id, provider]]),
     db,
     logger: consoleLogger(),
-    waitTimeoutMs: 60_000,
-    instanceId,
-    leaseMs: WORKER_LEASE_MS,
+    operations: { waitTimeoutMs: 60_000, instanceId, leaseMs: WORKER_LEASE_MS },
   });
   await engine.start();
   const requests: Array<{

@@ -1,5 +1,5 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { waitFor } from '@hostplane/plugin-hostplane-node';
+import { LOCAL_HUB_RELEASES, waitFor } from '@hostplane/plugin-hostplane-node';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { hostplanePlugin } from '../plugin';
@@ -26,7 +26,13 @@ export async function startHostplane(options: {
       mockServices.rootConfig.factory({
         data: {
           hostplane: {
-            hubs: [{ name: 'local', kubeconfig: options.kubeconfig }],
+            hubs: [
+              {
+                name: 'local',
+                kubeconfig: options.kubeconfig,
+                releases: LOCAL_HUB_RELEASES,
+              },
+            ],
             operations: { waitTimeoutSeconds: 120 },
           },
           ...options.config,

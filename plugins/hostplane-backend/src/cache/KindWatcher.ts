@@ -154,9 +154,10 @@ export class KindWatcher {
       query,
       (phase, object) => {
         if (phase === 'ERROR') {
-          // 410 Gone: our resourceVersion is older than the API server keeps; list again.
-          this.abort?.abort();
+          // 410 Gone: our resourceVersion is older than the API server keeps; list again. It is
+          // forgotten before the abort, which calls the end-of-watch callback below at once.
           this.resourceVersion = '';
+          this.abort?.abort();
           return;
         }
         const version = object?.metadata?.resourceVersion;

@@ -1,3 +1,4 @@
+import { OWNER_LABEL } from '@hostplane/plugin-hostplane-common';
 import { StringPool } from './StringPool';
 
 describe('StringPool', () => {
@@ -10,7 +11,7 @@ describe('StringPool', () => {
             name: 'cluster-00001',
             uid: 'b1c7d3c2-58f4-4a44-9d0b-2f3a2b9a7c11',
             resourceVersion: '1234567',
-            labels: { 'hostplane.io/owner': 'team-001' },
+            labels: { [OWNER_LABEL]: 'team-001' },
           },
           status: {
             conditions: [

@@ -7,7 +7,8 @@ import {
   OperationType,
 } from '@hostplane/plugin-hostplane-common';
 import { Knex } from 'knex';
-import { OperationPlan, STEP_TITLES, StepName } from '../operations/plan';
+import { OperationPlan } from '../operations/plan';
+import { STEPS, StepName } from '../operations/steps';
 
 const OPERATIONS = 'hostplane_operations';
 const LOCKS = 'hostplane_cluster_locks';
@@ -98,7 +99,7 @@ export class OperationStore {
     const time = this.now();
     const steps: OperationStep[] = operation.steps.map(name => ({
       name,
-      title: STEP_TITLES[name],
+      title: STEPS[name].title,
       state: 'pending',
       attempts: 0,
     }));

@@ -13,8 +13,7 @@ import {
   OperationStore,
   StoredOperation,
 } from '../database/OperationStore';
-import { StepName } from './plan';
-import { STEPS } from './steps';
+import { STEPS, Step } from './steps';
 import {
   DEFAULT_TRANSIENT_RETRY_POLICY,
   TransientRetryPolicy,
@@ -36,6 +35,8 @@ export interface OperationRunnerOptions {
   leaseMs: number;
   /** How a step that the hub refused only for now (a 429, a restart) is run again. */
   transientRetryPolicy?: TransientRetryPolicy;
+  /** The steps operations name, by name: {@link STEPS} unless a test gives its own. */
+  steps?: Readonly<Record<string, Step>>;
 }
 
 /**
@@ -206,6 +207,9 @@ export class OperationRunner {
       return;
     }
     const provider = this.options.providers.get(hub.provider)!;
+    const definitions: Readonly<Record<string, Step>> =
+      this.options.steps ?? STEPS;
+    const waitTimeoutMs = this.options.waitTimeoutMs ?? 30 * 60_000;
     await cache.hub(hub.name).whenListed();
 
     for (const step of steps) {
@@ -225,15 +229,24 @@ export class OperationRunner {
         })`,
       );
       try {
+        const definition = definitions[step.name];
+        if (!definition) {
+          const known = Object.keys(definitions).join(', ');
+          throw new Error(
+            `'${step.name}' is not a step this Hostplane backend knows (it knows ${known})`,
+          );
+        }
         const { applier, objects } = this.clientsFor(hub);
         const progress = async (message: string) => {
           step.message = message;
           await store.updateSteps(operation.id, steps);
         };
+        // One budget for the attempt: a run again after a transient error waits within it.
+        const deadline = Date.now() + waitTimeoutMs;
         // Steps are idempotent, so one the hub refused only for now is simply run again.
         await retryTransient(
           () =>
-            STEPS[step.name as StepName]({
+            definition.run({
               plan: operation.plan,
               hub,
               provider,
@@ -241,7 +254,8 @@ export class OperationRunner {
               applier,
               objects,
               signal,
-              waitTimeoutMs: this.options.waitTimeoutMs ?? 30 * 60_000,
+              waitTimeoutMs,
+              deadline,
               progress,
             }),
           {

@@ -6,29 +6,11 @@ import {
   MAX_NODE_POOLS,
   OperationType,
   clusterSpecSchema,
+  upgradeRefusal,
 } from '@hostplane/plugin-hostplane-common';
-import {
-  OfferedRelease,
-  compareVersions,
-} from '@hostplane/plugin-hostplane-node';
+import { OfferedRelease } from '@hostplane/plugin-hostplane-node';
 import { ValidationError } from '../service/ValidationError';
-
-export const STEP_TITLES = {
-  ensureNamespace: 'Create the namespace',
-  ensureSecrets: 'Create the pull secret, SSH key and etcd encryption key',
-  applyControlPlane: 'Apply the hosted control plane',
-  waitControlPlane: 'Wait for the control plane',
-  applyNodePools: 'Apply the node pools',
-  pruneNodePools: 'Remove node pools no longer in the spec',
-  waitNodePools: 'Wait for the node pools',
-  deleteNodePools: 'Delete the node pools and wait for their machines to go',
-  deleteControlPlane:
-    'Delete the hosted control plane and wait for its finalizers',
-  deleteSecrets: 'Delete the generated secrets',
-  waitCredentialsRotated:
-    'Wait for the control plane to replace its CA and admin credential',
-} as const;
-export type StepName = keyof typeof STEP_TITLES;
+import { StepName } from './steps';
 
 /** What an operation converges the cluster to; persisted with it so a resumed run aims at the same. */
 export interface OperationPlan {
@@ -73,9 +55,6 @@ export const OPERATION_STEPS: Record<OperationType, StepName[]> = {
   rotateCredentials: ['applyControlPlane', 'waitCredentialsRotated'],
   delete: ['deleteNodePools', 'deleteControlPlane', 'deleteSecrets'],
 };
-
-/** How far kubelets may lag the API server, in minor versions (Kubernetes' skew policy). */
-export const MAX_KUBELET_SKEW = 3;
 
 /** Plans creating a cluster; refuses a name in use or a version the hub does not offer. */
 export function planCreate(
@@ -230,7 +209,10 @@ export function planChange(
   }
 }
 
-/** Refuses downgrades, a skipped minor version, and control planes too far ahead of kubelets. */
+/**
+ * Refuses a version the hub does not offer and an upgrade the version rules refuse: staying at
+ * the same version is a conflict with the cluster's state, the others are bad input.
+ */
 export function checkUpgrade(
   current: ClusterStatus,
   from: string,
@@ -238,53 +220,15 @@ export function checkUpgrade(
   releases: OfferedRelease[],
 ): void {
   requireOffered(to, releases, ['version']);
-  const order = compareVersions(to, from);
-  if (order === 0) {
-    throw new ConflictError(`Cluster '${current.name}' already runs ${to}`);
+  const refusal = upgradeRefusal(current, from, to);
+  if (refusal?.rule === 'sameVersion') {
+    throw new ConflictError(refusal.message);
   }
-  if (order < 0) {
+  if (refusal) {
     throw new ValidationError([
-      {
-        path: ['version'],
-        message: `downgrading from ${from} to ${to} is not supported`,
-      },
+      { path: ['version'], message: refusal.message },
     ]);
   }
-  const [fromMajor, fromMinor] = minor(from);
-  const [toMajor, toMinor] = minor(to);
-  if (toMajor !== fromMajor) {
-    throw new ValidationError([
-      {
-        path: ['version'],
-        message: `upgrading across major versions (${from} to ${to}) is not supported`,
-      },
-    ]);
-  }
-  if (toMinor - fromMinor > 1) {
-    throw new ValidationError([
-      {
-        path: ['version'],
-        message: `upgrading from ${from} to ${to} skips a minor version; upgrade to v${fromMajor}.${
-          fromMinor + 1
-        } first (the control plane moves one minor version at a time)`,
-      },
-    ]);
-  }
-  for (const pool of current.nodePools) {
-    if (pool.version && toMinor - minor(pool.version)[1] > MAX_KUBELET_SKEW) {
-      throw new ValidationError([
-        {
-          path: ['version'],
-          message: `node pool '${pool.name}' runs ${pool.version}; ${to} would put its kubelets more than ${MAX_KUBELET_SKEW} minor versions behind the API server`,
-        },
-      ]);
-    }
-  }
-}
-
-function minor(version: string): [number, number] {
-  const [major, minorPart] = version.slice(1).split('.').map(Number);
-  return [major, minorPart];
 }
 
 /** Clusters made outside Hostplane (no spec on the HostedCluster) are shown but not operated. */

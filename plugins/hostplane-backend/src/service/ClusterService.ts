@@ -4,6 +4,7 @@ import {
   ClusterSpec,
   ClusterStatus,
   Operation,
+  ProviderCapabilities,
   clusterSpecSchema,
 } from '@hostplane/plugin-hostplane-common';
 import {
@@ -20,6 +21,11 @@ import {
   planCreate,
   planDelete,
 } from '../operations/plan';
+import {
+  capabilitiesOf,
+  refuseUnsupportedChange,
+  refuseUnsupportedSpec,
+} from './capabilities';
 import { ValidationError } from './ValidationError';
 
 /** The engine's front: validates a request, plans it and hands it to the runner. */
@@ -40,6 +46,15 @@ export class ClusterService {
     const hub = this.hubs.find(h => h.name === name);
     if (!hub) throw new NotFoundError(`There is no hub '${name}'`);
     return hub;
+  }
+
+  /** What the provider of the hub supports. */
+  capabilities(hub: string): ProviderCapabilities {
+    return capabilitiesOf(this.providerOf(hub));
+  }
+
+  private providerOf(hub: string): HostedControlPlaneProvider {
+    return this.providers.get(this.hub(hub).provider)!;
   }
 
   /** The cluster, or 404. */
@@ -90,9 +105,10 @@ export class ClusterService {
         },
       ]);
     }
+    const provider = this.providerOf(hub.name);
+    refuseUnsupportedSpec(provider, spec);
     await authorize(spec);
     await this.refuseUntilListed(hub.name);
-    const provider = this.providers.get(hub.provider)!;
     const planned = planCreate(
       spec,
       provider.namespaceFor(spec),
@@ -118,6 +134,7 @@ export class ClusterService {
     cluster: ClusterStatus,
     change: ClusterChange,
   ): Promise<PlannedOperation> {
+    refuseUnsupportedChange(this.providerOf(cluster.hub), cluster.hub, change);
     const planned = planChange(cluster, change, this.hub(cluster.hub).releases);
     await this.store.refuseIfBusy(cluster.hub, cluster.name);
     return planned;

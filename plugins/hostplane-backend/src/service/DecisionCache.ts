@@ -29,7 +29,7 @@ export class DecisionCache {
 
   constructor(
     private readonly permissions: PermissionsService,
-    private readonly ttlMs = 5_000,
+    private readonly ttlMs: number,
   ) {}
 
   decide(

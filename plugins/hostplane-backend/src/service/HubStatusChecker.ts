@@ -1,15 +1,21 @@
+import { HubStatus } from '@hostplane/plugin-hostplane-common';
 import {
-  HubStatus,
-  REQUIRED_HUB_APIS,
-} from '@hostplane/plugin-hostplane-common';
-import { HubDefinition, getRaw } from '@hostplane/plugin-hostplane-node';
+  HostedControlPlaneProvider,
+  HubDefinition,
+  getRaw,
+} from '@hostplane/plugin-hostplane-node';
+import { capabilitiesOf } from './capabilities';
 
 /**
- * Reports whether each hub answers and serves the APIs Hostplane needs. Failures are values in
- * the result (one hub down does not hide the others), never thrown.
+ * Reports whether each hub answers and serves the APIs its provider needs, and what the provider
+ * supports. Failures are values in the result (one hub down does not hide the others), never
+ * thrown.
  */
 export class HubStatusChecker {
-  constructor(private readonly hubs: HubDefinition[]) {}
+  constructor(
+    private readonly hubs: HubDefinition[],
+    private readonly providers: Map<string, HostedControlPlaneProvider>,
+  ) {}
 
   names(): string[] {
     return this.hubs.map(h => h.name);
@@ -20,6 +26,8 @@ export class HubStatusChecker {
   }
 
   private async check(hub: HubDefinition): Promise<HubStatus> {
+    const provider = this.providers.get(hub.provider)!;
+    const capabilities = capabilitiesOf(provider);
     let server = '';
     try {
       const kubeConfig = hub.kubeConfig();
@@ -29,13 +37,14 @@ export class HubStatusChecker {
         throw new Error(`GET /version answered ${version.status}`);
       }
       const missingApis: string[] = [];
-      for (const api of REQUIRED_HUB_APIS) {
+      for (const api of provider.requiredHubApis) {
         if (!(await servesResource(kubeConfig, api.group, api.resource))) {
           missingApis.push(`${api.resource}.${api.group}`);
         }
       }
       return {
         name: hub.name,
+        capabilities,
         server,
         reachable: true,
         kubernetesVersion: JSON.parse(version.body).gitVersion,
@@ -44,6 +53,7 @@ export class HubStatusChecker {
     } catch (error) {
       return {
         name: hub.name,
+        capabilities,
         server,
         reachable: false,
         missingApis: [],

@@ -358,7 +358,7 @@ describe('responses of the API', () => {
             retry: (id: string) => operations.retry(id),
           } as unknown as OperationRunner;
           router = await createRouter({
-            hubs: new HubStatusChecker(hubs),
+            hubs: new HubStatusChecker(hubs, providers),
             clusters: new ClusterService(
               hubs,
               providers,
@@ -384,6 +384,7 @@ describe('responses of the API', () => {
             permissions: deps.permissions,
             permissionsRegistry: deps.permissionsRegistry,
             userInfo: deps.userInfo,
+            decisionTtlMs: 5_000,
           });
           deps.httpRouter.use(router);
         },

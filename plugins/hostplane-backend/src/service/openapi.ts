@@ -2,6 +2,7 @@ import {
   clusterChangeSchema,
   clusterSpecSchema,
   clusterStatusSchema,
+  fieldIssueSchema,
   hubListResponseSchema,
   ownerChoicesResponseSchema,
   plannedOperationSchema,
@@ -32,16 +33,7 @@ const schema = (type: z.ZodType, io: 'input' | 'output') =>
 const errorResponseSchema = z.object({
   error: z.looseObject({ name: z.string(), message: z.string() }),
   issues: z
-    .array(
-      z.object({
-        path: z
-          .array(z.union([z.string(), z.number()]))
-          .describe(
-            'Where in the request body or query the problem is, such as `nodePools.0.replicas`.',
-          ),
-        message: z.string(),
-      }),
-    )
+    .array(fieldIssueSchema)
     .optional()
     .describe('Each problem with the input (400 only).'),
   request: z.object({ method: z.string(), url: z.string() }).optional(),
@@ -79,12 +71,13 @@ const errorResponses = {
   '403': { description: 'Not allowed', ...json('Error') },
   '404': { description: 'No such hub, cluster or operation', ...json('Error') },
   '409': {
-    description: 'Conflicts with the cluster state or a running operation',
+    description:
+      "Conflicts with the cluster state, a running operation, or what its hub's provider supports",
     ...json('Error'),
   },
   '503': {
     description:
-      'Not for now: the hub has not been listed since the backend started, or the hub or a tenant API server refused or did not answer; try again shortly',
+      'Not for now: the hub has not been listed since the backend started, the hub or a tenant API server refused or did not answer, or the permission backend did not decide; try again shortly',
     ...json('Error'),
   },
 };

@@ -2,7 +2,10 @@ import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { createFieldValidation } from '@backstage/plugin-scaffolder-react/alpha';
 import { ClusterStatus } from '@hostplane/plugin-hostplane-common';
 import { act, fireEvent, screen } from '@testing-library/react';
-import { HostplaneApi, hostplaneApiRef } from '../api';
+import {
+  HostplaneApi,
+  hostplaneApiRef,
+} from '@hostplane/plugin-hostplane-react';
 import { HostplaneClusterNamePicker } from './HostplaneClusterNamePicker';
 import { validateClusterName } from './clusterName';
 import { FieldHarness, refusal } from './testUtils';

@@ -5,7 +5,7 @@ import TextField from '@material-ui/core/TextField';
 import { makeStyles } from '@material-ui/core/styles';
 import CheckCircleIcon from '@material-ui/icons/CheckCircle';
 import { useEffect, useState } from 'react';
-import { hostplaneApiRef } from '../api';
+import { hostplaneApiRef } from '@hostplane/plugin-hostplane-react';
 import {
   NameAvailability,
   checkClusterName,

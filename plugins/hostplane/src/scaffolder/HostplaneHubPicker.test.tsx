@@ -1,12 +1,17 @@
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { HubStatus } from '@hostplane/plugin-hostplane-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { HostplaneApi, hostplaneApiRef } from '../api';
+import {
+  HostplaneApi,
+  hostplaneApiRef,
+} from '@hostplane/plugin-hostplane-react';
+import { providerCapabilities } from '../components/ClusterEntity/__testUtils__/fixtures';
 import { HostplaneHubPicker } from './HostplaneHubPicker';
 import { FieldHarness } from './testUtils';
 
 const hub = (name: string, status: Partial<HubStatus> = {}): HubStatus => ({
   name,
+  capabilities: providerCapabilities(),
   server: `https://${name}:6443`,
   reachable: true,
   kubernetesVersion: 'v1.37.2',

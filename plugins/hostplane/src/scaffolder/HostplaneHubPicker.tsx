@@ -8,7 +8,7 @@ import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import { useEffect } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import { hostplaneApiRef } from '../api';
+import { hostplaneApiRef } from '@hostplane/plugin-hostplane-react';
 import { reasonOf } from './apiErrors';
 
 /** Why no cluster can be created on the hub now, if so. */

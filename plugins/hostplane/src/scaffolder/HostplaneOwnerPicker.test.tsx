@@ -3,7 +3,10 @@ import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { CatalogApi, catalogApiRef } from '@backstage/plugin-catalog-react';
 import { OwnerChoicesResponse } from '@hostplane/plugin-hostplane-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { HostplaneApi, hostplaneApiRef } from '../api';
+import {
+  HostplaneApi,
+  hostplaneApiRef,
+} from '@hostplane/plugin-hostplane-react';
 import { HostplaneOwnerPicker } from './HostplaneOwnerPicker';
 import { FieldHarness, refusal } from './testUtils';
 

@@ -9,7 +9,7 @@ import TextField from '@material-ui/core/TextField';
 import Autocomplete from '@material-ui/lab/Autocomplete';
 import { useEffect } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import { hostplaneApiRef } from '../api';
+import { hostplaneApiRef } from '@hostplane/plugin-hostplane-react';
 import { reasonOf } from './apiErrors';
 
 const YOUR_GROUPS = 'Your groups';

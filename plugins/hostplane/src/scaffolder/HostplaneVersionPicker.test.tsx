@@ -1,7 +1,10 @@
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { createFieldValidation } from '@backstage/plugin-scaffolder-react/alpha';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { HostplaneApi, hostplaneApiRef } from '../api';
+import {
+  HostplaneApi,
+  hostplaneApiRef,
+} from '@hostplane/plugin-hostplane-react';
 import { HostplaneVersionPicker } from './HostplaneVersionPicker';
 import { FieldHarness, refusal } from './testUtils';
 import { newestFirst, validateHubVersion } from './versions';

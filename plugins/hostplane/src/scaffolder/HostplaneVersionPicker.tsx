@@ -6,7 +6,7 @@ import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import { useEffect } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import { hostplaneApiRef } from '../api';
+import { hostplaneApiRef } from '@hostplane/plugin-hostplane-react';
 import { reasonOf } from './apiErrors';
 import { HubDependentUiOptions, chosenHub } from './formHub';
 import { newestFirst } from './versions';

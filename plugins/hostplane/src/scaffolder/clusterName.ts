@@ -1,6 +1,9 @@
 import type { CustomFieldValidator } from '@backstage/plugin-scaffolder-react';
 import { clusterSpecSchema } from '@hostplane/plugin-hostplane-common';
-import { HostplaneApi, hostplaneApiRef } from '../api';
+import {
+  HostplaneApi,
+  hostplaneApiRef,
+} from '@hostplane/plugin-hostplane-react';
 import { reasonOf, refusedWith } from './apiErrors';
 import { HubDependentUiOptions, chosenHub } from './formHub';
 

@@ -1,5 +1,5 @@
 import type { CustomFieldValidator } from '@backstage/plugin-scaffolder-react';
-import { hostplaneApiRef } from '../api';
+import { hostplaneApiRef } from '@hostplane/plugin-hostplane-react';
 import { HubDependentUiOptions, chosenHub } from './formHub';
 
 const parts = (version: string) =>

@@ -1,8 +1,9 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { HostplaneApiClient } from '@hostplane/plugin-hostplane-node';
 import {
   DRY_RUN_OPERATION_ID,
   HostplaneActionsOptions,
-  clientFor,
+  initiatorRequestOptions,
   reportOperation,
   submitOnce,
 } from './common';
@@ -19,6 +20,7 @@ import {
 } from './inputs';
 
 export function scaleClusterAction(options: HostplaneActionsOptions) {
+  const client = new HostplaneApiClient(options);
   return createTemplateAction({
     id: 'hostplane:cluster:scale',
     description:
@@ -38,13 +40,13 @@ export function scaleClusterAction(options: HostplaneActionsOptions) {
     async handler(ctx) {
       const { hub, name, pool, replicas, waitForReady } = ctx.input;
       const change = clusterChange({ action: 'scale', pool, replicas });
-      const client = await clientFor(ctx, options);
+      const asInitiator = await initiatorRequestOptions(ctx);
       const target = `node pool '${pool}' of cluster '${name}' on hub '${hub}'`;
 
       let operationId = DRY_RUN_OPERATION_ID;
       if (ctx.isDryRun) {
-        await client.planChange(hub, name, change);
-        const cluster = await client.getCluster(hub, name);
+        await client.planChange(hub, name, change, asInitiator);
+        const cluster = await client.getCluster(hub, name, asInitiator);
         const current = cluster.nodePools.find(p => p.name === pool);
         const from = current?.autoscaling
           ? `autoscaling ${current.autoscaling.min}-${current.autoscaling.max}`
@@ -56,12 +58,13 @@ export function scaleClusterAction(options: HostplaneActionsOptions) {
         operationId = await submitOnce(
           ctx,
           `scale-${hub}-${name}-${pool}`,
-          () => client.changeCluster(hub, name, change),
+          () => client.changeCluster(hub, name, change, asInitiator),
         );
         await reportOperation(
           ctx,
           options,
           client,
+          asInitiator,
           operationId,
           `the scaling of ${target} to ${replicas} machines`,
           waitForReady,
@@ -73,6 +76,7 @@ export function scaleClusterAction(options: HostplaneActionsOptions) {
 }
 
 export function upgradeClusterAction(options: HostplaneActionsOptions) {
+  const client = new HostplaneApiClient(options);
   return createTemplateAction({
     id: 'hostplane:cluster:upgrade',
     description:
@@ -93,15 +97,15 @@ export function upgradeClusterAction(options: HostplaneActionsOptions) {
     async handler(ctx) {
       const { hub, name, version, waitForReady } = ctx.input;
       const change = clusterChange({ action: 'upgrade', version });
-      const client = await clientFor(ctx, options);
+      const asInitiator = await initiatorRequestOptions(ctx);
       const target = `cluster '${name}' on hub '${hub}'`;
 
       let operationId = DRY_RUN_OPERATION_ID;
       if (ctx.isDryRun) {
         // The API checks the version and the upgrade path (no downgrades, no skipped minor
         // versions) as it would for the upgrade.
-        await client.planChange(hub, name, change);
-        const cluster = await client.getCluster(hub, name);
+        await client.planChange(hub, name, change, asInitiator);
+        const cluster = await client.getCluster(hub, name, asInitiator);
         ctx.logger.info(
           `Dry run: would upgrade ${target} from ${
             cluster.version ?? 'its current version'
@@ -109,12 +113,13 @@ export function upgradeClusterAction(options: HostplaneActionsOptions) {
         );
       } else {
         operationId = await submitOnce(ctx, `upgrade-${hub}-${name}`, () =>
-          client.changeCluster(hub, name, change),
+          client.changeCluster(hub, name, change, asInitiator),
         );
         await reportOperation(
           ctx,
           options,
           client,
+          asInitiator,
           operationId,
           `the upgrade of ${target} to ${version}`,
           waitForReady,
@@ -126,6 +131,7 @@ export function upgradeClusterAction(options: HostplaneActionsOptions) {
 }
 
 export function deleteClusterAction(options: HostplaneActionsOptions) {
+  const client = new HostplaneApiClient(options);
   return createTemplateAction({
     id: 'hostplane:cluster:delete',
     description:
@@ -141,24 +147,25 @@ export function deleteClusterAction(options: HostplaneActionsOptions) {
     },
     async handler(ctx) {
       const { hub, name, waitForDeletion } = ctx.input;
-      const client = await clientFor(ctx, options);
+      const asInitiator = await initiatorRequestOptions(ctx);
       const target = `cluster '${name}' on hub '${hub}'`;
 
       let operationId = DRY_RUN_OPERATION_ID;
       if (ctx.isDryRun) {
-        await client.planDeletion(hub, name);
-        const cluster = await client.getCluster(hub, name);
+        await client.planDeletion(hub, name, asInitiator);
+        const cluster = await client.getCluster(hub, name, asInitiator);
         ctx.logger.info(
           `Dry run: would delete ${target} (${cluster.phase}, ${cluster.nodePools.length} node pool(s)). Nothing was deleted.`,
         );
       } else {
         operationId = await submitOnce(ctx, `delete-${hub}-${name}`, () =>
-          client.deleteCluster(hub, name),
+          client.deleteCluster(hub, name, asInitiator),
         );
         await reportOperation(
           ctx,
           options,
           client,
+          asInitiator,
           operationId,
           `the deletion of ${target}`,
           waitForDeletion,

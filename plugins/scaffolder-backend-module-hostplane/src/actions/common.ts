@@ -1,7 +1,10 @@
 import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
-import { HostplaneClient } from '../HostplaneClient';
+import {
+  HostplaneApiClient,
+  HostplaneRequestOptions,
+} from '@hostplane/plugin-hostplane-node';
 import { followOperation } from '../followOperation';
 
 export interface HostplaneActionsOptions {
@@ -16,18 +19,18 @@ export const DRY_RUN_OPERATION_ID = 'dry-run';
 
 type AnyActionContext = ActionContext<any, any>;
 
-/** The Hostplane API as the task's initiator: their permissions decide what the action may do. */
-export async function clientFor(
+/**
+ * How an action calls the Hostplane API: as the task's initiator, whose permissions decide what it
+ * may do; a request sent again says so in the task's log; a cancelled task stops waiting.
+ */
+export async function initiatorRequestOptions(
   ctx: AnyActionContext,
-  options: HostplaneActionsOptions,
-): Promise<HostplaneClient> {
-  return new HostplaneClient({
-    discovery: options.discovery,
-    auth: options.auth,
+): Promise<HostplaneRequestOptions> {
+  return {
     credentials: await ctx.getInitiatorCredentials(),
     signal: ctx.signal,
     logger: ctx.logger,
-  });
+  };
 }
 
 /** The catalog entity `@hostplane/plugin-catalog-backend-module-hostplane` gives the cluster. */
@@ -55,7 +58,8 @@ export async function submitOnce(
 export async function reportOperation(
   ctx: AnyActionContext,
   options: HostplaneActionsOptions,
-  client: HostplaneClient,
+  client: HostplaneApiClient,
+  requestOptions: HostplaneRequestOptions,
   operationId: string,
   what: string,
   wait: boolean,
@@ -64,6 +68,7 @@ export async function reportOperation(
   if (!wait) return;
   await followOperation({
     client,
+    credentials: requestOptions.credentials,
     operationId,
     logger: ctx.logger,
     pollIntervalMs: options.pollIntervalMs ?? 5_000,

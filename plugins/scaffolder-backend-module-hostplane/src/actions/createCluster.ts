@@ -1,10 +1,11 @@
 import { ClusterSpec } from '@hostplane/plugin-hostplane-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { HostplaneApiClient } from '@hostplane/plugin-hostplane-node';
 import {
   DRY_RUN_OPERATION_ID,
   HostplaneActionsOptions,
-  clientFor,
   clusterEntityRef,
+  initiatorRequestOptions,
   reportOperation,
   submitOnce,
 } from './common';
@@ -35,6 +36,7 @@ function describeSpec(spec: ClusterSpec): string {
 }
 
 export function createClusterAction(options: HostplaneActionsOptions) {
+  const client = new HostplaneApiClient(options);
   return createTemplateAction({
     id: 'hostplane:cluster:create',
     description:
@@ -61,14 +63,14 @@ export function createClusterAction(options: HostplaneActionsOptions) {
     async handler(ctx) {
       const { waitForReady, ...fields } = ctx.input;
       const { body, spec } = clusterRequest(fields, ctx.secrets);
-      const client = await clientFor(ctx, options);
+      const asInitiator = await initiatorRequestOptions(ctx);
       const cluster = `cluster '${spec.name}' on hub '${spec.hub}'`;
 
       let operationId = DRY_RUN_OPERATION_ID;
       if (ctx.isDryRun) {
         // The API makes every check creating would (the spec, the owner, the hub's versions, the
         // name, a running operation) and starts nothing.
-        await client.planCluster(body);
+        await client.planCluster(body, asInitiator);
         ctx.logger.info(
           `Dry run: would create ${cluster}: ${describeSpec(
             spec,
@@ -78,12 +80,13 @@ export function createClusterAction(options: HostplaneActionsOptions) {
         operationId = await submitOnce(
           ctx,
           `create-${spec.hub}-${spec.name}`,
-          () => client.createCluster(body),
+          () => client.createCluster(body, asInitiator),
         );
         await reportOperation(
           ctx,
           options,
           client,
+          asInitiator,
           operationId,
           `the creation of ${cluster}`,
           waitForReady,

@@ -4,7 +4,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { validate } from 'jsonschema';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { FieldIssuesError } from '../HostplaneClient';
+import { FieldIssuesError } from './FieldIssuesError';
 import {
   createClusterAction,
   createHostplaneActions,

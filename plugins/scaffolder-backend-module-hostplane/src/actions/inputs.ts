@@ -8,14 +8,11 @@ import {
   MAX_POOL_REPLICAS,
   clusterChangeSchema,
   clusterSpecSchema,
+  describeFieldIssues,
+  fieldIssuesOf,
 } from '@hostplane/plugin-hostplane-common';
-import type { z } from 'zod';
 import type { z as zod3 } from 'zod/v3';
-import {
-  FieldIssue,
-  FieldIssuesError,
-  describeIssues,
-} from '../HostplaneClient';
+import { FieldIssuesError } from './FieldIssuesError';
 import { DRY_RUN_OPERATION_ID } from './common';
 
 export type Zod3 = typeof zod3;
@@ -152,19 +149,6 @@ export const operationIdOutput = {
       ),
 };
 
-function issuesOf(error: z.ZodError): FieldIssue[] {
-  return error.issues.flatMap(issue => {
-    const path = issue.path.map(p => (typeof p === 'symbol' ? String(p) : p));
-    // Unknown fields are reported on their parent; name the field itself, as the API does.
-    return issue.code === 'unrecognized_keys'
-      ? issue.keys.map(key => ({
-          path: [...path, key],
-          message: `unknown field '${key}'`,
-        }))
-      : [{ path, message: issue.message }];
-  });
-}
-
 /**
  * The body of `POST /clusters`: the spec fields as given, with the SSH public key from the task's
  * secrets, after the API's own schema has accepted them. Throws with every field issue.
@@ -183,9 +167,9 @@ export function clusterRequest(
   const body = sshPublicKey ? { ...fields, sshPublicKey } : fields;
   const parsed = clusterSpecSchema.safeParse(body);
   if (!parsed.success) {
-    const issues = issuesOf(parsed.error);
+    const issues = fieldIssuesOf(parsed.error);
     throw new FieldIssuesError(
-      `The cluster spec is not valid: ${describeIssues(issues)}`,
+      `The cluster spec is not valid: ${describeFieldIssues(issues)}`,
       issues,
     );
   }
@@ -197,9 +181,9 @@ export function clusterRequest(
 export function clusterChange(change: unknown): ClusterChange {
   const parsed = clusterChangeSchema.safeParse(change);
   if (!parsed.success) {
-    const issues = issuesOf(parsed.error);
+    const issues = fieldIssuesOf(parsed.error);
     throw new FieldIssuesError(
-      `The change is not valid: ${describeIssues(issues)}`,
+      `The change is not valid: ${describeFieldIssues(issues)}`,
       issues,
     );
   }

@@ -5,7 +5,10 @@ import {
   ListClustersQuery,
 } from '@hostplane/plugin-hostplane-common';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
-import { HostplaneApi, hostplaneApiRef } from '../../api';
+import {
+  HostplaneApi,
+  hostplaneApiRef,
+} from '@hostplane/plugin-hostplane-react';
 import { ClustersPage } from './ClustersPage';
 
 const cluster = (

@@ -23,7 +23,7 @@ import Chip from '@material-ui/core/Chip';
 import TextField from '@material-ui/core/TextField';
 import Tooltip from '@material-ui/core/Tooltip';
 import { useSearchParams } from 'react-router-dom';
-import { hostplaneApiRef } from '../../api';
+import { hostplaneApiRef } from '@hostplane/plugin-hostplane-react';
 import { PhaseStatus } from './PhaseChip';
 
 const PAGE_SIZE = 50;

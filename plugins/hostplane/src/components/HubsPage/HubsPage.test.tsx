@@ -1,6 +1,10 @@
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
-import { HostplaneApi, hostplaneApiRef } from '../../api';
+import {
+  HostplaneApi,
+  hostplaneApiRef,
+} from '@hostplane/plugin-hostplane-react';
+import { providerCapabilities } from '../ClusterEntity/__testUtils__/fixtures';
 import { HubsPage } from './HubsPage';
 
 function renderWith(api: Pick<HostplaneApi, 'listHubs'>) {
@@ -19,6 +23,7 @@ describe('HubsPage', () => {
           {
             name: 'local',
             server: 'https://127.0.0.1:6443',
+            capabilities: providerCapabilities(),
             reachable: true,
             kubernetesVersion: 'v1.37.2',
             missingApis: [],
@@ -26,6 +31,7 @@ describe('HubsPage', () => {
           {
             name: 'eu-1',
             server: 'https://eu-1:6443',
+            capabilities: providerCapabilities(),
             reachable: true,
             kubernetesVersion: 'v1.36.0',
             missingApis: ['nodepools.hypershift.openshift.io'],
@@ -33,6 +39,7 @@ describe('HubsPage', () => {
           {
             name: 'down',
             server: 'https://down:6443',
+            capabilities: providerCapabilities(),
             reachable: false,
             missingApis: [],
             error: 'connect ECONNREFUSED',

@@ -13,7 +13,7 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import { HubStatus } from '@hostplane/plugin-hostplane-common';
 import useAsync from 'react-use/esm/useAsync';
-import { hostplaneApiRef } from '../../api';
+import { hostplaneApiRef } from '@hostplane/plugin-hostplane-react';
 
 function HubHealth({ hub }: { hub: HubStatus }) {
   if (!hub.reachable) {

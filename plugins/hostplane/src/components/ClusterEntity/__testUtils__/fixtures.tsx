@@ -8,11 +8,17 @@ import {
 } from '@backstage/plugin-permission-react';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import {
+  CLUSTER_ANNOTATION,
   ClusterStatus,
+  HUB_ANNOTATION,
   Operation,
   OperationStep,
+  ProviderCapabilities,
 } from '@hostplane/plugin-hostplane-common';
-import { HostplaneApi, hostplaneApiRef } from '../../../api';
+import {
+  HostplaneApi,
+  hostplaneApiRef,
+} from '@hostplane/plugin-hostplane-react';
 
 export const HUB = 'local';
 export const NAME = 'payments';
@@ -25,11 +31,24 @@ export function clusterEntity(name = NAME): Entity {
     metadata: {
       name: `${name}.${HUB}`,
       annotations: {
-        'hostplane.io/hub': HUB,
-        'hostplane.io/cluster': name,
+        [HUB_ANNOTATION]: HUB,
+        [CLUSTER_ANNOTATION]: name,
       },
     },
     spec: { type: 'kubernetes-cluster', owner: 'group:default/team-a' },
+  };
+}
+
+/** What a provider that supports everything declares. */
+export function providerCapabilities(
+  overrides: Partial<ProviderCapabilities> = {},
+): ProviderCapabilities {
+  return {
+    provider: 'hypershift-kubevirt',
+    credentialRotation: true,
+    hibernation: true,
+    availabilityPolicies: ['SingleReplica', 'HighlyAvailable'],
+    ...overrides,
   };
 }
 
@@ -88,6 +107,7 @@ export function aCluster(
       deletionProtection: false,
       labels: {},
     },
+    capabilities: providerCapabilities(),
     ...overrides,
   };
 }

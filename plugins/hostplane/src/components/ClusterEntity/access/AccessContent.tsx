@@ -3,7 +3,7 @@ import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import Grid from '@material-ui/core/Grid';
 import useAsync from 'react-use/esm/useAsync';
-import { hostplaneApiRef } from '../../../api';
+import { hostplaneApiRef } from '@hostplane/plugin-hostplane-react';
 import { ClusterFrame } from '../common/ClusterFrame';
 import { useClusterView } from '../common/ClusterViewContext';
 import { ServerErrorPanel } from '../common/ServerErrorPanel';

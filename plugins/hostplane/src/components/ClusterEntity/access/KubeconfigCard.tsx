@@ -6,7 +6,7 @@ import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { kubeconfigIssuePermission } from '@hostplane/plugin-hostplane-common';
-import { hostplaneApiRef } from '../../../api';
+import { hostplaneApiRef } from '@hostplane/plugin-hostplane-react';
 import { useClusterView } from '../common/ClusterViewContext';
 import { formatTime } from '../common/formatTime';
 import { GuardedButton } from '../common/GuardedButton';

@@ -2,19 +2,23 @@ import { ReactNode, useReducer, useState } from 'react';
 import { Progress, WarningPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { ClusterStatus, Operation } from '@hostplane/plugin-hostplane-common';
-import useAsync from 'react-use/esm/useAsync';
-import { hostplaneApiRef } from '../../../api';
 import {
   CLUSTER_ANNOTATION,
-  ClusterRef,
+  ClusterStatus,
   HUB_ANNOTATION,
+  Operation,
+} from '@hostplane/plugin-hostplane-common';
+import {
+  ClusterRef,
   clusterRefOf,
-} from './clusterRef';
+  hostplaneApiRef,
+  useCluster,
+  useLiveOperation,
+} from '@hostplane/plugin-hostplane-react';
+import useAsync from 'react-use/esm/useAsync';
 import { ClusterView, ClusterViewContext } from './ClusterViewContext';
 import { operationLabel } from './operationLabels';
 import { ServerErrorPanel } from './ServerErrorPanel';
-import { useLiveOperation } from './useLiveOperation';
 
 /** How many of the cluster's operations the tabs load (the Overview lists them). */
 export const RECENT_OPERATIONS = 10;
@@ -47,14 +51,14 @@ function ClusterLoader({
   const api = useApi(hostplaneApiRef);
   const { hub, name } = clusterRef;
   // Reloading keeps what was loaded on screen until the new answer is in.
-  const [clusterLoads, reloadCluster] = useReducer((n: number) => n + 1, 0);
+  const {
+    cluster,
+    error: clusterError,
+    reload: reloadCluster,
+  } = useCluster(hub, name);
   const [operationLoads, reloadOperations] = useReducer(
     (n: number) => n + 1,
     0,
-  );
-  const cluster = useAsync(
-    () => api.getCluster(hub, name),
-    [api, hub, name, clusterLoads],
   );
   const operations = useAsync(
     () => api.listOperations({ hub, cluster: name, limit: RECENT_OPERATIONS }),
@@ -73,9 +77,9 @@ function ClusterLoader({
     },
   );
 
-  if (!cluster.value) {
-    return cluster.error ? (
-      <ServerErrorPanel error={cluster.error} />
+  if (!cluster) {
+    return clusterError ? (
+      <ServerErrorPanel error={clusterError} />
     ) : (
       <Progress />
     );
@@ -88,13 +92,13 @@ function ClusterLoader({
   };
   const view: ClusterView = {
     clusterRef,
-    cluster: cluster.value,
+    cluster,
     operations: withLive(operations.value?.items ?? [], live.operation),
     operationsError: operations.error,
     operation: live.operation,
     operationError: live.error,
-    busyReason: busyReason(cluster.value, live.operation),
-    unmanagedReason: cluster.value.spec
+    busyReason: busyReason(cluster, live.operation),
+    unmanagedReason: cluster.spec
       ? undefined
       : `Hostplane did not create ${name} (it carries no spec): it can be viewed here but not changed`,
     refresh: () => {
@@ -107,7 +111,7 @@ function ClusterLoader({
   };
   return (
     <ClusterViewContext.Provider value={view}>
-      {cluster.error && <ServerErrorPanel error={cluster.error} />}
+      {clusterError && <ServerErrorPanel error={clusterError} />}
       {children}
     </ClusterViewContext.Provider>
   );

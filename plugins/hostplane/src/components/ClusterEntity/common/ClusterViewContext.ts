@@ -4,7 +4,7 @@ import {
   ClusterStatus,
   Operation,
 } from '@hostplane/plugin-hostplane-common';
-import { ClusterRef } from './clusterRef';
+import { ClusterRef } from '@hostplane/plugin-hostplane-react';
 
 /** One cluster as its entity tabs see it, loaded once by `ClusterFrame`. */
 export interface ClusterView {

@@ -47,6 +47,25 @@ async function inDialog() {
   return within(await screen.findByRole('dialog'));
 }
 
+/** Opens the actions menu on a pool's row. */
+async function openActions(pool: string) {
+  fireEvent.click(
+    await screen.findByRole('button', {
+      name: `Actions for node pool ${pool}`,
+    }),
+  );
+  return within(await screen.findByRole('menu'));
+}
+
+/** An item of the open menu; a disabled one has the reason beneath its label. */
+function menuItem(menu: ReturnType<typeof within>, label: string) {
+  return menu.getByRole('menuitem', { name: new RegExp(`^${label}`) });
+}
+
+function isDisabled(item: HTMLElement) {
+  return item.getAttribute('aria-disabled') === 'true';
+}
+
 describe('NodePoolsContent', () => {
   it('lists each pool with its size, machines, resources, phase and version', async () => {
     await renderClusterTab(<NodePoolsContent />, {
@@ -66,11 +85,7 @@ describe('NodePoolsContent', () => {
   it('scales only once the dialog is confirmed, then shows the started operation', async () => {
     const api = mockHostplaneApi();
     await renderClusterTab(<NodePoolsContent />, { api });
-    fireEvent.click(
-      await within(await waitFor(() => row('workers'))).findByRole('button', {
-        name: 'Scale',
-      }),
-    );
+    fireEvent.click(menuItem(await openActions('workers'), 'Scale'));
 
     const dialog = await inDialog();
     fireEvent.change(dialog.getByLabelText('Machines'), {
@@ -102,7 +117,7 @@ describe('NodePoolsContent', () => {
     const api = mockHostplaneApi();
     await renderClusterTab(<NodePoolsContent />, { api });
     fireEvent.click(
-      await screen.findByRole('button', { name: 'Enable autoscaling' }),
+      menuItem(await openActions('workers'), 'Enable autoscaling'),
     );
     const dialog = await inDialog();
     fireEvent.change(dialog.getByLabelText('Minimum machines'), {
@@ -167,22 +182,21 @@ describe('NodePoolsContent', () => {
     );
 
     // The operation just started blocks the next change until it has finished.
-    expect(
-      within(row('gpu')).getByRole('button', { name: 'Remove' }),
-    ).toBeDisabled();
+    const menu = await openActions('gpu');
+    expect(isDisabled(menuItem(menu, 'Remove'))).toBe(true);
+    expect(menuItem(menu, 'Remove')).toHaveTextContent(
+      /Add node pool \(op-new\) is running; wait for it to finish/,
+    );
     api.getOperation.mockResolvedValue({
       ...(await api.changeCluster.mock.results[0].value),
       state: 'succeeded',
       progress: 1,
     });
     await waitFor(
-      () =>
-        expect(
-          within(row('gpu')).getByRole('button', { name: 'Remove' }),
-        ).toBeEnabled(),
+      () => expect(isDisabled(menuItem(menu, 'Remove'))).toBe(false),
       { timeout: 5_000 },
     );
-    fireEvent.click(within(row('gpu')).getByRole('button', { name: 'Remove' }));
+    fireEvent.click(menuItem(menu, 'Remove'));
     dialog = await inDialog();
     expect(api.changeCluster).toHaveBeenCalledTimes(1);
     fireEvent.click(dialog.getByRole('button', { name: 'Remove' }));
@@ -196,12 +210,16 @@ describe('NodePoolsContent', () => {
 
   it('does not offer to remove the last pool', async () => {
     await renderClusterTab(<NodePoolsContent />);
-    const remove = await screen.findByRole('button', { name: 'Remove' });
-    expect(remove).toBeDisabled();
-    fireEvent.mouseOver(remove.parentElement!);
-    expect(await screen.findByRole('tooltip')).toHaveTextContent(
-      'The last node pool cannot be removed',
+    const menu = await openActions('workers');
+    // Once the permissions are in, only removing is refused.
+    await waitFor(() =>
+      expect(isDisabled(menuItem(menu, 'Scale'))).toBe(false),
     );
+    const remove = menuItem(menu, 'Remove');
+    expect(isDisabled(remove)).toBe(true);
+    expect(remove).toHaveTextContent('The last node pool cannot be removed');
+    fireEvent.click(remove);
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   });
 
   it('disables the actions, saying why, when the policy denies updating this cluster', async () => {
@@ -215,23 +233,25 @@ describe('NodePoolsContent', () => {
       entity: clusterEntity('locked'),
     });
     await screen.findByText('workers');
-    const scale = await waitFor(() => {
-      const button = screen.getByRole('button', { name: 'Scale' });
-      expect(button).toBeDisabled();
-      return button;
-    });
-    expect(
-      screen.getByRole('button', { name: 'Add node pool' }),
-    ).toBeDisabled();
+    await waitFor(() =>
+      expect(
+        screen.getByRole('button', { name: 'Add node pool' }),
+      ).toBeDisabled(),
+    );
     expect(permissions.authorize).toHaveBeenCalledWith(
       expect.objectContaining({ resourceRef: 'local/locked' }),
     );
 
-    fireEvent.mouseOver(scale.parentElement!);
-    expect(await screen.findByRole('tooltip')).toHaveTextContent(
-      'You are not allowed to change this cluster (hostplane.cluster.update)',
+    const menu = await openActions('workers');
+    await waitFor(() =>
+      expect(menuItem(menu, 'Scale')).toHaveTextContent(
+        'You are not allowed to change this cluster (hostplane.cluster.update)',
+      ),
     );
-    fireEvent.click(scale);
+    for (const label of ['Scale', 'Enable autoscaling', 'Remove']) {
+      expect(isDisabled(menuItem(menu, label))).toBe(true);
+    }
+    fireEvent.click(menuItem(menu, 'Scale'));
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   });
 
@@ -258,7 +278,7 @@ describe('NodePoolsContent', () => {
       },
     });
     await renderClusterTab(<NodePoolsContent />, { api });
-    fireEvent.click(await screen.findByRole('button', { name: 'Scale' }));
+    fireEvent.click(menuItem(await openActions('workers'), 'Scale'));
     const dialog = await inDialog();
     fireEvent.change(dialog.getByLabelText('Machines'), {
       target: { value: '4' },

@@ -1,14 +1,17 @@
 import { Table, TableColumn } from '@backstage/core-components';
-import Box from '@material-ui/core/Box';
 import Tooltip from '@material-ui/core/Tooltip';
 import { NodePoolStatus } from '@hostplane/plugin-hostplane-common';
 import { PhaseStatus } from '../../ClustersPage/PhaseChip';
-import { AutoscalePoolAction } from './AutoscalePoolAction';
+import { PoolActionsMenu } from './PoolActionsMenu';
 import { poolSize } from './poolSize';
-import { RemovePoolAction } from './RemovePoolAction';
-import { ScalePoolAction } from './ScalePoolAction';
 
-const sizeColumns: TableColumn<NodePoolStatus>[] = [
+/**
+ * A pool as a table row. The table keeps a row (and what is open in it, such as its actions
+ * menu) across reloads of the cluster only when the row has an `id`.
+ */
+type PoolRow = NodePoolStatus & { id: string };
+
+const sizeColumns: TableColumn<PoolRow>[] = [
   { title: 'Pool', field: 'name', highlight: true },
   { title: 'Size', render: pool => poolSize(pool) },
   { title: 'Machines', field: 'currentReplicas' },
@@ -36,25 +39,21 @@ export function NodePoolsTable({
   pools: NodePoolStatus[];
   blockedReason?: string;
 }) {
-  const columns: TableColumn<NodePoolStatus>[] = [
+  const columns: TableColumn<PoolRow>[] = [
     ...sizeColumns,
     {
       title: 'Actions',
       render: pool => (
-        <Box display="flex" style={{ gap: 4 }}>
-          <ScalePoolAction pool={pool} blockedReason={blockedReason} />
-          <AutoscalePoolAction pool={pool} blockedReason={blockedReason} />
-          <RemovePoolAction pool={pool} blockedReason={blockedReason} />
-        </Box>
+        <PoolActionsMenu pool={pool} blockedReason={blockedReason} />
       ),
     },
   ];
   return (
-    <Table<NodePoolStatus>
+    <Table<PoolRow>
       title="Node pools"
       options={{ paging: false, search: false, padding: 'dense' }}
       columns={columns}
-      data={pools}
+      data={pools.map(pool => ({ ...pool, id: pool.name }))}
     />
   );
 }

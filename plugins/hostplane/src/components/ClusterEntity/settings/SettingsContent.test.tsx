@@ -12,6 +12,7 @@ import {
   clusterEntity,
   mockHostplaneApi,
   mockPermissions,
+  providerCapabilities,
   renderClusterTab,
 } from '../__testUtils__/fixtures';
 import { SettingsContent } from './SettingsContent';
@@ -128,6 +129,73 @@ describe('SettingsContent', () => {
       }),
     );
   });
+
+  it("hides credential rotation when the cluster's provider cannot rotate credentials", async () => {
+    await renderClusterTab(<SettingsContent />, {
+      api: mockHostplaneApi({
+        getCluster: async () =>
+          aCluster({
+            capabilities: providerCapabilities({ credentialRotation: false }),
+          }),
+      }),
+    });
+    expect(
+      await screen.findByRole('button', { name: 'Delete cluster' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('heading', { name: 'Deletion protection' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('heading', { name: 'Rotate credentials' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Rotate credentials' }),
+    ).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Hibernate' })).toBeEnabled();
+  });
+
+  it("hides hibernation when the cluster's provider cannot hibernate", async () => {
+    await renderClusterTab(<SettingsContent />, {
+      api: mockHostplaneApi({
+        getCluster: async () =>
+          aCluster({
+            capabilities: providerCapabilities({ hibernation: false }),
+          }),
+      }),
+    });
+    expect(
+      await screen.findByRole('button', { name: 'Rotate credentials' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('heading', { name: 'Hibernation' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Hibernate' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it.each([
+    ['declares them', providerCapabilities()],
+    ['is not said (an older backend)', undefined],
+  ])(
+    "offers hibernation and credential rotation when the provider's support %s",
+    async (_, capabilities) => {
+      await renderClusterTab(<SettingsContent />, {
+        api: mockHostplaneApi({
+          getCluster: async () => aCluster({ capabilities }),
+        }),
+      });
+      expect(
+        await screen.findByRole('button', { name: 'Rotate credentials' }),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByRole('button', { name: 'Hibernate' }),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByRole('heading', { name: 'Rotate credentials' }),
+      ).toBeInTheDocument();
+    },
+  );
 
   it('disables deletion, saying why, when the policy denies it', async () => {
     await renderClusterTab(<SettingsContent />, {

@@ -7,19 +7,16 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
+import { compareVersions } from '@hostplane/plugin-hostplane-common';
 import useAsync from 'react-use/esm/useAsync';
-import { hostplaneApiRef } from '../../../api';
+import { hostplaneApiRef } from '@hostplane/plugin-hostplane-react';
 import { ClusterFrame } from '../common/ClusterFrame';
 import { useClusterView } from '../common/ClusterViewContext';
 import { OperationBanner } from '../common/OperationBanner';
 import { ServerErrorPanel } from '../common/ServerErrorPanel';
 import { useChangeBlock } from '../common/useActionBlock';
 import { OfferedVersionsTable } from './OfferedVersionsTable';
-import {
-  compareVersions,
-  currentVersion,
-  poolSkewWarnings,
-} from './upgradeChecks';
+import { currentVersion, poolSkewWarnings } from './upgradeChecks';
 
 function Versions() {
   const api = useApi(hostplaneApiRef);

@@ -1,0 +1,37 @@
+/**
+ * The benchmarks `yarn bench` runs, in this order. A benchmark is a folder under bench/ with a
+ * `run.ts` that calls `runBenchmark`, and an entry here.
+ */
+export interface RegisteredBenchmark {
+  /** Its folder under bench/. */
+  name: string;
+  /**
+   * Its options for `yarn bench --small`: a run of a few minutes at most, on a small hub of its
+   * own, that shows the benchmark works end to end. Its figures are not ones to quote.
+   */
+  small: string[];
+}
+
+export const BENCHMARKS: RegisteredBenchmark[] = [
+  {
+    name: 'cluster-list',
+    small: [
+      '--hub',
+      'bench-small',
+      '--count',
+      '200',
+      '--rounds',
+      '20',
+      '--idle-seconds',
+      '10',
+    ],
+  },
+  {
+    name: 'catalog-ingest',
+    small: ['--hub', 'bench-small', '--count', '200', '--changes', '6'],
+  },
+  {
+    name: 'hub-seed',
+    small: ['--count', '200', '--chunk', '100', '--baseline', '50'],
+  },
+];

@@ -1,0 +1,62 @@
+import os from 'node:os';
+import { mockServices } from '@backstage/backend-test-utils';
+import { LOCAL_HUB_RELEASES } from '@hostplane/plugin-hostplane-node';
+import { readHostplaneSettings } from './config';
+
+const settingsOf = (hostplane?: object) =>
+  readHostplaneSettings(
+    mockServices.rootConfig({ data: hostplane ? { hostplane } : {} }),
+  );
+
+describe('readHostplaneSettings', () => {
+  it('gives the documented defaults, with the implicit local hub', () => {
+    expect(settingsOf()).toEqual({
+      hubs: [expect.objectContaining({ name: 'local' })],
+      operations: {
+        waitTimeoutMs: 30 * 60_000,
+        leaseMs: 30_000,
+        instanceId: os.hostname(),
+      },
+      decisionTtlMs: 5_000,
+    });
+    expect(settingsOf().hubs[0].releases).toEqual(LOCAL_HUB_RELEASES);
+  });
+
+  it('reads seconds as milliseconds; 0 turns the decision cache off', () => {
+    const settings = settingsOf({
+      operations: {
+        waitTimeoutSeconds: 120,
+        leaseSeconds: 10,
+        instanceId: 'backend-0',
+      },
+      permissions: { decisionCacheSeconds: 0 },
+    });
+    expect(settings.operations).toEqual({
+      waitTimeoutMs: 120_000,
+      leaseMs: 10_000,
+      instanceId: 'backend-0',
+    });
+    expect(settings.decisionTtlMs).toBe(0);
+  });
+
+  it.each([
+    [
+      { operations: { leaseSeconds: 0 } },
+      'hostplane.operations.leaseSeconds must be a number of seconds above 0, not 0',
+    ],
+    [
+      { operations: { waitTimeoutSeconds: -1 } },
+      'hostplane.operations.waitTimeoutSeconds must be a number of seconds above 0, not -1',
+    ],
+    [
+      { permissions: { decisionCacheSeconds: -5 } },
+      'hostplane.permissions.decisionCacheSeconds must be a number of seconds from 0, not -5',
+    ],
+    [
+      { hubs: [{ name: 'prod', kubeconfig: '/etc/prod.yaml' }] },
+      "hostplane.hubs: hub 'prod' has no 'releases'",
+    ],
+  ])('refuses to start with %j', (hostplane, message) => {
+    expect(() => settingsOf(hostplane)).toThrow(message);
+  });
+});

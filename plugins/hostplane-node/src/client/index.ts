@@ -1,0 +1,2 @@
+export { HostplaneApiClient, UNAVAILABLE_RETRIES } from './HostplaneApiClient';
+export type { HostplaneRequestOptions } from './HostplaneApiClient';

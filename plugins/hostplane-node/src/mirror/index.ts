@@ -1,0 +1,2 @@
+export { ClusterMirror } from './ClusterMirror';
+export type { ClusterListing, ClusterMirrorOptions } from './ClusterMirror';

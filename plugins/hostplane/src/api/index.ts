@@ -1,3 +1,0 @@
-export { hostplaneApiRef } from './HostplaneApi';
-export type { HostplaneApi, OperationsQuery } from './HostplaneApi';
-export { HostplaneClient } from './HostplaneClient';
