@@ -5,6 +5,8 @@
 #   $HOSTPLANE_CACHE/bin/etcd-<v>/        etcd etcdctl etcdutl
 #   $HOSTPLANE_CACHE/bin/kwok-<v>/        kwok kwokctl
 #   $HOSTPLANE_CACHE/crds/<project>-<v>/  the upstream CRDs of HyperShift, KubeVirt and Kamaji
+#   $HOSTPLANE_CACHE/bin/s3-server-gofakes3-<v>-<source hash>/s3-server  the backup stores' test S3 server
+# `build-binaries.sh s3-server` builds only the last, for tests that need nothing else.
 # A warm cache only checks that the folders exist. Each build writes to a temporary folder and
 # renames it when complete, so an interrupted build is redone, never half-used.
 set -euo pipefail
@@ -20,6 +22,7 @@ KWOK_VERSION=$(version kwok)
 HYPERSHIFT_VERSION=$(version hypershift)
 KUBEVIRT_VERSION=$(version kubevirt)
 KAMAJI_VERSION=$(version kamaji)
+GOFAKES3_VERSION=$(version gofakes3)
 
 BIN="$HOSTPLANE_CACHE/bin"
 CRDS="$HOSTPLANE_CACHE/crds"
@@ -120,10 +123,30 @@ generate_kubevirt_crds() {
   rm "$1/kubevirt-crds"
 }
 
+# The S3-compatible server the backup stores' tests run against: gofakes3 (a library, hence our own
+# main in go/s3, which adds a SigV4 check), not SeaweedFS. gofakes3 and its few dependencies build in
+# well under a minute on 2 cores and serve ListObjectsV2 and multipart uploads, all the stores use;
+# SeaweedFS's full S3 gateway (filer, volume server, hundreds of modules) takes many minutes for
+# features the tests do not exercise. The folder is keyed by the wrapper's source as well as by
+# gofakes3's version, since main.go is ours: `s3ServerBinary` in src/s3 computes the same hash.
+S3_SERVER_SOURCE_HASH=$(cat "$GO_DIR/s3/go.mod" "$GO_DIR/s3/go.sum" "$GO_DIR/s3/main.go" | sha256sum | cut -c1-12)
+build_s3_server() {
+  (cd "$GO_DIR/s3" && with_progress "S3 test server (gofakes3 $GOFAKES3_VERSION)" \
+    go build -ldflags "-s -w" -o "$1/s3-server" .)
+}
+ensure_s3_server() {
+  ensure_dir "$BIN/s3-server-gofakes3-$GOFAKES3_VERSION-$S3_SERVER_SOURCE_HASH" build_s3_server
+}
+if [ "${1:-}" = s3-server ]; then
+  ensure_s3_server
+  exit 0
+fi
+
 ensure_dir "$BIN/kubernetes-$KUBERNETES_VERSION" build_kubernetes
 ensure_dir "$BIN/etcd-$ETCD_VERSION" build_etcd
 ensure_dir "$BIN/kwok-$KWOK_VERSION" build_kwok
 ensure_dir "$CRDS/hypershift-$HYPERSHIFT_VERSION" fetch_hypershift_crds
 ensure_dir "$CRDS/kamaji-$KAMAJI_VERSION" fetch_kamaji_crds
 ensure_dir "$CRDS/kubevirt-$KUBEVIRT_VERSION" generate_kubevirt_crds
+ensure_s3_server
 log "hub binaries and CRDs are ready in $HOSTPLANE_CACHE"

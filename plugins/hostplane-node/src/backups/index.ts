@@ -1,0 +1,3 @@
+export * from './BackupStore';
+export * from './config';
+export * from './metadata';
