@@ -12,6 +12,7 @@ import {
   PHASE_LABEL,
   VERSION_LABEL,
   clusterEntityName,
+  clusterApiPath,
 } from '@hostplane/plugin-hostplane-common';
 
 const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -68,7 +69,10 @@ export function clusterEntity(cluster: ClusterSummary): Entity {
         [HUB_ANNOTATION]: cluster.hub,
         [CLUSTER_ANNOTATION]: cluster.name,
         [CLUSTER_NAMESPACE_ANNOTATION]: cluster.namespace,
-        [CLUSTER_API_ANNOTATION]: `/api/hostplane/clusters/${cluster.hub}/${cluster.name}`,
+        [CLUSTER_API_ANNOTATION]: `/api/hostplane${clusterApiPath(
+          cluster.hub,
+          cluster.name,
+        )}`,
       },
       links,
     },

@@ -150,6 +150,11 @@ export const CLUSTER_SORT_FIELDS = [
 ] as const;
 export type ClusterSortField = (typeof CLUSTER_SORT_FIELDS)[number];
 
+/** A cluster's path in the Hostplane API, below `/api/hostplane`, as every client writes it. */
+export function clusterApiPath(hub: string, name: string): string {
+  return `/clusters/${encodeURIComponent(hub)}/${encodeURIComponent(name)}`;
+}
+
 /** Query of `GET /clusters`: server-side paging, filtering and sorting. */
 export const listClustersQuerySchema = z.strictObject({
   offset: z.coerce

@@ -7,6 +7,7 @@ import {
 } from '@hostplane/plugin-hostplane-node';
 import { KubernetesObjectApi } from '@kubernetes/client-node';
 import { ClusterCache } from '../cache/ClusterCache';
+import { DEFAULT_OPERATION_SETTINGS } from '../config';
 import {
   LeaseLostError,
   NewOperation,
@@ -209,7 +210,8 @@ export class OperationRunner {
     const provider = this.options.providers.get(hub.provider)!;
     const definitions: Readonly<Record<string, Step>> =
       this.options.steps ?? STEPS;
-    const waitTimeoutMs = this.options.waitTimeoutMs ?? 30 * 60_000;
+    const waitTimeoutMs =
+      this.options.waitTimeoutMs ?? DEFAULT_OPERATION_SETTINGS.waitTimeoutMs;
     await cache.hub(hub.name).whenListed();
 
     for (const step of steps) {

@@ -19,6 +19,7 @@ import {
   PlannedOperationView,
   ServiceCredentialResponse,
   serviceCredentialResponseSchema,
+  clusterApiPath,
 } from '@hostplane/plugin-hostplane-common';
 import { refusal, withRefusalStatus } from './refusals';
 
@@ -104,7 +105,7 @@ export class HostplaneApiClient {
     return this.request(
       `show cluster '${name}' on hub '${hub}'`,
       'GET',
-      clusterPath(hub, name),
+      clusterApiPath(hub, name),
       options,
     );
   }
@@ -146,7 +147,7 @@ export class HostplaneApiClient {
     return this.submit(
       `${change.action} cluster '${name}' on hub '${hub}'`,
       'PATCH',
-      clusterPath(hub, name),
+      clusterApiPath(hub, name),
       options,
       change,
     );
@@ -162,7 +163,7 @@ export class HostplaneApiClient {
     return this.dryRun(
       `${change.action} cluster '${name}' on hub '${hub}' (dry run)`,
       'PATCH',
-      `${clusterPath(hub, name)}?dryRun=true`,
+      `${clusterApiPath(hub, name)}?dryRun=true`,
       options,
       change,
     );
@@ -176,7 +177,7 @@ export class HostplaneApiClient {
     return this.submit(
       `delete cluster '${name}' on hub '${hub}'`,
       'DELETE',
-      clusterPath(hub, name),
+      clusterApiPath(hub, name),
       options,
     );
   }
@@ -190,7 +191,7 @@ export class HostplaneApiClient {
     return this.dryRun(
       `delete cluster '${name}' on hub '${hub}' (dry run)`,
       'DELETE',
-      `${clusterPath(hub, name)}?dryRun=true`,
+      `${clusterApiPath(hub, name)}?dryRun=true`,
       options,
     );
   }
@@ -229,7 +230,7 @@ export class HostplaneApiClient {
     return this.request(
       `list the kubeconfigs issued for cluster '${name}' on hub '${hub}'`,
       'GET',
-      `${clusterPath(hub, name)}/kubeconfig-issuances`,
+      `${clusterApiPath(hub, name)}/kubeconfig-issuances`,
       options,
     );
   }
@@ -247,7 +248,7 @@ export class HostplaneApiClient {
     const body = await this.request(
       `issue a service credential for cluster '${name}' on hub '${hub}'`,
       'POST',
-      `${clusterPath(hub, name)}/service-credentials`,
+      `${clusterApiPath(hub, name)}/service-credentials`,
       options,
     );
     return serviceCredentialResponseSchema.parse(body);
@@ -343,8 +344,4 @@ export class HostplaneApiClient {
       );
     });
   }
-}
-
-function clusterPath(hub: string, name: string): string {
-  return `/clusters/${encodeURIComponent(hub)}/${encodeURIComponent(name)}`;
 }

@@ -11,6 +11,7 @@ import {
   ListOperationsResponse,
   Operation,
   OwnerChoicesResponse,
+  clusterApiPath,
 } from '@hostplane/plugin-hostplane-common';
 import { HostplaneApi, OperationsQuery } from './HostplaneApi';
 import { responseError } from './responseError';
@@ -37,7 +38,7 @@ export class HostplaneClient implements HostplaneApi {
   }
 
   async getCluster(hub: string, name: string): Promise<ClusterStatus> {
-    return this.get(clusterPath(hub, name));
+    return this.get(clusterApiPath(hub, name));
   }
 
   async changeCluster(
@@ -45,11 +46,11 @@ export class HostplaneClient implements HostplaneApi {
     name: string,
     change: ClusterChange,
   ): Promise<Operation> {
-    return this.send('PATCH', clusterPath(hub, name), change);
+    return this.send('PATCH', clusterApiPath(hub, name), change);
   }
 
   async deleteCluster(hub: string, name: string): Promise<Operation> {
-    return this.send('DELETE', clusterPath(hub, name));
+    return this.send('DELETE', clusterApiPath(hub, name));
   }
 
   async listOperations(
@@ -75,14 +76,18 @@ export class HostplaneClient implements HostplaneApi {
     name: string,
     request: { ttlHours: number },
   ): Promise<KubeconfigResponse> {
-    return this.send('POST', `${clusterPath(hub, name)}/kubeconfig`, request);
+    return this.send(
+      'POST',
+      `${clusterApiPath(hub, name)}/kubeconfig`,
+      request,
+    );
   }
 
   async listKubeconfigIssuances(
     hub: string,
     name: string,
   ): Promise<ListKubeconfigIssuancesResponse> {
-    return this.get(`${clusterPath(hub, name)}/kubeconfig-issuances`);
+    return this.get(`${clusterApiPath(hub, name)}/kubeconfig-issuances`);
   }
 
   async listHubVersions(hub: string): Promise<HubVersionsResponse> {
@@ -118,8 +123,4 @@ export class HostplaneClient implements HostplaneApi {
     }
     return response.json();
   }
-}
-
-function clusterPath(hub: string, name: string): string {
-  return `/clusters/${encodeURIComponent(hub)}/${encodeURIComponent(name)}`;
 }
