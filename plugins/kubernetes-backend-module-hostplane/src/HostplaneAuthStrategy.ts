@@ -5,17 +5,14 @@ import {
   KubernetesCredential,
 } from '@backstage/plugin-kubernetes-node';
 import {
-  CLUSTER_AUTH_METADATA as CLUSTER_METADATA,
-  CREDENTIALS_EPOCH_AUTH_METADATA as CREDENTIALS_EPOCH_METADATA,
-  HUB_AUTH_METADATA as HUB_METADATA,
+  CLUSTER_AUTH_METADATA,
+  CREDENTIALS_EPOCH_AUTH_METADATA,
+  HUB_AUTH_METADATA,
 } from '@hostplane/plugin-hostplane-common';
 import { HostplaneApiClient } from '@hostplane/plugin-hostplane-node';
 
 /** The auth strategy's name: the `kubernetes.io/auth-provider` of every Hostplane cluster. */
 export const HOSTPLANE_AUTH_PROVIDER = 'hostplane';
-
-/** Where a Hostplane cluster's details say which tenant they are (in `authMetadata`). */
-export { CLUSTER_METADATA, CREDENTIALS_EPOCH_METADATA, HUB_METADATA };
 
 interface Issued {
   epoch: string;
@@ -81,7 +78,7 @@ export class HostplaneAuthStrategy implements AuthenticationStrategy {
   }
 
   validateCluster(authMetadata: AuthMetadata): Error[] {
-    return [HUB_METADATA, CLUSTER_METADATA]
+    return [HUB_AUTH_METADATA, CLUSTER_AUTH_METADATA]
       .filter(key => !authMetadata[key])
       .map(
         key =>
@@ -134,17 +131,17 @@ export class HostplaneAuthStrategy implements AuthenticationStrategy {
 }
 
 function tenantOf(authMetadata: AuthMetadata) {
-  const hub = authMetadata[HUB_METADATA];
-  const cluster = authMetadata[CLUSTER_METADATA];
+  const hub = authMetadata[HUB_AUTH_METADATA];
+  const cluster = authMetadata[CLUSTER_AUTH_METADATA];
   if (!hub || !cluster) {
     throw new Error(
-      `Not a Hostplane cluster: '${HUB_METADATA}' and '${CLUSTER_METADATA}' are missing from its authMetadata`,
+      `Not a Hostplane cluster: '${HUB_AUTH_METADATA}' and '${CLUSTER_AUTH_METADATA}' are missing from its authMetadata`,
     );
   }
   return {
     hub,
     cluster,
-    epoch: authMetadata[CREDENTIALS_EPOCH_METADATA] ?? '',
+    epoch: authMetadata[CREDENTIALS_EPOCH_AUTH_METADATA] ?? '',
   };
 }
 

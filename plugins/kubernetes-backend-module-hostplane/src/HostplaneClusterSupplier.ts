@@ -5,7 +5,10 @@ import {
   KubernetesClustersSupplier,
 } from '@backstage/plugin-kubernetes-node';
 import {
+  CLUSTER_AUTH_METADATA,
+  CREDENTIALS_EPOCH_AUTH_METADATA,
   ClusterSummary,
+  HUB_AUTH_METADATA,
   clusterEntityName,
 } from '@hostplane/plugin-hostplane-common';
 import {
@@ -14,12 +17,7 @@ import {
   ClusterMirror,
   HostplaneApiClient,
 } from '@hostplane/plugin-hostplane-node';
-import {
-  CLUSTER_METADATA,
-  CREDENTIALS_EPOCH_METADATA,
-  HOSTPLANE_AUTH_PROVIDER,
-  HUB_METADATA,
-} from './HostplaneAuthStrategy';
+import { HOSTPLANE_AUTH_PROVIDER } from './HostplaneAuthStrategy';
 
 /**
  * A tenant cluster as the Kubernetes plugin sees it, or nothing while it has no API endpoint.
@@ -36,9 +34,9 @@ export function toClusterDetails(
   if (!cluster.endpoint) return undefined;
   const authMetadata: AuthMetadata = {
     'kubernetes.io/auth-provider': HOSTPLANE_AUTH_PROVIDER,
-    [HUB_METADATA]: cluster.hub,
-    [CLUSTER_METADATA]: cluster.name,
-    [CREDENTIALS_EPOCH_METADATA]: `${cluster.createdAt ?? ''}/${
+    [HUB_AUTH_METADATA]: cluster.hub,
+    [CLUSTER_AUTH_METADATA]: cluster.name,
+    [CREDENTIALS_EPOCH_AUTH_METADATA]: `${cluster.createdAt ?? ''}/${
       cluster.credentialsRotatedAt ?? ''
     }`,
   };
