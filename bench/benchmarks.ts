@@ -34,4 +34,8 @@ export const BENCHMARKS: RegisteredBenchmark[] = [
     name: 'hub-seed',
     small: ['--count', '200', '--chunk', '100', '--baseline', '50'],
   },
+  {
+    name: 'etcd-backup',
+    small: ['--size-mib', '64', '--rounds', '2', '--hub', 'bench-etcd-small'],
+  },
 ];

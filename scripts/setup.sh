@@ -53,6 +53,10 @@ yarn install "${yarn_args[@]}"
 
 bash packages/local-hub/scripts/build-binaries.sh
 
+# The local hub's metrics pipeline: VictoriaMetrics (with vmagent and vmalert), Prometheus (the
+# second supported store) and Alertmanager, at the versions the Debian release pins.
+apt_install victoria-metrics prometheus prometheus-alertmanager
+
 if $for_tests; then
   apt_install chromium
   ensure_postgres

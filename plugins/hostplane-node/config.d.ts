@@ -31,6 +31,55 @@ export interface Config {
         image: string;
       }>;
       /**
+       * Where this hub's control-plane logs are searched: a VictoriaLogs (`/select/logsql/*`)
+       * whose collector stores each cluster's lines under the tenant `logTenantOf` gives
+       * (`@hostplane/plugin-hostplane-common`) with the stream fields `hub`, `namespace`,
+       * `cluster`, `component` and `pod`. Without it the Logs tab offers the live path only,
+       * except for the implicit `local` hub (no `hostplane.hubs`), whose store is the
+       * VictoriaLogs `yarn hub start` runs at http://127.0.0.1:9428.
+       */
+      logs?: {
+        /** VictoriaLogs' base URL, such as `http://victoria-logs.logging:9428`. */
+        url: string;
+        /** The widest time range one search may cover, in hours; 168 (7 days) by default. */
+        maxRangeHours?: number;
+        /** The most lines one search returns; 5000 by default. */
+        maxLines?: number;
+        /** How long one search may run, in seconds; 20 by default. */
+        queryTimeoutSeconds?: number;
+        /** Searches one user may run per minute; 30 by default. */
+        searchesPerMinute?: number;
+      };
+      /**
+       * Where this hub's tenant control-plane metrics are (the Monitoring tab reads them through
+       * the store's Prometheus HTTP API). Every series must carry `hostplane_hub`,
+       * `hostplane_cluster` and `hostplane_owner` labels. Without it the hub has no metrics,
+       * except the implicit `local` hub (no `hostplane.hubs`), whose store is the VictoriaMetrics
+       * `yarn hub start` runs at http://127.0.0.1:8428.
+       */
+      monitoring?: {
+        /**
+         * `victoriametrics` (each query limited to one cluster by the store's `extra_filters[]`)
+         * or `prometheus` (each query's selectors rewritten by Hostplane).
+         */
+        type: 'victoriametrics' | 'prometheus';
+        /** The store's base URL, such as `http://vmselect.monitoring:8481/select/0/prometheus`. */
+        url: string;
+        /**
+         * The Alertmanager that routes this hub's control-plane alerts to Hostplane's webhook
+         * (`POST /api/hostplane/alerts/webhook/<hub>` with `Authorization: Bearer <webhookToken>`);
+         * silences are made in it. The implicit `local` hub's is at http://127.0.0.1:9093.
+         */
+        alertmanager?: {
+          url: string;
+          /**
+           * What the webhook's caller must present.
+           * @visibility secret
+           */
+          webhookToken: string;
+        };
+      };
+      /**
        * Where this hub's etcd backups are kept: exactly one of `directory` and `s3`. Objects are
        * encrypted with each cluster's key, which stays in the hub. Without it the hub has no
        * backup store, except the implicit `local` hub (no `hostplane.hubs`), whose backups go

@@ -38,6 +38,8 @@ interface EtcdMembersOptions {
   /** Where the ports of the other members are kept, chosen before the tenant is created. */
   planPath: string;
   etcdBinary: string;
+  /** The backend quota the members start with, the first member's; etcd's 8 GiB when unset. */
+  quotaBackendBytes?: () => number | undefined;
   log: (message: string) => void;
 }
 
@@ -108,7 +110,18 @@ export class EtcdMembers {
         await this.add(first, member);
       }
       if (!this.isRunning(member)) {
-        this.startMember(first, member);
+        // It joins the members the cluster has: those before it on a first join, all the others
+        // when it was reset to be replaced (see etcd/memberReset.ts).
+        const listed = (m: EtcdMember) =>
+          m === member ||
+          members.some(l => l.peerURLs?.includes(url(m.peerPort)));
+        this.spawnMember(
+          member,
+          [first, ...this.planned()]
+            .filter(listed)
+            .map(m => `${m.name}=${url(m.peerPort)}`)
+            .join(','),
+        );
       }
       await waitFor(
         `etcd member ${member.name} to be healthy`,
@@ -184,7 +197,8 @@ export class EtcdMembers {
     );
   }
 
-  private dataDir(member: EtcdMember): string {
+  /** Where a planned member keeps its data. */
+  dataDir(member: EtcdMember): string {
     return path.join(this.options.clusterDir, 'etcd-members', member.name);
   }
 
@@ -198,11 +212,26 @@ export class EtcdMembers {
    * ignores the initial cluster.
    */
   private startMember(first: EtcdMember, member: EtcdMember): void {
+    const index = memberIndex(member);
+    this.spawnMember(
+      member,
+      [first, ...this.planned().slice(0, index)]
+        .map(m => `${m.name}=${url(m.peerPort)}`)
+        .join(','),
+    );
+  }
+
+  /**
+   * Starts a member, without data, that was just added to the cluster again: it joins with the
+   * members the cluster has now (see `initialClusterForAddedMember`).
+   */
+  startJoining(member: EtcdMember, initialCluster: string): void {
+    this.spawnMember(member, initialCluster);
+  }
+
+  private spawnMember(member: EtcdMember, initialCluster: string): void {
     const dataDir = this.dataDir(member);
     const index = memberIndex(member);
-    const initialCluster = [first, ...this.planned().slice(0, index)]
-      .map(m => `${m.name}=${url(m.peerPort)}`)
-      .join(',');
     fs.mkdirSync(path.join(this.options.clusterDir, 'logs'), {
       recursive: true,
     });
@@ -228,7 +257,9 @@ export class EtcdMembers {
         '--initial-cluster-state=existing',
         // As kwokctl runs the first member.
         '--auto-compaction-retention=1',
-        '--quota-backend-bytes=8589934592',
+        `--quota-backend-bytes=${
+          this.options.quotaBackendBytes?.() ?? 8589934592
+        }`,
       ],
       { detached: true, stdio: ['ignore', logFile, logFile] },
     );
@@ -270,18 +301,36 @@ export class EtcdMembers {
     }
   }
 
+  /**
+   * Asks the first member, or the next running one when it does not answer (it may be the one
+   * being reset).
+   */
   private async post(
     first: EtcdMember,
     route: string,
     body: object,
   ): Promise<any> {
-    const response = await fetch(`${url(first.clientPort)}${route}`, {
-      method: 'POST',
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new EtcdRefusal(route, response.status, text);
-    return JSON.parse(text);
+    const candidates = [
+      first,
+      ...this.planned().filter(m => this.isRunning(m)),
+    ];
+    let unanswered: unknown;
+    for (const member of candidates) {
+      let response: Response;
+      try {
+        response = await fetch(`${url(member.clientPort)}${route}`, {
+          method: 'POST',
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(10_000),
+        });
+      } catch (error) {
+        unanswered = error;
+        continue;
+      }
+      const text = await response.text();
+      if (!response.ok) throw new EtcdRefusal(route, response.status, text);
+      return JSON.parse(text);
+    }
+    throw unanswered;
   }
 }

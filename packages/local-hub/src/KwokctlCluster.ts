@@ -55,6 +55,18 @@ export interface KwokctlClusterConfig {
   enableCRDs?: string[];
   /** Extra kube-apiserver flags. */
   apiserverArgs?: Record<string, string>;
+  /** The API server's audit policy (an `audit.k8s.io/v1` Policy); all at metadata by default. */
+  auditPolicy?: object;
+  /** etcd's backend quota (`--quota-backend-bytes`); kwokctl's 8 GiB by default. */
+  etcdQuotaBackendBytes?: number;
+  /**
+   * Runs when a new cluster's ports are chosen, before kwokctl creates and first starts it: what
+   * must be in place before etcd first starts (a snapshot restored into its data folder).
+   */
+  beforeCreate?: (ports: {
+    etcdPort: number;
+    etcdPeerPort: number;
+  }) => Promise<void>;
 }
 
 /**
@@ -87,6 +99,11 @@ export class KwokctlCluster {
 
   get auditLogPath(): string {
     return path.join(this.clusterDir, 'logs', 'audit.log');
+  }
+
+  /** Where kwokctl's etcd keeps its data. */
+  get etcdDataDir(): string {
+    return path.join(this.clusterDir, 'etcd');
   }
 
   private loadedKubeConfig?: { modified: bigint; kubeConfig: KubeConfig };
@@ -146,6 +163,42 @@ export class KwokctlCluster {
     return this.knownEtcdPorts;
   }
 
+  /** The command line kwokctl runs one of the cluster's components with, from its state. */
+  componentCommand(name: string): { binary: string; args: string[] } {
+    const documents = parseAllDocuments(
+      fs.readFileSync(path.join(this.clusterDir, 'kwok.yaml'), 'utf8'),
+    );
+    const component = documents
+      .map(d => d.toJS())
+      .find(d => d?.kind === 'KwokctlConfiguration')
+      .components?.find((c: { name: string }) => c.name === name);
+    if (!component) {
+      throw new Error(`${this.name} has no component ${name}`);
+    }
+    return { binary: component.binary, args: component.args ?? [] };
+  }
+
+  /**
+   * Changes the command line kwokctl keeps for one of the cluster's components: its next start,
+   * by kwokctl or by `componentCommand`, runs with these arguments.
+   */
+  updateComponentArgs(name: string, update: (args: string[]) => string[]) {
+    const file = path.join(this.clusterDir, 'kwok.yaml');
+    const documents = parseAllDocuments(fs.readFileSync(file, 'utf8')).map(d =>
+      d.toJS(),
+    );
+    const component = documents
+      .find(d => d?.kind === 'KwokctlConfiguration')
+      ?.components?.find((c: { name: string }) => c.name === name);
+    if (!component) {
+      throw new Error(`${this.name} has no component ${name}`);
+    }
+    component.args = update(component.args ?? []);
+    const written = `${file}.${process.pid}`;
+    fs.writeFileSync(written, documents.map(d => stringify(d)).join('---\n'));
+    fs.renameSync(written, file);
+  }
+
   /** The options kwokctl keeps in its state for the cluster (its ports among them). */
   private storedOptions(): Record<string, any> {
     const documents = parseAllDocuments(
@@ -188,6 +241,18 @@ export class KwokctlCluster {
         await new Promise(resolve => setTimeout(resolve, 500));
       }
     }
+  }
+
+  /**
+   * The loopback ports of the controller-manager's and the scheduler's secure endpoints, from
+   * kwokctl's state (for scraping their /metrics).
+   */
+  managerPorts(): { kubeControllerManager: number; kubeScheduler: number } {
+    const options = this.storedOptions();
+    return {
+      kubeControllerManager: options.kubeControllerManagerPort,
+      kubeScheduler: options.kubeSchedulerPort,
+    };
   }
 
   /** The loopback port etcd serves clients on. */
@@ -326,14 +391,21 @@ export class KwokctlCluster {
     const auditPolicyPath = files.auditPolicy;
     fs.writeFileSync(
       auditPolicyPath,
-      stringify({
-        apiVersion: 'audit.k8s.io/v1',
-        kind: 'Policy',
-        omitStages: ['RequestReceived'],
-        rules: [{ level: 'Metadata' }],
-      }),
+      stringify(
+        config.auditPolicy ?? {
+          apiVersion: 'audit.k8s.io/v1',
+          kind: 'Policy',
+          omitStages: ['RequestReceived'],
+          rules: [{ level: 'Metadata' }],
+        },
+      ),
     );
     const b = this.binaries;
+    const ports = await componentPorts();
+    await config.beforeCreate?.({
+      etcdPort: ports.etcdPort,
+      etcdPeerPort: ports.etcdPeerPort,
+    });
     const kwokctlConfiguration = {
       apiVersion: 'config.kwok.x-k8s.io/v1alpha1',
       kind: 'KwokctlConfiguration',
@@ -349,7 +421,10 @@ export class KwokctlCluster {
         kwokControllerBinary: b.kwok,
         kubeAuditPolicy: auditPolicyPath,
         enableCRDs: config.enableCRDs ?? [],
-        ...(await componentPorts()),
+        ...(config.etcdQuotaBackendBytes
+          ? { etcdQuotaBackendSize: String(config.etcdQuotaBackendBytes) }
+          : {}),
+        ...ports,
         cacheDir: path.join(this.workdir, 'kwokctl-cache'),
       },
       componentsPatches: [

@@ -7,8 +7,10 @@ import { EtcdMember, EtcdMembers, memberComponent } from './EtcdMembers';
 import { KwokctlCluster, KwokctlClusterConfig } from './KwokctlCluster';
 import { rotatePki } from './pki';
 import { HubBinaries, cacheDir } from './paths';
+import { isAlive } from './processes';
 import { FAKE_NODE_ANNOTATION } from './stages';
 import { STANDIN_FIELD_MANAGER } from './standin/fieldManager';
+import { TenantAuditWebhook, auditWebhookArgs } from './standin/auditWebhook';
 
 /**
  * HyperShift's own label on a tenant's nodes and machines: the NodePool they belong to. Not
@@ -31,6 +33,8 @@ export class TenantProcesses extends KwokctlCluster {
     workdir?: string;
     /** How many etcd members the tenant gets when it is created; 1 by default. */
     etcdMembers?: number;
+    /** The etcd backend quota the tenant gets when it is created; kwokctl's 8 GiB by default. */
+    etcdQuotaBackendBytes?: number;
     log?: (message: string) => void;
   }): Promise<TenantProcesses> {
     return new TenantProcesses(
@@ -39,6 +43,7 @@ export class TenantProcesses extends KwokctlCluster {
       await ensureHubBinaries(),
       options.log ?? (() => {}),
       options.etcdMembers,
+      options.etcdQuotaBackendBytes,
     );
   }
 
@@ -58,6 +63,11 @@ export class TenantProcesses extends KwokctlCluster {
   }
 
   private readonly logOffsets = new Map<string, number>();
+  /**
+   * Where the API server sends its audit events (HyperShift's `spec.auditWebhook`), set before
+   * `up`: kwokctl keeps a tenant's flags and policy from its creation.
+   */
+  auditWebhook?: TenantAuditWebhook;
   /** The members beyond the one kwokctl runs. */
   private readonly extraMembers: EtcdMembers;
 
@@ -67,14 +77,59 @@ export class TenantProcesses extends KwokctlCluster {
     binaries: HubBinaries,
     log: (message: string) => void,
     private readonly etcdMemberCount = 1,
+    private readonly etcdQuotaBackendBytes?: number,
   ) {
     super(name, workdir, binaries, log);
     this.extraMembers = new EtcdMembers({
       clusterDir: this.clusterDir,
       planPath: path.join(workdir, `${name}.etcd-members.json`),
       etcdBinary: binaries.etcd,
+      // The first member's, once kwokctl keeps it: the members of one cluster share a quota.
+      quotaBackendBytes: () => {
+        if (!this.exists()) return this.etcdQuotaBackendBytes;
+        const flag = this.componentCommand('etcd').args.find(arg =>
+          arg.startsWith('--quota-backend-bytes='),
+        );
+        return flag ? Number(flag.split('=')[1]) : undefined;
+      },
       log,
     });
+  }
+
+  /** Where the tenant's etcd restores keep their snapshot and state (see etcd/StandinEtcd.ts). */
+  get etcdRestoreDir(): string {
+    return path.join(this.workdir, `${this.name}.etcd-restore`);
+  }
+
+  /** Where etcd member `index` keeps its data: kwokctl's folder for the first. */
+  etcdMemberDataDir(index: number): string {
+    return index === 0
+      ? this.etcdDataDir
+      : this.extraMembers.dataDir(this.extraMembers.planned()[index - 1]);
+  }
+
+  /** Whether the process of etcd member `index` runs. */
+  etcdMemberRunning(index: number): boolean {
+    const pidFile = path.join(
+      this.clusterDir,
+      'pids',
+      `${memberComponent(index)}.pid`,
+    );
+    return (
+      fs.existsSync(pidFile) &&
+      isAlive(Number(fs.readFileSync(pidFile, 'utf8').trim()))
+    );
+  }
+
+  /**
+   * Starts etcd member `index` (above the first), added to the cluster again without data, to
+   * join the members the cluster has now.
+   */
+  startEtcdMemberJoining(index: number, initialCluster: string): void {
+    this.extraMembers.startJoining(
+      this.extraMembers.planned()[index - 1],
+      initialCluster,
+    );
   }
 
   /** The tenant's etcd members, kwokctl's first: member i stands behind the pod `etcd-<i>`. */
@@ -98,9 +153,28 @@ export class TenantProcesses extends KwokctlCluster {
    * Creates the tenant (its API server told of every etcd member to come) or starts it again, and
    * joins the etcd members it is short of. On a restart the other members start first: the first
    * alone is no quorum, and kwokctl waits for the API server, which waits for one.
+   * `restoreEtcd`, when given, writes every member's data before any of them starts (for a
+   * tenant that exists, after stopping it); members with data join no one.
    */
-  override async up(config: KwokctlClusterConfig = {}): Promise<void> {
+  override async up(
+    requested: KwokctlClusterConfig = {},
+    restoreEtcd?: (members: EtcdMember[]) => Promise<void>,
+  ): Promise<void> {
+    const config: KwokctlClusterConfig = this.auditWebhook
+      ? {
+          ...requested,
+          apiserverArgs: {
+            ...requested.apiserverArgs,
+            ...auditWebhookArgs(this.auditWebhook),
+          },
+          auditPolicy: this.auditWebhook.policy,
+        }
+      : requested;
     if (this.exists()) {
+      if (restoreEtcd) {
+        await this.stop();
+        await restoreEtcd(this.etcdMembers());
+      }
       await this.extraMembers.start(this.etcdMembers()[0]);
       await super.up(config);
     } else {
@@ -108,11 +182,25 @@ export class TenantProcesses extends KwokctlCluster {
         this.etcdMemberCount > 1
           ? await this.extraMembers.plan(this.etcdMemberCount)
           : [];
-      await super.up(
-        extra.length === 0
-          ? config
+      const beforeCreate =
+        restoreEtcd &&
+        (async (ports: { etcdPort: number; etcdPeerPort: number }) => {
+          const first = {
+            name: 'node0',
+            clientPort: ports.etcdPort,
+            peerPort: ports.etcdPeerPort,
+          };
+          await restoreEtcd([first, ...extra]);
+          await this.extraMembers.start(first);
+        });
+      await super.up({
+        ...config,
+        etcdQuotaBackendBytes:
+          config.etcdQuotaBackendBytes ?? this.etcdQuotaBackendBytes,
+        ...(beforeCreate ? { beforeCreate } : {}),
+        ...(extra.length === 0
+          ? {}
           : {
-              ...config,
               apiserverArgs: {
                 ...config.apiserverArgs,
                 // Added to kwokctl's own `--etcd-servers` (a list flag: repeated, it appends).
@@ -120,8 +208,8 @@ export class TenantProcesses extends KwokctlCluster {
                   .map(m => `http://127.0.0.1:${m.clientPort}`)
                   .join(','),
               },
-            },
-      );
+            }),
+      });
     }
     await this.extraMembers.join(this.etcdMembers()[0]);
   }
@@ -135,6 +223,7 @@ export class TenantProcesses extends KwokctlCluster {
     await this.extraMembers.stop();
     await super.delete();
     this.extraMembers.removePlan();
+    fs.rmSync(this.etcdRestoreDir, { recursive: true, force: true });
   }
 
   /**
@@ -161,12 +250,21 @@ export class TenantProcesses extends KwokctlCluster {
     };
   }
 
-  /** Failure injection: kills the process of etcd member `index` (the pod `etcd-<index>`). */
-  killEtcdMember(index: number): void {
+  /**
+   * Failure injection: kills the process of etcd member `index` (the pod `etcd-<index>`), and with
+   * `wipeData` removes its data too, as a lost volume would.
+   */
+  killEtcdMember(index: number, { wipeData = false } = {}): void {
     if (index === 0) {
       this.killComponent('etcd');
     } else {
       this.extraMembers.kill(index);
+    }
+    if (wipeData) {
+      fs.rmSync(this.etcdMemberDataDir(index), {
+        recursive: true,
+        force: true,
+      });
     }
   }
 

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { getRaw } from '@hostplane/plugin-hostplane-node';
 import { LOCAL_HUB_FIELD_MANAGER, LocalHub } from './LocalHub';
 import { TenantProcesses } from './TenantProcesses';
@@ -11,6 +12,13 @@ import {
   seedTenants,
 } from './seed';
 import { StandinOperator } from './standin';
+import { LocalLogStore, standinTenantLogFiles } from './logs';
+import { localPortalWebhook, startMonitoring } from './monitoring';
+import {
+  LOCAL_HUB_ALERTMANAGER_URL,
+  LOCAL_HUB_METRICS_URL,
+  LOCAL_HUB_LOGS_URL,
+} from '@hostplane/plugin-hostplane-common';
 import { DEMO_TIMINGS, FAST_TIMINGS } from './stages';
 
 const USAGE = `Usage: yarn hub [start|seed|delete] [--name NAME] [--fast] [--count N] [--seed S]
@@ -45,6 +53,24 @@ async function main(argv: string[]) {
       log,
     });
     await operator.start();
+    // The portal's implicit local hub reads metrics from LOCAL_HUB_METRICS_URL and alerts from
+    // LOCAL_HUB_ALERTMANAGER_URL, which calls its webhook.
+    const monitoring = await startMonitoring(hub, {
+      victoriaMetricsPort: Number(new URL(LOCAL_HUB_METRICS_URL).port),
+      alerting: {
+        alertmanagerPort: Number(new URL(LOCAL_HUB_ALERTMANAGER_URL).port),
+        webhook: localPortalWebhook(hub),
+      },
+      log,
+    });
+    // The portal's implicit local hub searches control-plane logs at LOCAL_HUB_LOGS_URL.
+    const logStore = await LocalLogStore.start({
+      hub: 'local',
+      workdir: path.join(hub.workdir, 'logs', name),
+      port: Number(new URL(LOCAL_HUB_LOGS_URL).port),
+      tenants: standinTenantLogFiles(operator),
+      log,
+    });
     const demo = demoTenants();
     const isReal = (t: TenantPlan) => REAL_DEMO_TENANTS.includes(t.name);
     await seedTenants(
@@ -101,6 +127,8 @@ async function main(argv: string[]) {
     clearInterval(healthCheck);
     log('stopping');
     await operator.stop();
+    await logStore.stop();
+    await monitoring.stop();
     await hub.stop();
   } else if (command === 'seed') {
     const hub = await LocalHub.open({ name, log });

@@ -31,3 +31,6 @@ export * from './controlplane';
 export * from './standin';
 export { failingNodePoolConditions } from './upstream/hypershiftConditions';
 export type { PoolMachines } from './upstream/hypershiftConditions';
+export * from './monitoring';
+export * from './logs';
+export * from './etcd';

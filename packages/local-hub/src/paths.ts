@@ -16,6 +16,7 @@ export function cacheDir(): string {
 export interface HubBinaries {
   etcd: string;
   etcdctl: string;
+  etcdutl: string;
   kubeApiserver: string;
   kubeControllerManager: string;
   kubeScheduler: string;
@@ -33,6 +34,7 @@ export function hubBinaries(cache = cacheDir()): HubBinaries {
   return {
     etcd: bin(etcd, 'etcd'),
     etcdctl: bin(etcd, 'etcdctl'),
+    etcdutl: bin(etcd, 'etcdutl'),
     kubeApiserver: bin(kubernetes, 'kube-apiserver'),
     kubeControllerManager: bin(kubernetes, 'kube-controller-manager'),
     kubeScheduler: bin(kubernetes, 'kube-scheduler'),

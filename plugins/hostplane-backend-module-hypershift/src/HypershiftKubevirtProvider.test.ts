@@ -1,4 +1,11 @@
-import { labelContractViolations } from '@hostplane/plugin-hostplane-node';
+import {
+  etcdContractViolations,
+  labelContractViolations,
+} from '@hostplane/plugin-hostplane-node';
+import {
+  ETCD_RESTORED_ANNOTATION,
+  ETCD_RESTORE_REQUEST_ANNOTATION,
+} from '@hostplane/plugin-hostplane-common';
 import {
   highlyAvailable,
   releases,
@@ -105,5 +112,75 @@ describe('HypershiftKubevirtProvider', () => {
       'virtualmachines.kubevirt.io',
       'virtualmachineinstances.kubevirt.io',
     ]);
+  });
+
+  it.each([
+    ['two pools', highlyAvailable],
+    ['one pool', singleReplica],
+  ])(
+    'keeps the etcd contract: its pods, and no restore URL in the cache (%s)',
+    (_name, spec) => {
+      expect(
+        etcdContractViolations(
+          provider,
+          spec,
+          releases['v1.37.2'],
+          'tenants-team-a',
+        ),
+      ).toEqual([]);
+    },
+  );
+
+  it("reaches etcd in the control-plane namespace, one pod per member, with HyperShift's client certificate", () => {
+    const status = provider.status('local', [
+      provider.render(highlyAvailable, {
+        controlPlane: releases['v1.37.2'],
+        nodePools: {},
+      })[1],
+    ])!;
+    expect(provider.etcdAccess(status)).toEqual({
+      namespace: 'tenants-team-a-payments-prod',
+      pods: ['etcd-0', 'etcd-1', 'etcd-2'],
+      clientTlsSecret: 'etcd-client-tls',
+      encryptionKeySecret: {
+        namespace: 'tenants-team-a',
+        name: 'payments-prod-etcd-encryption-key',
+      },
+    });
+  });
+
+  it('asks for an in-place restore by annotation, keeps it out of the cache, and reports the restore done', () => {
+    const [, hostedCluster] = provider.render(
+      singleReplica,
+      { controlPlane: releases['v1.37.2'], nodePools: {} },
+      {
+        etcdRestoreRequest: {
+          id: 'r1',
+          url: 'https://portal.example/restore-snapshots/t',
+        },
+      },
+    );
+    expect(
+      JSON.parse(
+        hostedCluster.metadata!.annotations![ETCD_RESTORE_REQUEST_ANNOTATION],
+      ),
+    ).toEqual({ id: 'r1', url: 'https://portal.example/restore-snapshots/t' });
+    const answered = {
+      ...hostedCluster,
+      metadata: {
+        ...hostedCluster.metadata,
+        annotations: {
+          ...hostedCluster.metadata!.annotations,
+          [ETCD_RESTORED_ANNOTATION]: 'r1',
+        },
+      },
+    };
+    const retained = provider.retain(answered);
+    expect(
+      retained.metadata!.annotations![ETCD_RESTORE_REQUEST_ANNOTATION],
+    ).toBeUndefined();
+    expect(provider.status('local', [retained])!.etcdRestoredRequest).toBe(
+      'r1',
+    );
   });
 });

@@ -1,7 +1,9 @@
 import { KubernetesObject } from '@kubernetes/client-node';
 import { ClusterSpec, ClusterStatus } from '@hostplane/plugin-hostplane-common';
 import {
+  AuditWebhookEndpoint,
   ClusterLocation,
+  EtcdAccess,
   GeneratedSecret,
   HostedControlPlaneProvider,
   OfferedRelease,
@@ -16,7 +18,8 @@ import {
 } from './render/hostedCluster';
 import { renderNamespace, tenantNamespace } from './render/namespace';
 import { renderNodePool } from './render/nodePool';
-import { secretsFor } from './render/secrets';
+import { secretNames, secretsFor } from './render/secrets';
+import { renderAuditWebhookSecret } from './render/auditWebhook';
 import { REQUIRED_HUB_APIS } from './requiredHubApis';
 import { clusterStatus, retainForStatus } from './status';
 
@@ -31,11 +34,13 @@ export class HypershiftKubevirtProvider implements HostedControlPlaneProvider {
 
   /**
    * HyperShift rotates a control plane's root CA on request, scales pools to zero and back, and
-   * runs the control plane with one replica of each component or three.
+   * runs the control plane with one replica of each component or three. Its managed etcd runs as
+   * pods in the control-plane namespace the backend reaches through the hub.
    */
   readonly capabilities: ProviderFeatures = {
     credentialRotation: true,
     hibernation: true,
+    etcdOperations: true,
     availabilityPolicies: ['SingleReplica', 'HighlyAvailable'],
   };
 
@@ -106,6 +111,35 @@ export class HypershiftKubevirtProvider implements HostedControlPlaneProvider {
         name: 'root-ca',
         certKey: 'ca.crt',
         keyKey: 'ca.key',
+      },
+    };
+  }
+
+  /**
+   * HyperShift's managed etcd: a StatefulSet `etcd` in the control-plane namespace, one member
+   * for SingleReplica and three for HighlyAvailable, serving clients with the certificate in
+   * `etcd-client-tls`. The API server encrypts its data with the cluster's generated key.
+   */
+  /** The Secret `spec.auditWebhook` names, with the kubeconfig key HyperShift reads. */
+  auditWebhookSecret(
+    spec: ClusterSpec,
+    webhook: AuditWebhookEndpoint,
+  ): KubernetesObject {
+    return renderAuditWebhookSecret(spec, webhook);
+  }
+
+  etcdAccess(cluster: ClusterStatus): EtcdAccess {
+    const members =
+      (cluster.spec?.availability ?? cluster.availability) === 'HighlyAvailable'
+        ? 3
+        : 1;
+    return {
+      namespace: `${cluster.namespace}-${cluster.name}`,
+      pods: Array.from({ length: members }, (_, i) => `etcd-${i}`),
+      clientTlsSecret: 'etcd-client-tls',
+      encryptionKeySecret: {
+        namespace: cluster.namespace,
+        name: secretNames(cluster.name).etcdEncryptionKey,
       },
     };
   }

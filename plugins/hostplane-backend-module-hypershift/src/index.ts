@@ -5,3 +5,8 @@
  */
 export { hostplaneModuleHypershift as default } from './module';
 export { HypershiftKubevirtProvider } from './HypershiftKubevirtProvider';
+export {
+  AUDIT_WEBHOOK_KUBECONFIG_KEY,
+  auditWebhookSecretName,
+  renderAuditWebhookSecret,
+} from './render/auditWebhook';

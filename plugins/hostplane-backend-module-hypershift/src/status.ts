@@ -4,6 +4,8 @@ import {
   ClusterPhase,
   ClusterSpec,
   ClusterStatus,
+  ETCD_RESTORED_ANNOTATION,
+  ETCD_RESTORE_REQUEST_ANNOTATION,
   HIBERNATED_REPLICAS_ANNOTATION,
   HOSTPLANE_KEY_PREFIX,
   NODE_POOL_LABEL,
@@ -89,7 +91,7 @@ export function retainForStatus(object: KubernetesObject): KubernetesObject {
     return {
       apiVersion,
       kind,
-      metadata,
+      metadata: withoutRestoreRequest(metadata),
       spec: pick(spec, ['controllerAvailabilityPolicy']),
       status: pick(status, ['conditions', 'controlPlaneEndpoint', 'version']),
     } as HostedCluster;
@@ -111,6 +113,21 @@ export function retainForStatus(object: KubernetesObject): KubernetesObject {
     } as NodePool;
   }
   return object;
+}
+
+/**
+ * The metadata without an in-place restore request: it carries a signed snapshot URL, which the
+ * cache (and so every status and log line made from it) never holds.
+ */
+function withoutRestoreRequest(
+  metadata: KubernetesObject['metadata'],
+): KubernetesObject['metadata'] {
+  if (!metadata?.annotations?.[ETCD_RESTORE_REQUEST_ANNOTATION]) {
+    return metadata;
+  }
+  const { [ETCD_RESTORE_REQUEST_ANNOTATION]: _request, ...annotations } =
+    metadata.annotations;
+  return { ...metadata, annotations };
 }
 
 /** A phase and the upstream condition that decided it, if one did. */
@@ -437,5 +454,7 @@ export function clusterStatus(
     spec,
     credentialsRotatedAt:
       hostedCluster.metadata?.annotations?.[ROTATE_CREDENTIALS_ANNOTATION],
+    etcdRestoredRequest:
+      hostedCluster.metadata?.annotations?.[ETCD_RESTORED_ANNOTATION],
   };
 }

@@ -1,7 +1,11 @@
 import os from 'node:os';
 import { mockServices } from '@backstage/backend-test-utils';
 import { LOCAL_HUB_RELEASES } from '@hostplane/plugin-hostplane-node';
-import { readHostplaneSettings } from './config';
+import {
+  readAutoDefragmentationConfig,
+  readBackupScheduleSettings,
+  readHostplaneSettings,
+} from './config';
 
 const settingsOf = (hostplane?: object) =>
   readHostplaneSettings(
@@ -58,5 +62,56 @@ describe('readHostplaneSettings', () => {
     ],
   ])('refuses to start with %j', (hostplane, message) => {
     expect(() => settingsOf(hostplane)).toThrow(message);
+  });
+});
+
+describe('readBackupScheduleSettings', () => {
+  const read = (backups?: object) =>
+    readBackupScheduleSettings(
+      mockServices.rootConfig({ data: { hostplane: { backups } } }),
+    );
+
+  it('defaults to a retry after 30 s and a 30-day grace period', () => {
+    expect(read()).toEqual({
+      busyRetryMs: 30_000,
+      deletedClusterGraceMs: 30 * 24 * 60 * 60 * 1000,
+    });
+    expect(read({ busyRetrySeconds: 5, deletedClusterGraceDays: 0 })).toEqual({
+      busyRetryMs: 5_000,
+      deletedClusterGraceMs: 0,
+    });
+  });
+
+  it('refuses a negative grace period', () => {
+    expect(() => read({ deletedClusterGraceDays: -1 })).toThrow(
+      'hostplane.backups.deletedClusterGraceDays must be a number of days from 0, not -1',
+    );
+  });
+});
+
+describe('readAutoDefragmentationConfig', () => {
+  const read = (defragmentation?: object) =>
+    readAutoDefragmentationConfig(
+      mockServices.rootConfig({
+        data: { hostplane: { etcd: { defragmentation } } },
+      }),
+    );
+
+  it("defaults to HyperShift's rule, every ten minutes", () => {
+    expect(read()).toEqual({
+      enabled: true,
+      fragmentationThreshold: 0.45,
+      minDbSizeBytes: 100 * 1024 * 1024,
+      intervalMs: 600_000,
+      maxConcurrent: 2,
+    });
+  });
+
+  it.each([
+    [{ fragmentationThreshold: 1.5 }, 'must be a fraction between 0 and 1'],
+    [{ maxConcurrent: 0 }, 'must be a whole number from 1'],
+    [{ intervalSeconds: 0 }, 'must be a number of seconds above 0'],
+  ])('refuses %j', (defragmentation, message) => {
+    expect(() => read(defragmentation)).toThrow(message);
   });
 });

@@ -78,3 +78,78 @@ function secondsAsMs(
   }
   return seconds * 1000;
 }
+
+/** How scheduled backups are taken and kept (`hostplane.backups`). */
+export interface BackupScheduleSettings {
+  /** How soon a slot whose cluster was busy is tried again. */
+  busyRetryMs: number;
+  /** How long a deleted cluster's backups are kept from when it is found gone. */
+  deletedClusterGraceMs: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Reads `hostplane.backups`' schedule settings, with the defaults `config.d.ts` documents. */
+export function readBackupScheduleSettings(
+  config: RootConfigService,
+): BackupScheduleSettings {
+  const graceDays = config.getOptionalNumber(
+    'hostplane.backups.deletedClusterGraceDays',
+  );
+  if (graceDays !== undefined && !(graceDays >= 0)) {
+    throw new Error(
+      `hostplane.backups.deletedClusterGraceDays must be a number of days from 0, not ${graceDays}`,
+    );
+  }
+  return {
+    busyRetryMs: secondsAsMs(
+      config,
+      'hostplane.backups.busyRetrySeconds',
+      30_000,
+    ),
+    deletedClusterGraceMs: (graceDays ?? 30) * DAY_MS,
+  };
+}
+
+/** Automatic defragmentation of etcd members (`hostplane.etcd.defragmentation`). */
+export interface AutoDefragmentationConfig {
+  enabled: boolean;
+  fragmentationThreshold: number;
+  minDbSizeBytes: number;
+  intervalMs: number;
+  maxConcurrent: number;
+}
+
+/** Reads `hostplane.etcd.defragmentation`, with HyperShift's thresholds by default. */
+export function readAutoDefragmentationConfig(
+  config: RootConfigService,
+): AutoDefragmentationConfig {
+  const key = 'hostplane.etcd.defragmentation';
+  const threshold =
+    config.getOptionalNumber(`${key}.fragmentationThreshold`) ?? 0.45;
+  if (!(threshold > 0 && threshold < 1)) {
+    throw new Error(
+      `${key}.fragmentationThreshold must be a fraction between 0 and 1, not ${threshold}`,
+    );
+  }
+  const minDbSizeBytes =
+    config.getOptionalNumber(`${key}.minDbSizeBytes`) ?? 100 * 1024 * 1024;
+  if (!(minDbSizeBytes >= 0)) {
+    throw new Error(
+      `${key}.minDbSizeBytes must be a number of bytes from 0, not ${minDbSizeBytes}`,
+    );
+  }
+  const maxConcurrent = config.getOptionalNumber(`${key}.maxConcurrent`) ?? 2;
+  if (!(Number.isInteger(maxConcurrent) && maxConcurrent >= 1)) {
+    throw new Error(
+      `${key}.maxConcurrent must be a whole number from 1, not ${maxConcurrent}`,
+    );
+  }
+  return {
+    enabled: config.getOptionalBoolean(`${key}.enabled`) ?? true,
+    fragmentationThreshold: threshold,
+    minDbSizeBytes,
+    intervalMs: secondsAsMs(config, `${key}.intervalSeconds`, 600_000),
+    maxConcurrent,
+  };
+}

@@ -6,9 +6,15 @@ import {
 import { Knex } from 'knex';
 import { ClusterCache } from './cache/ClusterCache';
 import { OperationStore } from './database/OperationStore';
+import { EtcdServices } from './operations/etcdServices';
 import { OperationRunner } from './operations/OperationRunner';
+import type { StepContext } from './operations/steps';
 import { OperationSettings } from './config';
 import { ClusterService } from './service/ClusterService';
+import {
+  EtcdAutomationSettings,
+  createEtcdAutomation,
+} from './backups/etcdAutomation';
 
 export interface EngineOptions {
   hubs: HubDefinition[];
@@ -17,6 +23,12 @@ export interface EngineOptions {
   logger: LoggerService;
   /** As `readHostplaneSettings` reads them from `hostplane.operations`. */
   operations: OperationSettings;
+  /** Backups and etcd maintenance; without them, those operations fail saying so. */
+  etcd?: EtcdServices;
+  /** Scheduled backups, automatic defragmentation, deleted clusters' backups; none without. */
+  etcdAutomation?: EtcdAutomationSettings;
+  /** Where clusters' audit events go (threat detection); none are sent without. */
+  auditWebhook?: StepContext['auditWebhook'];
 }
 
 /**
@@ -42,6 +54,8 @@ export function createEngine(options: EngineOptions) {
     hubs: options.hubs,
     providers: options.providers,
     logger: options.logger,
+    etcd: options.etcd,
+    auditWebhook: options.auditWebhook,
   });
   const clusters = new ClusterService(
     options.hubs,
@@ -49,18 +63,39 @@ export function createEngine(options: EngineOptions) {
     cache,
     store,
     runner,
+    { etcd: options.etcd },
   );
+  const automation =
+    options.etcd && options.etcdAutomation
+      ? createEtcdAutomation({
+          hubs: options.hubs,
+          providers: options.providers,
+          cache,
+          store,
+          clusters,
+          etcd: options.etcd,
+          db: options.db,
+          logger: options.logger,
+          instanceId,
+          leaseMs,
+          settings: options.etcdAutomation,
+        })
+      : undefined;
   return {
     cache,
     store,
     runner,
     clusters,
+    automation,
     /** Starts watching the hubs and resumes what was running; returns how many resumed. */
     async start(): Promise<number> {
       cache.start();
-      return runner.resume();
+      const resumed = await runner.resume();
+      await automation?.start();
+      return resumed;
     },
     async stop(): Promise<void> {
+      await automation?.stop();
       await runner.stop();
       cache.stop();
     },

@@ -49,6 +49,7 @@ describe('hostplane backend against the local hub', () => {
       provider: 'hypershift-kubevirt',
       credentialRotation: true,
       hibernation: true,
+      etcdOperations: true,
       availabilityPolicies: ['SingleReplica', 'HighlyAvailable'],
     };
     expect(response.status).toBe(200);

@@ -10,16 +10,29 @@ import {
   clusterPermissionRules,
   hostplaneProvidersExtensionPoint,
 } from '@hostplane/plugin-hostplane-node';
-import { readHostplaneSettings } from './config';
+import {
+  readAutoDefragmentationConfig,
+  readBackupScheduleSettings,
+  readHostplaneSettings,
+} from './config';
 import { IssuanceStore } from './database/IssuanceStore';
 import { KubeconfigService } from './kubeconfig/KubeconfigService';
 import { ServiceCredentialService } from './kubeconfig/ServiceCredentialService';
 import { migrationsDirectory } from './database/migrations';
 import { createEngine } from './engine';
+import { createEtcdServices } from './backups/createEtcdServices';
+import { createBackupsRouter } from './backups/router';
+import { RESTORE_SNAPSHOTS_PATH } from './backups/restoreUrls';
 import { announceListedHubs } from './events/announceListedHubs';
 import { publishClusterChanges } from './events/publishClusterChanges';
 import { HubStatusChecker } from './service/HubStatusChecker';
 import { createRouter } from './service/router';
+import { registerMonitoring } from './monitoring/register';
+import { createLogsRouter } from './logs/router';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { AUDIT_WEBHOOK_PATH } from './threats/receiver';
+import { createThreatsRouter } from './threats/router';
+import { ThreatDetection, readThreatSettings } from './threats/ThreatDetection';
 
 /**
  * Hostplane's backend: the tenant-cluster lifecycle engine and `/api/hostplane`. Providers of
@@ -47,12 +60,14 @@ export const hostplanePlugin = createBackendPlugin({
         database: coreServices.database,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        discovery: coreServices.discovery,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         userInfo: coreServices.userInfo,
         auditor: coreServices.auditor,
         lifecycle: coreServices.lifecycle,
         events: eventsServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { logger, database, lifecycle } = deps;
@@ -65,12 +80,38 @@ export const hostplanePlugin = createBackendPlugin({
           await db.migrate.latest({ directory: migrationsDirectory });
         }
 
+        const etcd = await createEtcdServices({
+          config: deps.config,
+          hubs,
+          db,
+          pluginBaseUrl: () => deps.discovery.getExternalBaseUrl('hostplane'),
+        });
+        const threatSettings = readThreatSettings(deps.config);
+        const threats = await ThreatDetection.create({
+          settings: threatSettings,
+          db,
+          logger,
+        });
+        const auditWebhookBaseUrl =
+          threatSettings.webhookBaseUrl ??
+          (await deps.discovery.getExternalBaseUrl('hostplane'));
         const engine = createEngine({
           hubs,
           providers,
           db,
           logger,
           operations: settings.operations,
+          etcd,
+          etcdAutomation: {
+            schedule: readBackupScheduleSettings(deps.config),
+            defragmentation: readAutoDefragmentationConfig(deps.config),
+          },
+          ...(threatSettings.enabled
+            ? {
+                auditWebhook: cluster =>
+                  threats.webhookEndpoint(auditWebhookBaseUrl, cluster),
+              }
+            : {}),
         });
         // Clusters are named `<hub>/<name>` as permission resources, so that a frontend can ask
         // "may I update this cluster" and conditional decisions are applied to it here.
@@ -112,6 +153,23 @@ export const hostplanePlugin = createBackendPlugin({
         });
         lifecycle.addShutdownHook(() => engine.stop());
 
+        // Tenants' audit webhooks authenticate with their cluster's own token, not Backstage's;
+        // the receiver comes before the API's routes and their smaller body limit.
+        deps.httpRouter.addAuthPolicy({
+          path: AUDIT_WEBHOOK_PATH,
+          allow: 'unauthenticated',
+        });
+        deps.httpRouter.use(threats.receiver());
+        threats.notifyOwners(deps.notifications, (hub, name) => {
+          try {
+            return engine.cache.get(hub, name)?.owner;
+          } catch {
+            return undefined;
+          }
+        });
+        lifecycle.addStartupHook(() => threats.start());
+        lifecycle.addShutdownHook(() => threats.stop());
+
         deps.httpRouter.use(
           await createRouter({
             hubs: new HubStatusChecker(hubs, providers),
@@ -122,6 +180,45 @@ export const hostplanePlugin = createBackendPlugin({
             permissions: deps.permissions,
             permissionsRegistry: deps.permissionsRegistry,
             userInfo: deps.userInfo,
+            decisionTtlMs: settings.decisionTtlMs,
+          }),
+        );
+        // A hub fetches a restore's snapshot with the signed token in its URL, not Backstage's.
+        deps.httpRouter.addAuthPolicy({
+          path: RESTORE_SNAPSHOTS_PATH,
+          allow: 'unauthenticated',
+        });
+        deps.httpRouter.use(
+          await createBackupsRouter({
+            ...deps,
+            hubs,
+            providers,
+            clusters: engine.clusters,
+            backups: etcd.backups,
+            etcd: etcd.etcd,
+            defragmentation: readAutoDefragmentationConfig(deps.config),
+            decisionTtlMs: settings.decisionTtlMs,
+          }),
+        );
+        deps.httpRouter.use(
+          createLogsRouter({
+            ...deps,
+            hubs,
+            providers,
+            clusters: engine.clusters,
+            decisionTtlMs: settings.decisionTtlMs,
+          }),
+        );
+        registerMonitoring({
+          ...deps,
+          clusters: engine.clusters,
+          decisionTtlMs: settings.decisionTtlMs,
+        });
+        deps.httpRouter.use(
+          createThreatsRouter({
+            ...deps,
+            threats,
+            clusters: engine.clusters,
             decisionTtlMs: settings.decisionTtlMs,
           }),
         );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { restoreFromSchema } from './etcd';
 import { VERSION_PATTERN } from './versions';
 
 /**
@@ -238,6 +239,8 @@ export const clusterSpecSchema = z
     labels: labelsSchema.default({}),
     /** For the nodes' `authorized_keys`; without it the provider generates a key pair and keeps only its public half. */
     sshPublicKey: sshPublicKeySchema.optional(),
+    /** A new cluster whose etcd starts from this backup (HyperShift's `restoreSnapshotURL`). */
+    restoreFrom: restoreFromSchema.optional(),
   })
   .superRefine((spec, ctx) => {
     const seen = new Set<string>();

@@ -2,8 +2,10 @@ import { z } from 'zod';
 import {
   autoscalingSchema,
   clusterSpecSchema,
+  etcdSpecSchema,
   nodePoolSpecSchema,
 } from './clusterSpec';
+import { backupIdSchema } from './etcd';
 import { providerCapabilitiesSchema } from './hubs';
 import { VERSION_PATTERN } from './versions';
 
@@ -133,6 +135,12 @@ export const clusterStatusSchema = z
       .optional()
       .describe(
         "What its hub's provider supports; answered with one cluster, not in lists.",
+      ),
+    etcdRestoredRequest: z
+      .string()
+      .optional()
+      .describe(
+        'The id of the last in-place etcd restore its control plane completed.',
       ),
   })
   .describe(
@@ -273,6 +281,30 @@ const clusterChangeOptions = [
     }),
   }),
   z.strictObject({ action: z.literal('rotateCredentials') }),
+  // etcd: a backup now; the schedule; a restore in place (the cluster's name typed to confirm);
+  // maintenance of its members.
+  z.strictObject({ action: z.literal('backup') }),
+  z.strictObject({
+    action: z.literal('configureBackups'),
+    backup: etcdSpecSchema.shape.backup.unwrap(),
+  }),
+  z.strictObject({
+    action: z.literal('restore'),
+    backupId: backupIdSchema,
+    confirmName: z.string({
+      error: "confirmName must be the cluster's name, typed to confirm",
+    }),
+  }),
+  z.strictObject({ action: z.literal('defragment') }),
+  z.strictObject({ action: z.literal('recoverEtcdSpace') }),
+  z.strictObject({
+    action: z.literal('replaceEtcdMember'),
+    member: z
+      .number({ error: 'member must be a number' })
+      .int('member must be a whole number')
+      .min(0, 'member must be at least 0')
+      .max(4, 'member must be at most 4'),
+  }),
 ] as const;
 
 /** The changes an existing cluster takes, in the order the API documents them. */

@@ -20,6 +20,11 @@ export const providerCapabilitiesSchema = z
       .describe(
         'Whether a cluster can be hibernated (every pool at zero) and resumed.',
       ),
+    etcdOperations: z
+      .boolean()
+      .describe(
+        "Whether the hub's tenant etcd can be backed up, restored (into a new cluster and in place), defragmented and have members replaced through the portal.",
+      ),
     availabilityPolicies: z
       .array(availabilitySchema)
       .describe(

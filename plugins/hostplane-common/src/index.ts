@@ -13,3 +13,8 @@ export * from './catalog';
 export * from './errors';
 export * from './kubernetesPlugin';
 export * from './versions';
+export * from './etcd';
+export * from './transferProgress';
+export * from './threats';
+export * from './logs';
+export * from './monitoring';

@@ -26,6 +26,15 @@ export const ROTATE_CREDENTIALS_ANNOTATION = 'hostplane.io/rotate-credentials';
 export const CREDENTIALS_ROTATION_ANNOTATION =
   'hostplane.io/credentials-rotation';
 /**
+ * On a cluster's HostedCluster: asks its control plane to roll its etcd back to a snapshot, in
+ * place: API servers stopped, every member restored from the one snapshot (revision bumped, marked
+ * compacted), started again. The value is JSON `{"id": "<request>", "url": "<snapshot URL>"}`; the
+ * URL is short-lived and signed, and the cache keeps no copy of it. A new id asks again.
+ */
+export const ETCD_RESTORE_REQUEST_ANNOTATION = 'hostplane.io/etcd-restore';
+/** On a cluster's HostedCluster, written by its control plane: the restore request it has completed. */
+export const ETCD_RESTORED_ANNOTATION = 'hostplane.io/etcd-restored';
+/**
  * What every Hostplane label and annotation key starts with: a cluster's status leaves keys with
  * it out of the labels it shows as the user's.
  */

@@ -38,12 +38,36 @@ export const kubeconfigIssuePermission = createPermission({
   resourceType: CLUSTER_RESOURCE_TYPE,
 });
 
+/** Listing a cluster's etcd backups and its etcd members' health. */
+export const backupReadPermission = createPermission({
+  name: 'hostplane.backup.read',
+  attributes: { action: 'read' },
+  resourceType: CLUSTER_RESOURCE_TYPE,
+});
+
+/** Taking a backup now, changing the schedule, and etcd maintenance (defragment, recover space, replace a member). */
+export const backupCreatePermission = createPermission({
+  name: 'hostplane.backup.create',
+  attributes: { action: 'create' },
+  resourceType: CLUSTER_RESOURCE_TYPE,
+});
+
+/** Restoring a backup: in place (rolls the cluster back), or into a new cluster (also needs `hostplane.cluster.create`). */
+export const backupRestorePermission = createPermission({
+  name: 'hostplane.backup.restore',
+  attributes: { action: 'update' },
+  resourceType: CLUSTER_RESOURCE_TYPE,
+});
+
 export const hostplanePermissions = [
   clusterCreatePermission,
   clusterReadPermission,
   clusterUpdatePermission,
   clusterDeletePermission,
   kubeconfigIssuePermission,
+  backupReadPermission,
+  backupCreatePermission,
+  backupRestorePermission,
 ];
 
 export const ownerChoicesResponseSchema = z

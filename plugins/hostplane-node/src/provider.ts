@@ -83,6 +83,35 @@ export interface RenderState {
    * rendering once there is one, so that the control plane is not asked again or told to forget.
    */
   credentialsRotation?: string;
+  /**
+   * A cluster made from a backup: the URL its etcd is restored from before its first start
+   * (HyperShift's `restoreSnapshotURL`). Rendered while the cluster is created only: the URL is
+   * short-lived, and HyperShift reads it only while etcd's volume is empty.
+   */
+  etcdRestoreSnapshotURL?: string;
+  /**
+   * An in-place restore asked of the control plane (see `ETCD_RESTORE_REQUEST_ANNOTATION`): its
+   * id and the short-lived URL of the snapshot. Rendered only by the step that asks for it.
+   */
+  etcdRestoreRequest?: { id: string; url: string };
+  /**
+   * The tenant's API server sends its audit events to Hostplane's webhook: the provider points
+   * the control plane at the Secret it renders with `auditWebhookSecret`, and logs request
+   * bodies of writes (the threat rules read pods, RBAC objects and ConfigMaps).
+   */
+  auditWebhook?: boolean;
+}
+
+/** Where a cluster's etcd runs on its hub, so the backend can reach it through the hub's API. */
+export interface EtcdAccess {
+  /** The control-plane namespace that holds the etcd pods. */
+  namespace: string;
+  /** The etcd members' pods, `etcd-0` first. */
+  pods: string[];
+  /** A Secret in `namespace` with etcd's client certificate (`ca.crt`, `tls.crt`, `tls.key`) when etcd serves TLS. */
+  clientTlsSecret?: string;
+  /** The Secret with the key the API server encrypts etcd's data with: backed up beside each snapshot. */
+  encryptionKeySecret: { namespace: string; name: string };
 }
 
 /**
@@ -134,6 +163,26 @@ export interface HostedControlPlaneProvider {
    */
   retain?(object: KubernetesObject): KubernetesObject;
   credentialRefs(location: ClusterLocation): TenantCredentialRefs;
+  /**
+   * Where the cluster's etcd runs: required of a provider whose `capabilities.etcdOperations`
+   * is true (backups, restores and etcd maintenance go through it).
+   */
+  etcdAccess?(cluster: ClusterStatus): EtcdAccess;
+  /**
+   * The Secret a control plane's audit webhook reads (rendered with `auditWebhook` in the
+   * render state), pointing at Hostplane's receiver with the cluster's own token. A provider
+   * without it sends no audit events.
+   */
+  auditWebhookSecret?(
+    spec: ClusterSpec,
+    webhook: AuditWebhookEndpoint,
+  ): KubernetesObject;
+}
+
+/** Where a cluster's API server posts its audit events, and the credential that is its alone. */
+export interface AuditWebhookEndpoint {
+  url: string;
+  token: string;
 }
 
 export interface HostplaneProvidersExtensionPoint {

@@ -7,7 +7,10 @@ import {
 } from '@hostplane/plugin-hostplane-common';
 import { KubernetesObject } from '@kubernetes/client-node';
 import { HostedControlPlaneProvider } from './provider';
-import { labelContractViolations } from './providerContract';
+import {
+  etcdContractViolations,
+  labelContractViolations,
+} from './providerContract';
 
 const spec: ClusterSpec = clusterSpecSchema.parse({
   name: 'shop',
@@ -92,6 +95,68 @@ describe('labelContractViolations', () => {
     const provider = providerRendering([pool('workers'), pool('batch')]);
     expect(labelContractViolations(provider, spec, release)).toEqual([
       "the watched kind ControlPlane (example.io/v1) is not rendered in the cluster's namespace",
+    ]);
+  });
+});
+
+describe('etcdContractViolations', () => {
+  /** A provider that renders the restore state into its control plane, and may keep it. */
+  const etcdProvider = (options: {
+    pods: string[];
+    retainsUrls?: boolean;
+    claims?: boolean;
+  }) =>
+    ({
+      id: 'test',
+      capabilities: {
+        credentialRotation: false,
+        hibernation: false,
+        etcdOperations: options.claims ?? true,
+        availabilityPolicies: ['SingleReplica'],
+      },
+      render: (_spec: ClusterSpec, _releases: unknown, state: any = {}) => [
+        { ...controlPlane, spec: { restore: state } },
+      ],
+      retain: (object: any) =>
+        options.retainsUrls ? object : { ...object, spec: {} },
+      etcdAccess: () => ({
+        namespace: 'tenants-team-a-shop',
+        pods: options.pods,
+        encryptionKeySecret: { namespace: 'tenants-team-a', name: 'key' },
+      }),
+    } as unknown as HostedControlPlaneProvider);
+
+  it('finds none for a provider that says where its etcd runs and keeps no restore URL', () => {
+    expect(
+      etcdContractViolations(
+        etcdProvider({ pods: ['etcd-0'] }),
+        spec,
+        release,
+        'tenants-team-a',
+      ),
+    ).toEqual([]);
+    expect(
+      etcdContractViolations(
+        etcdProvider({ pods: [], claims: false }),
+        spec,
+        release,
+        'tenants-team-a',
+      ),
+    ).toEqual([]);
+  });
+
+  it('names a wrong member count and a restore URL kept in the cache', () => {
+    expect(
+      etcdContractViolations(
+        etcdProvider({ pods: ['etcd-0', 'etcd-1'], retainsUrls: true }),
+        spec,
+        release,
+        'tenants-team-a',
+      ),
+    ).toEqual([
+      'etcdAccess names 2 etcd pods for a SingleReplica cluster, not 1',
+      'retain keeps a restore URL (https://restore.invalid/snapshot-url-marker) in the cache',
+      'retain keeps a restore URL (https://restore.invalid/request-url-marker) in the cache',
     ]);
   });
 });

@@ -64,3 +64,66 @@ export function labelContractViolations(
   }
   return problems;
 }
+
+/**
+ * What breaks the etcd part of the contract for a cluster of `spec`: a provider that claims
+ * `etcdOperations` says where its etcd runs (one pod per member), and the cache never keeps a
+ * restore URL (it is short-lived and signed, a credential while it lasts).
+ */
+export function etcdContractViolations(
+  provider: HostedControlPlaneProvider,
+  spec: ClusterSpec,
+  release: OfferedRelease,
+  namespace: string,
+): string[] {
+  const problems: string[] = [];
+  if (!provider.capabilities.etcdOperations) return problems;
+  if (!provider.etcdAccess) {
+    return ['etcdOperations is claimed but etcdAccess is missing'];
+  }
+  const access = provider.etcdAccess({
+    hub: spec.hub,
+    name: spec.name,
+    namespace,
+    owner: spec.owner,
+    phase: 'Ready',
+    availability: spec.availability,
+    nodePools: [],
+    conditions: [],
+    deletionProtection: false,
+    labels: {},
+    spec,
+  });
+  const members = spec.availability === 'HighlyAvailable' ? 3 : 1;
+  if (access.pods.length !== members) {
+    problems.push(
+      `etcdAccess names ${access.pods.length} etcd pods for a ${spec.availability} cluster, not ${members}`,
+    );
+  }
+  const snapshotUrl = 'https://restore.invalid/snapshot-url-marker';
+  const requestUrl = 'https://restore.invalid/request-url-marker';
+  const rendered = provider.render(
+    spec,
+    { controlPlane: release, nodePools: {} },
+    {
+      etcdRestoreSnapshotURL: snapshotUrl,
+      etcdRestoreRequest: { id: 'request-marker', url: requestUrl },
+    },
+  );
+  const all = JSON.stringify(rendered);
+  if (!all.includes(snapshotUrl)) {
+    problems.push('the restore snapshot URL is not rendered');
+  }
+  if (!all.includes(requestUrl)) {
+    problems.push('the in-place restore request is not rendered');
+  }
+  const retained = JSON.stringify(
+    rendered.map(object => provider.retain?.(object) ?? object),
+  );
+  for (const url of [snapshotUrl, requestUrl]) {
+    if (retained.includes(url)) {
+      problems.push(`retain keeps a restore URL (${url}) in the cache`);
+    }
+  }
+  return problems;
+}

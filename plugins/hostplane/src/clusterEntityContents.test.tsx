@@ -43,6 +43,10 @@ describe('clusterEntityContents', () => {
       'Node pools',
       'Versions',
       'Access',
+      'Backups',
+      'Monitoring',
+      'Alerts',
+      'Logs',
       'Settings',
     ]);
     for (const { filter } of tabs) {

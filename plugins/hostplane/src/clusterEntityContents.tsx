@@ -54,7 +54,53 @@ export const clusterEntityContents = [
         )),
     },
   }),
-  // Backups, Monitoring, Logs and Alerts tabs go here, one entry each, with a folder of their
+  EntityContentBlueprint.make({
+    name: 'cluster-backups',
+    params: {
+      path: '/backups',
+      title: 'Backups',
+      filter: hostplaneClusterFilter,
+      loader: () =>
+        import('./components/ClusterEntity/backups').then(m => (
+          <m.BackupsContent />
+        )),
+    },
+  }),
+  EntityContentBlueprint.make({
+    name: 'cluster-monitoring',
+    params: {
+      path: '/monitoring',
+      title: 'Monitoring',
+      filter: hostplaneClusterFilter,
+      loader: () =>
+        import('./components/ClusterEntity/monitoring').then(m => (
+          <m.MonitoringContent />
+        )),
+    },
+  }),
+  EntityContentBlueprint.make({
+    name: 'cluster-alerts',
+    params: {
+      path: '/alerts',
+      title: 'Alerts',
+      filter: hostplaneClusterFilter,
+      loader: () =>
+        import('./components/ClusterEntity/alerts').then(m => (
+          <m.AlertsContent />
+        )),
+    },
+  }),
+  EntityContentBlueprint.make({
+    name: 'cluster-logs',
+    params: {
+      path: '/logs',
+      title: 'Logs',
+      filter: hostplaneClusterFilter,
+      loader: () =>
+        import('./components/ClusterEntity/logs').then(m => <m.LogsContent />),
+    },
+  }),
+  // Monitoring, Logs and Alerts tabs go here, one entry each, with a folder of their
   // own under components/ClusterEntity; Settings stays last.
   EntityContentBlueprint.make({
     name: 'cluster-settings',

@@ -7,6 +7,7 @@
 export { scaffolderModuleHostplane as default } from './module';
 export {
   DRY_RUN_OPERATION_ID,
+  backupClusterAction,
   clusterEntityRef,
   createClusterAction,
   createHostplaneActions,

@@ -144,6 +144,7 @@ describe('templates/new-cluster/template.yaml', () => {
       'Node pools',
       'Backups and protection',
       'Labels and access',
+      'Restore from backup',
     ]);
     expect(property('owner')['ui:field']).toBe('HostplaneOwnerPicker');
     expect(property('hub')['ui:field']).toBe('HostplaneHubPicker');
@@ -259,6 +260,53 @@ describe('templates/new-cluster/template.yaml', () => {
       expect(() =>
         acceptedByTheAction(stepInput(values), { sshPublicKey: SSH_KEY }),
       ).toThrow('The cluster spec is not valid');
+    },
+  );
+
+  it('restores from a backup of a cluster on the same hub when the restore step is filled in, and only then', () => {
+    const restoreFrom = {
+      cluster: 'payments-prod',
+      backupId: '20261208T101500Z-a1b2c3',
+    };
+    const values = { ...typicalValues, restoreFrom };
+    expect(formErrors(values)).toEqual([]);
+    const input = stepInput(values);
+    expect(input.restoreFrom).toEqual({ hub: 'local', ...restoreFrom });
+    expect(acceptedByTheAction(input, {}).spec.restoreFrom).toEqual({
+      hub: 'local',
+      ...restoreFrom,
+    });
+    // Left empty (as the form leaves an untouched section), the field is left out.
+    for (const empty of [{}, { cluster: '', backupId: ' ' }, undefined]) {
+      expect(
+        stepInput({ ...typicalValues, restoreFrom: empty }),
+      ).not.toHaveProperty('restoreFrom');
+    }
+    const output = render(template.spec.output, {
+      parameters: values,
+      steps: { cluster: { output: { hub: 'local', name: 'shop' } } },
+    });
+    expect(output.text[0].content).toContain(
+      ', protected from deletion, etcd restored from backup 20261208T101500Z-a1b2c3 of payments-prod.',
+    );
+  });
+
+  it.each([
+    ['a cluster without a backup', { cluster: 'payments-prod' }],
+    ['a backup without a cluster', { backupId: '20261208T101500Z-a1b2c3' }],
+    [
+      'a backup id that is no backup id',
+      { cluster: 'payments-prod', backupId: 'latest' },
+    ],
+  ])(
+    'refuses %s in the restore step, as the API does',
+    (_what, restoreFrom) => {
+      const values = { ...typicalValues, restoreFrom };
+      expect(formErrors(values)).not.toEqual([]);
+      const { waitForReady: _wait, ...fields } = stepInput(values);
+      expect(() => clusterRequest(fields, {})).toThrow(
+        'The cluster spec is not valid: restoreFrom.',
+      );
     },
   );
 

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {
   AppsV1Api,
   CoreV1Api,
@@ -8,6 +9,7 @@ import {
 } from '@kubernetes/client-node';
 import {
   CLUSTER_LABEL,
+  ETCD_RESTORED_ANNOTATION,
   ROTATE_CREDENTIALS_ANNOTATION,
 } from '@hostplane/plugin-hostplane-common';
 import { ServerSideApplier } from '@hostplane/plugin-hostplane-node';
@@ -24,6 +26,8 @@ import {
   deploymentRolledOut,
   statefulSetRolledOut,
 } from '../controlplane/rollout';
+import { StandinEtcd } from '../etcd/StandinEtcd';
+import { hubBinaries } from '../paths';
 import { STATUS_ONLY } from '../seed/render';
 import {
   HOSTED_CLUSTER_FINALIZER,
@@ -35,6 +39,7 @@ import {
   TenantProcesses,
 } from '../TenantProcesses';
 import { STANDIN_FIELD_MANAGER } from './fieldManager';
+import { tenantAuditWebhook } from './auditWebhook';
 import { VersionHistoryEntry, hostedClusterStatus } from './status';
 
 /** The stand-in's mark on a HostedCluster it runs real processes for. */
@@ -56,6 +61,8 @@ export interface StandinOptions {
   tenantsWorkdir?: string;
   /** How often real tenants are probed for health. */
   probeIntervalMs?: number;
+  /** The etcd backend quota of new real tenants (tests fill it); kwokctl's 8 GiB by default. */
+  etcdQuotaBackendBytes?: number;
   log?: (message: string) => void;
 }
 
@@ -85,6 +92,7 @@ export class StandinOperator {
   private readonly clusters;
   private readonly pools;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly etcd: StandinEtcd;
   private stopped = false;
 
   constructor(private readonly options: StandinOptions) {
@@ -93,6 +101,13 @@ export class StandinOperator {
     this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     this.apps = kubeConfig.makeApiClient(AppsV1Api);
+    this.etcd = new StandinEtcd({
+      hubKubeConfig: kubeConfig,
+      etcdutl: hubBinaries().etcdutl,
+      confirmRestored: (hc, requestId) =>
+        this.applyMark(hc, { [ETCD_RESTORED_ANNOTATION]: requestId }),
+      log: message => this.log(message),
+    });
     const list = (plural: string) => () =>
       this.custom.listCustomObjectForAllNamespaces({
         group: GROUP,
@@ -219,6 +234,18 @@ export class StandinOperator {
     return this.tenants.get(`${namespace}/${name}`);
   }
 
+  /** Every real tenant it runs, with its HostedCluster's namespace and name. */
+  realTenants(): Array<{
+    namespace: string;
+    name: string;
+    tenant: TenantProcesses;
+  }> {
+    return [...this.tenants].map(([key, tenant]) => {
+      const [namespace, name] = key.split('/');
+      return { namespace, name, tenant };
+    });
+  }
+
   /** Reconciles of one HostedCluster run one at a time, in order; failures are logged and retried. */
   private enqueue(key: string): void {
     const previous = this.queue.get(key) ?? Promise.resolve();
@@ -258,18 +285,7 @@ export class StandinOperator {
     }
     if (!owned) {
       // Marked first, so the KWOK Stages stop writing this HostedCluster's status.
-      await this.applier.apply([
-        {
-          apiVersion: `${GROUP}/${VERSION}`,
-          kind: 'HostedCluster',
-          metadata: {
-            namespace,
-            name,
-            labels: { [STANDIN_LABEL]: REAL },
-            finalizers: [HOSTED_CLUSTER_FINALIZER],
-          },
-        },
-      ]);
+      await this.applyMark(hc);
     }
 
     const highlyAvailable =
@@ -282,9 +298,17 @@ export class StandinOperator {
         workdir: this.options.tenantsWorkdir,
         // The policy cannot change once the HostedCluster exists (HyperShift refuses it).
         etcdMembers: highlyAvailable ? 3 : 1,
+        etcdQuotaBackendBytes: this.options.etcdQuotaBackendBytes,
         log: this.log,
       });
-      await tenant.up();
+      // Its audit webhook, when the HostedCluster names one, is part of how it is created.
+      tenant.auditWebhook = await tenantAuditWebhook(
+        hc,
+        this.core,
+        path.join(tenant.workdir, `${tenant.name}.audit-webhook.kubeconfig`),
+      );
+      // From its etcd snapshot when the HostedCluster names one (restoreSnapshotURL).
+      await this.etcd.startTenant(hc, tenant);
       this.tenants.set(key, tenant);
     }
     // What HyperShift would do if asked to rotate: a new root CA and admin credential, with the
@@ -295,6 +319,8 @@ export class StandinOperator {
       await tenant.rotateCredentials(rotation);
       this.published.delete(key);
     }
+    // An in-place etcd restore asked for or under way, or an etcd member to reset.
+    await this.etcd.reconcile(hc, tenant);
     const releaseImage: string = hc.spec.release.image;
     let published = this.published.get(key);
     // Published when the tenant is first run and when its availability policy or release changes,
@@ -328,6 +354,35 @@ export class StandinOperator {
       kubeconfigSecret,
       rolledOut,
     });
+  }
+
+  /**
+   * Applies the stand-in's mark on a HostedCluster: its label and finalizer, the restored etcd
+   * request it answered, and `annotations`. One apply for all the manager owns there, since an
+   * apply that leaves out a field the manager owns removes it.
+   */
+  private async applyMark(
+    hc: Object,
+    annotations: Record<string, string> = {},
+  ): Promise<void> {
+    const restored = hc.metadata!.annotations?.[ETCD_RESTORED_ANNOTATION];
+    const owned = {
+      ...(restored ? { [ETCD_RESTORED_ANNOTATION]: restored } : {}),
+      ...annotations,
+    };
+    await this.applier.apply([
+      {
+        apiVersion: `${GROUP}/${VERSION}`,
+        kind: 'HostedCluster',
+        metadata: {
+          namespace: hc.metadata!.namespace,
+          name: hc.metadata!.name,
+          labels: { [STANDIN_LABEL]: REAL },
+          finalizers: [HOSTED_CLUSTER_FINALIZER],
+          ...(Object.keys(owned).length > 0 ? { annotations: owned } : {}),
+        },
+      },
+    ]);
   }
 
   /** Whether the hub has rolled every control-plane workload out to its current template. */
@@ -494,6 +549,9 @@ export class StandinOperator {
       },
       now,
     );
+    status.conditions.push(
+      ...this.etcd.conditions(hc, current.conditions ?? []),
+    );
     // Conditions keep their transition time unless their status changed, as the operators do.
     status.conditions = status.conditions.map(c => {
       const before = (current.conditions ?? []).find(
@@ -539,6 +597,7 @@ export class StandinOperator {
     }
     this.tenants.delete(key);
     this.published.delete(key);
+    this.etcd.forget(namespace, name, tenant);
     await this.core
       .deleteNamespace({ name: controlPlaneNamespace(namespace, name) })
       .catch(ignoreGone);

@@ -49,6 +49,8 @@ export async function startBackend(options: {
    * `host`); 127.0.0.1 unless told.
    */
   postgresHost?: string;
+  /** Config files layered last, over the hub and database given here (a benchmark's settings). */
+  extraConfigs?: string[];
 }): Promise<RunningBackend> {
   const port = await ephemeralPort();
   const baseUrl = `http://localhost:${port}`;
@@ -82,6 +84,8 @@ export async function startBackend(options: {
           name: 'local',
           kubeconfig: options.hubKubeconfig,
           releases: LOCAL_HUB_RELEASES,
+          // The hub's etcd backups, in the backend's own folder (gone with it).
+          backups: { directory: { path: path.join(workdir, 'backups') } },
         },
       ],
     },
@@ -92,7 +96,7 @@ export async function startBackend(options: {
   if (options.database === 'postgres') {
     configs.push(path.join(REPO_ROOT, 'app-config.production.yaml'));
   }
-  configs.push(overridePath);
+  configs.push(overridePath, ...(options.extraConfigs ?? []));
 
   const logFile = path.join(workdir, 'backend.log');
   const log = fs.openSync(logFile, 'a');

@@ -59,4 +59,25 @@ describe('renderHostedCluster', () => {
       [OWNER_LABEL]: 'team-a',
     });
   });
+
+  it('renders a cluster made from a backup with its restoreSnapshotURL, as in the golden file', () => {
+    expectToMatchGolden(
+      renderHostedCluster(
+        {
+          ...singleReplica,
+          restoreFrom: {
+            hub: 'local',
+            cluster: 'payments-old',
+            backupId: '20261208T101500Z-a1b2c3',
+          },
+        },
+        releases['v1.37.2'],
+        {
+          etcdRestoreSnapshotURL:
+            'https://portal.example/api/hostplane/restore-snapshots/token',
+        },
+      ),
+      path.join(__dirname, '__testdata__', 'hosted-cluster-restored.yaml'),
+    );
+  });
 });

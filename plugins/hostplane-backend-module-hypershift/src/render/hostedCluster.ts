@@ -1,6 +1,7 @@
 import { KubernetesObject } from '@kubernetes/client-node';
 import {
   ClusterSpec,
+  ETCD_RESTORE_REQUEST_ANNOTATION,
   ROTATE_CREDENTIALS_ANNOTATION,
   SPEC_ANNOTATION,
 } from '@hostplane/plugin-hostplane-common';
@@ -8,6 +9,7 @@ import { OfferedRelease, RenderState } from '@hostplane/plugin-hostplane-node';
 import { clusterLabels, ownerAnnotations } from './metadata';
 import { tenantNamespace } from './namespace';
 import { secretNames } from './secrets';
+import { auditWebhookFields } from './auditWebhook';
 
 export const HYPERSHIFT_API_VERSION = 'hypershift.openshift.io/v1beta1';
 
@@ -25,12 +27,25 @@ const PUBLISHED_SERVICES = [
 /**
  * A HostedCluster on HyperShift's KubeVirt platform, in its owner's namespace. A credential
  * rotation, once asked for, stays in every later rendering: leaving the annotation out would
- * remove it (the applier owns it) and read as a cluster never rotated.
+ * remove it (the applier owns it) and read as a cluster never rotated. A cluster made from a
+ * backup names its snapshot in `restoreSnapshotURL` (one URL, immutable upstream); an in-place
+ * restore is asked for with an annotation the control plane answers.
  */
 export function renderHostedCluster(
   spec: ClusterSpec,
   release: OfferedRelease,
-  { credentialsRotation }: Pick<RenderState, 'credentialsRotation'> = {},
+  {
+    credentialsRotation,
+    etcdRestoreSnapshotURL,
+    etcdRestoreRequest,
+    auditWebhook,
+  }: Pick<
+    RenderState,
+    | 'credentialsRotation'
+    | 'etcdRestoreSnapshotURL'
+    | 'etcdRestoreRequest'
+    | 'auditWebhook'
+  > = {},
 ): KubernetesObject {
   const secrets = secretNames(spec.name);
   // The SSH key belongs in its Secret only: the annotation is shown to everyone who may read the
@@ -50,6 +65,12 @@ export function renderHostedCluster(
         [SPEC_ANNOTATION]: JSON.stringify(recordedSpec),
         ...(credentialsRotation
           ? { [ROTATE_CREDENTIALS_ANNOTATION]: credentialsRotation }
+          : {}),
+        ...(etcdRestoreRequest
+          ? {
+              [ETCD_RESTORE_REQUEST_ANNOTATION]:
+                JSON.stringify(etcdRestoreRequest),
+            }
           : {}),
       },
     },
@@ -74,6 +95,9 @@ export function renderHostedCluster(
           storage: {
             type: 'PersistentVolume',
             persistentVolume: { size: `${spec.etcd.storageGiB}Gi` },
+            ...(etcdRestoreSnapshotURL
+              ? { restoreSnapshotURL: [etcdRestoreSnapshotURL] }
+              : {}),
           },
         },
       },
@@ -81,6 +105,7 @@ export function renderHostedCluster(
         type: 'aescbc',
         aescbc: { activeKey: { name: secrets.etcdEncryptionKey } },
       },
+      ...(auditWebhook ? auditWebhookFields(spec.name) : {}),
     },
   } as KubernetesObject;
 }

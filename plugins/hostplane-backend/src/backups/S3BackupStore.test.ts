@@ -134,7 +134,7 @@ describe('S3BackupStore', () => {
         hub: 'east',
         namespace: 'clusters-team-a',
         cluster: 'payments',
-        trigger: 'pre-upgrade',
+        trigger: 'pre-restore',
         requestedBy: 'user:default/alice',
         etcd: {
           revision: 7,

@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { backupObjectKeys } from '@hostplane/plugin-hostplane-node';
+import {
+  BackupMetadata,
+  backupObjectKeys,
+} from '@hostplane/plugin-hostplane-node';
 import { DirectoryBackupStore } from './DirectoryBackupStore';
 import { generateBackupKey } from './encryption';
 import { pruneBackups } from './pruneBackups';
@@ -65,10 +68,17 @@ describe('pruneBackups', () => {
     expect(result.orphansRemoved).toEqual([
       `${prefix}20261205T210000Z-aaaaaa.snapshot.enc`,
     ]);
+    // These backups were written without an etcd encryption key beside them.
+    const stored = (
+      backup: Pick<BackupMetadata, 'hub' | 'namespace' | 'cluster' | 'id'>,
+    ) => {
+      const keys = backupObjectKeys(backup);
+      return [keys.object, keys.metadata];
+    };
     expect((await store.list(prefix)).map(o => o.key).sort()).toEqual(
       [
-        ...Object.values(backupObjectKeys(written[2])),
-        ...Object.values(backupObjectKeys(written[3])),
+        ...stored(written[2]),
+        ...stored(written[3]),
         `${prefix}20261207T205000Z-bbbbbb.snapshot.enc`,
       ].sort(),
     );

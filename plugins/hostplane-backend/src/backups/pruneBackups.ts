@@ -22,6 +22,7 @@ export async function deleteBackup(
   const keys = backupObjectKeys(backup);
   await store.delete(keys.metadata);
   await store.delete(keys.object);
+  await store.delete(keys.encryptionKey);
 }
 
 /**

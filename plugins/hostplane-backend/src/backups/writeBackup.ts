@@ -38,8 +38,11 @@ export async function writeBackup(options: {
   snapshot: Readable;
   description: BackupDescription;
   now: Date;
+  /** The time when the object is verified, for the backup's duration; the system clock by default. */
+  clock?: () => Date;
 }): Promise<BackupMetadata> {
   const { store, key, snapshot, description, now } = options;
+  const clock = options.clock ?? (() => new Date());
   const id = newBackupId(now);
   const keys = backupObjectKeys({ ...description, id });
   const plaintext = digestingStream();
@@ -72,6 +75,7 @@ export async function writeBackup(options: {
       encryption: { algorithm: BACKUP_ENCRYPTION_ALGORITHM, keyId: key.id },
     } satisfies BackupMetadata);
     await verifyBackup(store, new Map([[key.id, key.material]]), metadata);
+    metadata.durationMs = Math.max(0, clock().getTime() - now.getTime());
     await store.put(
       keys.metadata,
       Readable.from([Buffer.from(JSON.stringify(metadata, null, 2))]),

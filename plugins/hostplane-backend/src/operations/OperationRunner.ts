@@ -14,7 +14,8 @@ import {
   OperationStore,
   StoredOperation,
 } from '../database/OperationStore';
-import { STEPS, Step } from './steps';
+import { EtcdServices } from './etcdServices';
+import { STEPS, Step, StepContext } from './steps';
 import {
   DEFAULT_TRANSIENT_RETRY_POLICY,
   TransientRetryPolicy,
@@ -38,6 +39,10 @@ export interface OperationRunnerOptions {
   transientRetryPolicy?: TransientRetryPolicy;
   /** The steps operations name, by name: {@link STEPS} unless a test gives its own. */
   steps?: Readonly<Record<string, Step>>;
+  /** What the etcd operations' steps work with (backups, the clusters' etcd). */
+  etcd?: EtcdServices;
+  /** Where clusters' audit events go (threat detection). */
+  auditWebhook?: StepContext['auditWebhook'];
 }
 
 /**
@@ -259,6 +264,8 @@ export class OperationRunner {
               waitTimeoutMs,
               deadline,
               progress,
+              etcd: this.options.etcd,
+              auditWebhook: this.options.auditWebhook,
             }),
           {
             policy:

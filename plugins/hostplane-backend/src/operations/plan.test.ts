@@ -341,3 +341,167 @@ describe('planDelete', () => {
     );
   });
 });
+
+describe('etcd operations', () => {
+  const now = new Date('2026-12-08T10:00:00Z');
+  const alice = {
+    requestedBy: 'user:default/alice',
+    trigger: 'manual' as const,
+  };
+  const backupId = '20261208T101500Z-a1b2c3';
+
+  it('backs up with who asked and why, also while hibernated', () => {
+    expect(
+      planChange(
+        cluster(),
+        { action: 'backup' },
+        LOCAL_HUB_RELEASES,
+        now,
+        alice,
+      ),
+    ).toMatchObject({
+      type: 'backup',
+      steps: ['takeBackup', 'pruneBackups'],
+      plan: { etcd: alice, spec, hibernated: false },
+    });
+    expect(
+      planChange(
+        cluster({ phase: 'Hibernated' }),
+        { action: 'backup' },
+        LOCAL_HUB_RELEASES,
+        now,
+        { requestedBy: 'hostplane', trigger: 'schedule' },
+      ).plan,
+    ).toMatchObject({
+      hibernated: true,
+      etcd: { requestedBy: 'hostplane', trigger: 'schedule' },
+    });
+  });
+
+  it('configures the schedule and retention in the spec', () => {
+    const planned = planChange(
+      cluster(),
+      {
+        action: 'configureBackups',
+        backup: { schedule: '*/15 * * * *', retention: 3 },
+      },
+      LOCAL_HUB_RELEASES,
+    );
+    expect(planned.steps).toEqual(['applyControlPlane']);
+    expect(planned.plan.spec.etcd).toEqual({
+      ...spec.etcd,
+      backup: { schedule: '*/15 * * * *', retention: 3 },
+    });
+  });
+
+  it('restores in place only with the name typed, naming the backup and one request a resumed run repeats', () => {
+    expect(
+      issuesOf(() =>
+        planChange(
+          cluster(),
+          { action: 'restore', backupId, confirmName: 'payment' },
+          LOCAL_HUB_RELEASES,
+        ),
+      ),
+    ).toEqual([
+      {
+        path: ['confirmName'],
+        message:
+          "confirmName must be the cluster's name, 'payments', typed to confirm rolling its etcd back",
+      },
+    ]);
+    const planned = planChange(
+      cluster(),
+      { action: 'restore', backupId, confirmName: 'payments' },
+      LOCAL_HUB_RELEASES,
+      now,
+      alice,
+    );
+    expect(planned.steps).toEqual([
+      'verifyBackup',
+      'requestEtcdRestore',
+      'waitEtcdRestored',
+      'waitControlPlane',
+    ]);
+    expect(planned.plan.etcd).toEqual({
+      ...alice,
+      restore: {
+        source: {
+          hub: 'local',
+          namespace: 'tenants-team-a',
+          cluster: 'payments',
+          backupId,
+        },
+        requestId: expect.stringMatching(/^[0-9a-z]+-[0-9a-f]{8}$/),
+      },
+    });
+    expect(() =>
+      planChange(
+        cluster({ phase: 'Hibernated' }),
+        { action: 'restore', backupId, confirmName: 'payments' },
+        LOCAL_HUB_RELEASES,
+      ),
+    ).toThrow(/hibernated; resume it before 'restore'/);
+  });
+
+  it('replaces a member only in a HighlyAvailable cluster', () => {
+    expect(() =>
+      planChange(
+        cluster(),
+        { action: 'replaceEtcdMember', member: 1 },
+        LOCAL_HUB_RELEASES,
+      ),
+    ).toThrow(ConflictError);
+    const ha = cluster({ spec: { ...spec, availability: 'HighlyAvailable' } });
+    expect(
+      planChange(
+        ha,
+        { action: 'replaceEtcdMember', member: 1 },
+        LOCAL_HUB_RELEASES,
+      ).plan.etcd,
+    ).toMatchObject({ member: 1 });
+    expect(
+      issuesOf(() =>
+        planChange(
+          ha,
+          { action: 'replaceEtcdMember', member: 3 },
+          LOCAL_HUB_RELEASES,
+        ),
+      )[0].path,
+    ).toEqual(['member']);
+  });
+
+  it('creates a cluster from a backup: the backup is verified before anything is made', () => {
+    const source = {
+      hub: 'local',
+      namespace: 'tenants-team-a',
+      cluster: 'payments',
+      backupId,
+    };
+    const restored = {
+      ...spec,
+      name: 'payments-copy',
+      restoreFrom: { hub: 'local', cluster: 'payments', backupId },
+    };
+    const planned = planCreate(
+      restored,
+      'tenants-team-a',
+      undefined,
+      LOCAL_HUB_RELEASES,
+      { source, requester: alice },
+    );
+    expect(planned.steps).toEqual([
+      'verifyBackup',
+      'ensureNamespace',
+      'ensureSecrets',
+      'applyControlPlane',
+      'applyNodePools',
+      'waitControlPlane',
+      'waitNodePools',
+    ]);
+    expect(planned.plan.etcd).toEqual({ ...alice, restore: { source } });
+    expect(() =>
+      planCreate(restored, 'tenants-team-a', undefined, LOCAL_HUB_RELEASES),
+    ).toThrow(ValidationError);
+  });
+});

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
+  BackupTrigger,
   ClusterChange,
   ClusterSpec,
   ClusterStatus,
@@ -9,6 +11,7 @@ import {
   upgradeRefusal,
 } from '@hostplane/plugin-hostplane-common';
 import { OfferedRelease } from '@hostplane/plugin-hostplane-node';
+import type { BackupRef } from '../backups/BackupService';
 import { ValidationError } from '../service/ValidationError';
 import { StepName } from './steps';
 
@@ -21,6 +24,25 @@ export interface OperationPlan {
   poolVersion?: string;
   /** The last credential rotation asked for; a rotation plans a new one. */
   credentialsRotation?: string;
+  /** What the etcd operations need beyond the spec. */
+  etcd?: EtcdPlan;
+}
+
+/** Who asks for an etcd operation and why: recorded with the backups it takes. */
+export interface EtcdRequester {
+  requestedBy: string;
+  trigger: BackupTrigger;
+}
+
+export interface EtcdPlan extends EtcdRequester {
+  /**
+   * A restore: the backup, named in full; in place, also the id of the request the control plane
+   * answers (made at planning, so a resumed operation asks the same and does not restore twice).
+   * Without a request id, the cluster is being created from the backup.
+   */
+  restore?: { source: BackupRef; requestId?: string };
+  /** A member replaced: its index (`etcd-<i>`). */
+  member?: number;
 }
 
 export interface PlannedOperation {
@@ -54,6 +76,40 @@ export const OPERATION_STEPS: Record<OperationType, StepName[]> = {
   protect: ['applyControlPlane'],
   rotateCredentials: ['applyControlPlane', 'waitCredentialsRotated'],
   delete: ['deleteNodePools', 'deleteControlPlane', 'deleteSecrets'],
+  backup: ['takeBackup', 'pruneBackups'],
+  configureBackups: ['applyControlPlane'],
+  restore: [
+    'verifyBackup',
+    'requestEtcdRestore',
+    'waitEtcdRestored',
+    'waitControlPlane',
+  ],
+  defragment: ['defragmentEtcd'],
+  recoverEtcdSpace: ['recoverEtcdSpace'],
+  replaceEtcdMember: ['replaceEtcdMember'],
+};
+
+/**
+ * A cluster created from a backup: the backup is verified before anything is created, then the
+ * control plane starts from it (HyperShift's `restoreSnapshotURL`).
+ */
+export const CREATE_FROM_BACKUP_STEPS: StepName[] = [
+  'verifyBackup',
+  ...OPERATION_STEPS.create,
+];
+
+/** A hibernated cluster's control plane still runs: it is resumed, protected and backed up. */
+const TAKEN_WHILE_HIBERNATED = new Set<ClusterChange['action']>([
+  'resume',
+  'protect',
+  'backup',
+  'configureBackups',
+]);
+
+/** The request a change makes when nobody says otherwise: the system, by hand. */
+const SYSTEM_REQUESTER: EtcdRequester = {
+  requestedBy: 'hostplane',
+  trigger: 'manual',
 };
 
 /** Plans creating a cluster; refuses a name in use or a version the hub does not offer. */
@@ -62,6 +118,8 @@ export function planCreate(
   namespace: string,
   existing: ClusterStatus | undefined,
   releases: OfferedRelease[],
+  /** For a cluster made from a backup: that backup, named in full, and who asks. */
+  restore?: { source: BackupRef; requester: EtcdRequester },
 ): PlannedOperation {
   if (existing) {
     // Not whose it is: the caller may not be allowed to see that (the form's name field says it
@@ -71,10 +129,24 @@ export function planCreate(
     );
   }
   requireOffered(spec.version, releases, ['version']);
+  if (spec.restoreFrom && !restore) {
+    throw new ValidationError([
+      { path: ['restoreFrom'], message: 'the backup to restore is not known' },
+    ]);
+  }
   return {
     type: 'create',
-    plan: { namespace, spec, hibernated: false },
-    steps: OPERATION_STEPS.create,
+    plan: {
+      namespace,
+      spec,
+      hibernated: false,
+      ...(spec.restoreFrom && restore
+        ? {
+            etcd: { ...restore.requester, restore: { source: restore.source } },
+          }
+        : {}),
+    },
+    steps: spec.restoreFrom ? CREATE_FROM_BACKUP_STEPS : OPERATION_STEPS.create,
   };
 }
 
@@ -104,13 +176,14 @@ export function planChange(
   change: ClusterChange,
   releases: OfferedRelease[],
   now: Date = new Date(),
+  requester: EtcdRequester = SYSTEM_REQUESTER,
 ): PlannedOperation {
   const spec = managedSpec(current);
   const hibernated = current.phase === 'Hibernated';
   if (current.phase === 'Deleting') {
     throw new ConflictError(`Cluster '${current.name}' is being deleted`);
   }
-  if (hibernated && change.action !== 'resume' && change.action !== 'protect') {
+  if (hibernated && !TAKEN_WHILE_HIBERNATED.has(change.action)) {
     throw new ConflictError(
       `Cluster '${current.name}' is hibernated; resume it before '${change.action}'`,
     );
@@ -204,6 +277,57 @@ export function planChange(
       }
       // The request's time names it: recorded on the HostedCluster, it is when they were rotated.
       return planned(spec, { credentialsRotation: now.toISOString() });
+    case 'backup':
+      return planned(spec, { hibernated, etcd: { ...requester } });
+    case 'defragment':
+    case 'recoverEtcdSpace':
+      return planned(spec, { etcd: { ...requester } });
+    case 'configureBackups':
+      return planned(
+        { ...spec, etcd: { ...spec.etcd, backup: change.backup } },
+        { hibernated },
+      );
+    case 'restore':
+      if (change.confirmName !== current.name) {
+        throw new ValidationError([
+          {
+            path: ['confirmName'],
+            message: `confirmName must be the cluster's name, '${current.name}', typed to confirm rolling its etcd back`,
+          },
+        ]);
+      }
+      return planned(spec, {
+        etcd: {
+          ...requester,
+          restore: {
+            source: {
+              hub: current.hub,
+              namespace: current.namespace,
+              cluster: current.name,
+              backupId: change.backupId,
+            },
+            requestId: `${now.getTime().toString(36)}-${randomBytes(4).toString(
+              'hex',
+            )}`,
+          },
+        },
+      });
+    case 'replaceEtcdMember': {
+      if (spec.availability !== 'HighlyAvailable') {
+        throw new ConflictError(
+          `Cluster '${current.name}' runs one etcd member (${spec.availability}); a member can be replaced only in a HighlyAvailable cluster, where the others keep quorum`,
+        );
+      }
+      if (change.member > 2) {
+        throw new ValidationError([
+          {
+            path: ['member'],
+            message: `cluster '${current.name}' has etcd members 0 to 2`,
+          },
+        ]);
+      }
+      return planned(spec, { etcd: { ...requester, member: change.member } });
+    }
     default:
       throw new InputError(`Unknown change`);
   }

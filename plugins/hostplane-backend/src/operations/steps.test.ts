@@ -1,5 +1,7 @@
 import {
   CREDENTIALS_ROTATION_ANNOTATION,
+  ETCD_RESTORE_REQUEST_ANNOTATION,
+  EtcdMemberHealth,
   ClusterSpec,
   ClusterStatus,
   NodePoolStatus,
@@ -9,6 +11,13 @@ import { HypershiftKubevirtProvider } from '@hostplane/plugin-hostplane-backend-
 import { LOCAL_HUB_RELEASES } from '@hostplane/plugin-hostplane-node';
 import { KubernetesObject } from '@kubernetes/client-node';
 import { clusterStatus } from '../__testUtils__/clusterStatus';
+import { BackupService } from '../backups/BackupService';
+import {
+  CorruptedBackupError,
+  TruncatedBackupError,
+  WrongBackupKeyError,
+} from '../backups/errors';
+import { ClusterEtcd } from './etcdServices';
 import { OperationPlan } from './plan';
 import { STEPS, StepContext } from './steps';
 
@@ -162,6 +171,16 @@ describe('steps', () => {
       deleteSecrets: 'Delete the generated secrets',
       waitCredentialsRotated:
         'Wait for the control plane to replace its CA and admin credential',
+      takeBackup: 'Back up etcd',
+      pruneBackups: 'Delete backups beyond the retention',
+      verifyBackup: 'Verify the backup (checksum and decryption)',
+      requestEtcdRestore:
+        'Ask the control plane to restore etcd from the backup',
+      waitEtcdRestored: 'Wait for every etcd member to be restored',
+      defragmentEtcd: 'Defragment etcd, one member at a time, the leader last',
+      recoverEtcdSpace:
+        'Recover etcd space: compact, defragment each member, clear NOSPACE',
+      replaceEtcdMember: 'Replace the etcd member and wait for it to sync',
     });
   });
 
@@ -417,6 +436,220 @@ describe('steps', () => {
       await expect(
         STEPS.waitCredentialsRotated.run(answered),
       ).resolves.toBeUndefined();
+    });
+  });
+
+  describe('etcd steps', () => {
+    const member = (
+      pod: string,
+      change: Partial<EtcdMemberHealth> = {},
+    ): EtcdMemberHealth => ({
+      name: pod,
+      pod,
+      id: `id-${pod}`,
+      reachable: true,
+      leader: false,
+      learner: false,
+      dbSizeBytes: 100,
+      dbSizeInUseBytes: 40,
+      alarms: [],
+      ...change,
+    });
+
+    /** An etcd of three members whose calls are recorded in order. */
+    function fakeEtcd(members: EtcdMemberHealth[]) {
+      const calls: string[] = [];
+      const etcd: ClusterEtcd = {
+        // A copy each time, as each read of a real etcd is.
+        members: async () => {
+          calls.push('members');
+          return members.map(m => ({ ...m, alarms: [...m.alarms] }));
+        },
+        snapshot: async () => {
+          throw new Error('no snapshot here');
+        },
+        defragment: async pod => {
+          calls.push(`defragment ${pod}`);
+          const found = members.find(m => m.pod === pod)!;
+          found.dbSizeBytes = found.dbSizeInUseBytes;
+        },
+        compact: async revision => {
+          calls.push(`compact ${revision}`);
+        },
+        revision: async () => 42,
+        disarm: async alarm => {
+          calls.push(`disarm ${alarm}`);
+          members.forEach(m => {
+            m.alarms = m.alarms.filter(a => a !== alarm);
+          });
+        },
+        memberRemove: async id => {
+          calls.push(`remove ${id}`);
+        },
+      };
+      return { etcd, calls };
+    }
+
+    const withEtcd = (
+      etcd: ClusterEtcd,
+      backups: Partial<BackupService> = {},
+      plan: Partial<OperationPlan> = {},
+    ) => {
+      const faked = fakeContext({
+        status: status({
+          spec: { ...spec, availability: 'HighlyAvailable' },
+          availability: 'HighlyAvailable',
+        }),
+        plan,
+      });
+      faked.context.etcd = {
+        etcd: () => etcd,
+        backups: backups as BackupService,
+        now: () => new Date('2026-12-08T10:00:00Z'),
+      };
+      return faked;
+    };
+
+    it('defragments the followers first and the leader last, waiting for health between', async () => {
+      const { etcd, calls } = fakeEtcd([
+        member('etcd-0', { leader: true }),
+        member('etcd-1'),
+        member('etcd-2'),
+      ]);
+      const { context, world } = withEtcd(etcd);
+      await STEPS.defragmentEtcd.run(context);
+      expect(calls.filter(c => c !== 'members')).toEqual([
+        'defragment etcd-1',
+        'defragment etcd-2',
+        'defragment etcd-0',
+      ]);
+      // Health read before the first and after each member.
+      expect(calls.filter(c => c === 'members')).toHaveLength(4);
+      expect(world.progress).toContain('defragmented etcd-0: 100 B → 40 B');
+    });
+
+    it('recovers space: compacts to the current revision, defragments each member, clears NOSPACE and says what it freed', async () => {
+      const { etcd, calls } = fakeEtcd([
+        member('etcd-0', { leader: true, alarms: ['NOSPACE'] }),
+        member('etcd-1', { alarms: ['NOSPACE'] }),
+        member('etcd-2'),
+      ]);
+      const { context, world } = withEtcd(etcd);
+      await STEPS.recoverEtcdSpace.run(context);
+      expect(calls.filter(c => c !== 'members')).toEqual([
+        'compact 42',
+        'defragment etcd-1',
+        'defragment etcd-2',
+        'defragment etcd-0',
+        'disarm NOSPACE',
+      ]);
+      expect(world.progress.at(-1)).toBe(
+        'freed 180 B (300 B → 120 B over 3 members); NOSPACE cleared',
+      );
+    });
+
+    it('refuses to replace a member when the others would not keep quorum', async () => {
+      const { etcd, calls } = fakeEtcd([
+        member('etcd-0', { leader: true }),
+        member('etcd-1', { reachable: false, error: 'no answer' }),
+        member('etcd-2'),
+      ]);
+      const { context } = withEtcd(
+        etcd,
+        {},
+        { etcd: { requestedBy: 'u', trigger: 'manual', member: 2 } },
+      );
+      await expect(STEPS.replaceEtcdMember.run(context)).rejects.toThrow(
+        'Replacing etcd-2 would lose quorum: only 1 of the other members are healthy',
+      );
+      expect(calls).toEqual(['members']);
+    });
+
+    it('names the reason a backup is refused, before the restore asks anything of the hub', async () => {
+      const source = {
+        hub: 'local',
+        namespace: NAMESPACE,
+        cluster: 'payments',
+        backupId: '20261208T101500Z-a1b2c3',
+      };
+      for (const [error, message] of [
+        [new CorruptedBackupError('bad tag'), 'The backup is corrupted'],
+        [new TruncatedBackupError('cut'), 'The backup is truncated'],
+        [
+          new WrongBackupKeyError('other key'),
+          'The backup is encrypted with a key this cluster does not hold',
+        ],
+      ] as const) {
+        const { context, world } = withEtcd(
+          fakeEtcd([]).etcd,
+          {
+            verify: async () => {
+              throw error;
+            },
+          },
+          {
+            etcd: {
+              requestedBy: 'u',
+              trigger: 'manual',
+              restore: { source, requestId: 'r1' },
+            },
+          },
+        );
+        await expect(STEPS.verifyBackup.run(context)).rejects.toThrow(
+          `${message}; nothing was restored: ${error.message}`,
+        );
+        expect(world.applied).toEqual([]);
+      }
+    });
+
+    it('asks for an in-place restore once, with a fresh URL, and clears the request when it is answered', async () => {
+      const source = {
+        hub: 'local',
+        namespace: NAMESPACE,
+        cluster: 'payments',
+        backupId: '20261208T101500Z-a1b2c3',
+      };
+      const plan = {
+        etcd: {
+          requestedBy: 'u',
+          trigger: 'manual' as const,
+          restore: { source, requestId: 'r1' },
+        },
+      };
+      const { context, world } = withEtcd(
+        fakeEtcd([]).etcd,
+        { restoreUrl: () => 'https://portal.example/restore-snapshots/t' },
+        plan,
+      );
+      await STEPS.requestEtcdRestore.run(context);
+      const hostedCluster = world.applied.find(
+        o => o.kind === 'HostedCluster',
+      )!;
+      expect(
+        JSON.parse(
+          hostedCluster.metadata!.annotations![ETCD_RESTORE_REQUEST_ANNOTATION],
+        ),
+      ).toEqual({
+        id: 'r1',
+        url: 'https://portal.example/restore-snapshots/t',
+      });
+
+      world.status = status({ spec, etcdRestoredRequest: 'r1' });
+      world.applied.length = 0;
+      await STEPS.requestEtcdRestore.run(context);
+      expect(world.applied).toEqual([]);
+      await STEPS.waitEtcdRestored.run(context);
+      expect(
+        world.applied.find(o => o.kind === 'HostedCluster')!.metadata!
+          .annotations![ETCD_RESTORE_REQUEST_ANNOTATION],
+      ).toBeUndefined();
+    });
+
+    it('fails clearly where the engine runs without etcd services', async () => {
+      const { context } = fakeContext({ status: status({ spec }) });
+      await expect(STEPS.takeBackup.run(context)).rejects.toThrow(
+        'This Hostplane backend runs without etcd operations',
+      );
     });
   });
 });

@@ -1,17 +1,26 @@
 import {
   CREDENTIALS_ROTATION_ANNOTATION,
   ClusterStatus,
+  EtcdMemberHealth,
   NODE_POOL_LABEL,
   NodePoolSpec,
+  formatByteSize,
 } from '@hostplane/plugin-hostplane-common';
 import {
+  AuditWebhookEndpoint,
+  EtcdAccess,
   HostedControlPlaneProvider,
   HubDefinition,
   OfferedRelease,
+  RenderState,
   ServerSideApplier,
 } from '@hostplane/plugin-hostplane-node';
 import { KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
+import { BackupRefusedError } from '../backups/errors';
+import { BackupRef } from '../backups/BackupService';
 import { HubClusterCache } from '../cache/HubClusterCache';
+import { defragmentationPlan } from '../etcd';
+import { ClusterEtcd, EtcdServices } from './etcdServices';
 import { OperationPlan } from './plan';
 
 /** What a step works with. Every step is idempotent: run twice, it leaves the hub the same. */
@@ -33,6 +42,13 @@ export interface StepContext {
    * run again after a transient hub error spends the same budget instead of starting a new one.
    */
   deadline: number;
+  /** What the etcd operations work with (backups, the cluster's etcd); absent, their steps fail saying so. */
+  etcd?: EtcdServices;
+  /** Where the cluster's audit events go (threat detection); absent, its control plane sends none. */
+  auditWebhook?: (cluster: {
+    hub: string;
+    name: string;
+  }) => AuditWebhookEndpoint;
 }
 
 /** One step of an operation: its title (persisted with the operation, shown as is) and its work. */
@@ -40,6 +56,9 @@ export interface Step {
   title: string;
   run(context: StepContext): Promise<void>;
 }
+
+/** Thresholds no member is below: a defragmentation asked for takes them all. */
+const EVERY_MEMBER = { fragmentationThreshold: 0, minDbSizeBytes: 0 };
 
 /**
  * Every step, by the name operations persist. A step's name and title are part of the API:
@@ -55,6 +74,14 @@ export const STEPS = {
   ensureSecrets: {
     title: 'Create the pull secret, SSH key and etcd encryption key',
     run: async context => {
+      const { spec, namespace } = context.plan;
+      // A cluster made from a backup gets the etcd encryption key its data was written with.
+      const restored = await restoredEncryptionKey(context);
+      if (context.etcd?.backups.hasStore(context.hub.name)) {
+        await context.etcd.backups
+          .keysOf(context.hub.name)
+          .ensure({ namespace, cluster: spec.name });
+      }
       for (const secret of context.provider.secretsFor(context.plan.spec)) {
         const existing = await readOrUndefined(context.objects, {
           apiVersion: 'v1',
@@ -73,7 +100,10 @@ export const STEPS = {
               ...secret.metadata,
             },
             ...(secret.type ? { type: secret.type } : {}),
-            stringData: secret.generate(),
+            stringData:
+              restored && restored.name === secret.name
+                ? restored.data
+                : secret.generate(),
           } as KubernetesObject,
         ]);
       }
@@ -82,10 +112,11 @@ export const STEPS = {
   applyControlPlane: {
     title: 'Apply the hosted control plane',
     run: async context => {
+      await applyAuditWebhookSecret(context);
       await context.applier.apply(
-        rendered(context, 'control-plane-first').filter(
-          object => !isClusterScoped(object) && !isPoolObject(object),
-        ),
+        controlPlaneObjects(context, {
+          etcdRestoreSnapshotURL: restoreSnapshotUrl(context),
+        }),
       );
     },
   },
@@ -258,6 +289,198 @@ export const STEPS = {
       }
     },
   },
+
+  takeBackup: {
+    title: 'Back up etcd',
+    run: async context => {
+      const { services, cluster, access, etcd } = etcdOf(context);
+      const requester = context.plan.etcd ?? {
+        requestedBy: 'hostplane',
+        trigger: 'manual' as const,
+      };
+      await context.progress('opening a snapshot stream from etcd');
+      const snapshot = await etcd.snapshot();
+      const backup = await services.backups.takeBackup({
+        cluster,
+        access,
+        snapshot,
+        trigger: requester.trigger,
+        requestedBy: requester.requestedBy,
+        progress: context.progress,
+      });
+      await context.progress(
+        `backup ${backup.id}: ${formatByteSize(
+          backup.snapshot.sizeBytes,
+        )} at revision ${backup.etcd.revision}, verified`,
+      );
+    },
+  },
+  pruneBackups: {
+    title: 'Delete backups beyond the retention',
+    run: async context => {
+      const { services, cluster } = etcdOf(context);
+      const { deleted } = await services.backups.prune(
+        cluster,
+        context.plan.spec.etcd.backup.retention,
+      );
+      await context.progress(
+        `kept the newest ${context.plan.spec.etcd.backup.retention}; deleted ${deleted.length}`,
+      );
+    },
+  },
+  verifyBackup: {
+    title: 'Verify the backup (checksum and decryption)',
+    run: async context => {
+      const services = requireEtcdServices(context);
+      const source = restoreSource(context);
+      try {
+        const backup = await services.backups.verify(source, context.progress);
+        await context.progress(
+          `backup ${backup.id} of ${source.cluster}: ${formatByteSize(
+            backup.snapshot.sizeBytes,
+          )}, checksum ${backup.snapshot.sha256.slice(0, 12)}…, verified`,
+        );
+      } catch (error) {
+        throw refusalOf(error);
+      }
+    },
+  },
+  requestEtcdRestore: {
+    title: 'Ask the control plane to restore etcd from the backup',
+    run: async context => {
+      const services = requireEtcdServices(context);
+      const request = context.plan.etcd?.restore?.requestId;
+      if (!request) throw new Error('The plan names no restore request');
+      const current = context.cache.get(
+        context.plan.namespace,
+        context.plan.spec.name,
+      );
+      if (current?.etcdRestoredRequest === request) return;
+      await context.applier.apply(
+        controlPlaneObjects(context, {
+          etcdRestoreRequest: {
+            id: request,
+            url: services.backups.restoreUrl(restoreSource(context)),
+          },
+        }),
+      );
+    },
+  },
+  waitEtcdRestored: {
+    title: 'Wait for every etcd member to be restored',
+    run: async context => {
+      const request = context.plan.etcd?.restore?.requestId;
+      await waitUntil(context, 'the etcd restore', status => {
+        if (!status) return 'waiting for the hosted cluster';
+        if (status.etcdRestoredRequest === request) return true;
+        return `restoring: ${describe(status)}`;
+      });
+      // Done: the request (and its URL) leaves the hub object.
+      await context.applier.apply(controlPlaneObjects(context));
+    },
+  },
+  defragmentEtcd: {
+    title: 'Defragment etcd, one member at a time, the leader last',
+    run: async context => {
+      const { etcd } = etcdOf(context);
+      const members = await healthyMembers(context, etcd);
+      // Every voting member, whatever its fragmentation: the followers first, the leader last.
+      for (const member of defragmentationPlan(members, EVERY_MEMBER)) {
+        await defragmentMember(context, etcd, member);
+      }
+    },
+  },
+  recoverEtcdSpace: {
+    title: 'Recover etcd space: compact, defragment each member, clear NOSPACE',
+    run: async context => {
+      const { etcd } = etcdOf(context);
+      const before = await etcd.members();
+      const revision = await etcd.revision();
+      await context.progress(`compacting to revision ${revision}`);
+      try {
+        await etcd.compact(revision);
+      } catch (error) {
+        // Compacted there already (a run again): what is left is to defragment.
+        if (!/compacted/i.test((error as Error).message)) throw error;
+      }
+      for (const member of followersThenLeader(before)) {
+        if (!member.reachable) {
+          throw new Error(
+            `etcd member ${member.pod} is unreachable (${
+              member.error ?? 'no answer'
+            }); its space cannot be recovered`,
+          );
+        }
+        await defragmentMember(context, etcd, member);
+      }
+      await etcd.disarm('NOSPACE');
+      const after = await etcd.members();
+      const freed =
+        totalSize(before) - totalSize(after.filter(m => m.reachable));
+      const alarms = after.flatMap(m => m.alarms);
+      if (alarms.includes('NOSPACE')) {
+        throw new Error(
+          'etcd raised NOSPACE again: its data fills the quota even compacted; raise the quota or delete data',
+        );
+      }
+      await context.progress(
+        `freed ${formatByteSize(Math.max(0, freed))} (${formatByteSize(
+          totalSize(before),
+        )} → ${formatByteSize(totalSize(after))} over ${
+          after.length
+        } members); NOSPACE cleared`,
+      );
+    },
+  },
+  replaceEtcdMember: {
+    title: 'Replace the etcd member and wait for it to sync',
+    run: async context => {
+      const { etcd, access } = etcdOf(context);
+      const index = context.plan.etcd?.member ?? 0;
+      const pod = access.pods[index];
+      if (!pod) throw new Error(`The cluster has no etcd member ${index}`);
+      const members = await etcd.members();
+      const others = members.filter(m => m.pod !== pod);
+      const healthyOthers = others.filter(m => m.reachable && !m.error);
+      if (healthyOthers.length < Math.floor(access.pods.length / 2) + 1) {
+        throw new Error(
+          `Replacing ${pod} would lose quorum: only ${healthyOthers.length} of the other members are healthy`,
+        );
+      }
+      const replaced = members.find(m => m.pod === pod);
+      if (replaced?.id) {
+        await context.progress(`removing member ${pod} from etcd`);
+        await etcd.memberRemove(replaced.id);
+      }
+      await context.progress(
+        `deleting pod ${pod} so a fresh member replaces it`,
+      );
+      await deleteIgnoringMissing(context.objects, {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { namespace: access.namespace, name: pod },
+      });
+      await pollUntil(
+        context,
+        `the new member ${pod} to join and sync`,
+        async () => {
+          const now = await etcd.members();
+          const fresh = now.find(m => m.pod === pod);
+          if (!fresh?.reachable) return `${pod}: not answering yet`;
+          if (fresh.learner) return `${pod}: syncing as a learner`;
+          if (fresh.id && fresh.id === replaced?.id) {
+            return `${pod}: still the removed member`;
+          }
+          const unhealthy = now.filter(m => !m.reachable || m.error);
+          if (unhealthy.length > 0) {
+            return `waiting for ${unhealthy.map(m => m.pod).join(', ')}`;
+          }
+          return true;
+        },
+        1_000,
+      );
+    },
+  },
 } satisfies Record<string, Step>;
 
 export type StepName = keyof typeof STEPS;
@@ -269,6 +492,10 @@ export type StepName = keyof typeof STEPS;
 function rendered(
   context: StepContext,
   mode: 'control-plane-first' | 'all' = 'all',
+  extra: Pick<
+    RenderState,
+    'etcdRestoreSnapshotURL' | 'etcdRestoreRequest'
+  > = {},
 ): KubernetesObject[] {
   const { spec, poolVersion, hibernated, credentialsRotation } = context.plan;
   const release = (version: string): OfferedRelease => {
@@ -291,7 +518,44 @@ function rendered(
         spec.nodePools.map(p => [p.name, poolRelease]),
       ),
     },
-    { hibernated, credentialsRotation },
+    {
+      hibernated,
+      credentialsRotation,
+      auditWebhook: sendsAuditEvents(context),
+      ...extra,
+    },
+  );
+}
+
+function sendsAuditEvents(context: StepContext): boolean {
+  return Boolean(context.auditWebhook && context.provider.auditWebhookSecret);
+}
+
+/**
+ * The Secret the control plane's audit webhook reads, before the control plane that names it.
+ * Applied on every run: its token is derived, so it only changes when the webhook's key does.
+ */
+async function applyAuditWebhookSecret(context: StepContext): Promise<void> {
+  if (!sendsAuditEvents(context)) return;
+  const { spec } = context.plan;
+  await context.applier.apply([
+    context.provider.auditWebhookSecret!(
+      spec,
+      context.auditWebhook!({ hub: context.hub.name, name: spec.name }),
+    ),
+  ]);
+}
+
+/** The control plane's objects: neither cluster-scoped nor a pool's. */
+function controlPlaneObjects(
+  context: StepContext,
+  extra: Pick<
+    RenderState,
+    'etcdRestoreSnapshotURL' | 'etcdRestoreRequest'
+  > = {},
+): KubernetesObject[] {
+  return rendered(context, 'control-plane-first', extra).filter(
+    object => !isClusterScoped(object) && !isPoolObject(object),
   );
 }
 
@@ -410,4 +674,165 @@ async function pollUntil(
     }
     await new Promise(resolve => setTimeout(resolve, intervalMs));
   }
+}
+
+/** The etcd services, or a clear failure where the engine runs without them. */
+function requireEtcdServices(context: StepContext): EtcdServices {
+  if (!context.etcd) {
+    throw new Error(
+      'This Hostplane backend runs without etcd operations (no backup store or etcd access configured)',
+    );
+  }
+  return context.etcd;
+}
+
+/** The cluster as the cache holds it, where its etcd runs, and a client for it. */
+function etcdOf(context: StepContext): {
+  services: EtcdServices;
+  cluster: ClusterStatus;
+  access: EtcdAccess;
+  etcd: ClusterEtcd;
+} {
+  const services = requireEtcdServices(context);
+  const cluster = context.cache.get(
+    context.plan.namespace,
+    context.plan.spec.name,
+  );
+  if (!cluster) {
+    throw new Error(
+      `Cluster '${context.plan.spec.name}' is not on hub '${context.hub.name}'`,
+    );
+  }
+  if (!context.provider.etcdAccess) {
+    throw new Error(
+      `The provider ${context.provider.id} does not say where its etcd runs`,
+    );
+  }
+  const access = context.provider.etcdAccess(cluster);
+  return {
+    services,
+    cluster,
+    access,
+    etcd: services.etcd(context.hub, access),
+  };
+}
+
+/** The backup a restore reads: named by the plan (in place) or by the spec (a new cluster). */
+function restoreSource(context: StepContext): BackupRef {
+  const source = context.plan.etcd?.restore?.source;
+  if (!source) throw new Error('The plan names no backup to restore');
+  return source;
+}
+
+/** A new cluster made from a backup: its first control plane names the snapshot to start from. */
+function restoreSnapshotUrl(context: StepContext): string | undefined {
+  const restore = context.plan.etcd?.restore;
+  if (!restore || restore.requestId || !context.plan.spec.restoreFrom) {
+    return undefined;
+  }
+  return requireEtcdServices(context).backups.restoreUrl(restore.source);
+}
+
+/** The etcd encryption-key Secret a new cluster made from a backup takes over, if it was saved. */
+async function restoredEncryptionKey(
+  context: StepContext,
+): Promise<{ name: string; data: Record<string, string> } | undefined> {
+  const restore = context.plan.etcd?.restore;
+  if (!restore || restore.requestId || !context.provider.etcdAccess) {
+    return undefined;
+  }
+  const data = await requireEtcdServices(context).backups.savedEncryptionKey(
+    restore.source,
+  );
+  if (!data) return undefined;
+  const { spec, namespace } = context.plan;
+  const access = context.provider.etcdAccess({
+    hub: context.hub.name,
+    name: spec.name,
+    namespace,
+    owner: spec.owner,
+    phase: 'Provisioning',
+    availability: spec.availability,
+    nodePools: [],
+    conditions: [],
+    deletionProtection: spec.deletionProtection,
+    labels: spec.labels,
+    spec,
+  });
+  return { name: access.encryptionKeySecret.name, data };
+}
+
+/** A refused backup's error, its cause named first. */
+function refusalOf(error: unknown): Error {
+  if (!(error instanceof BackupRefusedError)) return error as Error;
+  const cause: Record<string, string> = {
+    WrongBackupKeyError:
+      'The backup is encrypted with a key this cluster does not hold',
+    CorruptedBackupError: 'The backup is corrupted',
+    TruncatedBackupError: 'The backup is truncated',
+  };
+  return new Error(
+    `${cause[error.name] ?? 'The backup is refused'}; nothing was restored: ${
+      error.message
+    }`,
+  );
+}
+
+/** Every member, all of them answering: maintenance starts only on a healthy etcd. */
+async function healthyMembers(
+  context: StepContext,
+  etcd: ClusterEtcd,
+): Promise<EtcdMemberHealth[]> {
+  let members: EtcdMemberHealth[] = [];
+  await pollUntil(
+    context,
+    'every etcd member to answer',
+    async () => {
+      members = await etcd.members();
+      const down = members.filter(m => !m.reachable || m.error);
+      return down.length === 0
+        ? true
+        : `waiting for ${down
+            .map(m => `${m.pod} (${m.error ?? 'unreachable'})`)
+            .join(', ')}`;
+    },
+    1_000,
+  );
+  return members;
+}
+
+/** Defragments one member, then waits until every member answers again. */
+async function defragmentMember(
+  context: StepContext,
+  etcd: ClusterEtcd,
+  member: EtcdMemberHealth,
+): Promise<void> {
+  await context.progress(
+    `defragmenting ${member.pod}${member.leader ? ' (the leader)' : ''}: ${
+      member.dbSizeBytes === undefined
+        ? ''
+        : `${formatByteSize(member.dbSizeBytes)}, ${formatByteSize(
+            member.dbSizeInUseBytes ?? 0,
+          )} in use`
+    }`,
+  );
+  await etcd.defragment(member.pod);
+  const after = await healthyMembers(context, etcd);
+  const now = after.find(m => m.pod === member.pod);
+  await context.progress(
+    `defragmented ${member.pod}: ${formatByteSize(
+      member.dbSizeBytes ?? 0,
+    )} → ${formatByteSize(now?.dbSizeBytes ?? 0)}`,
+  );
+}
+
+/** Followers first, the leader last: defragmenting blocks a member, and the leader's block costs most. */
+export function followersThenLeader(
+  members: EtcdMemberHealth[],
+): EtcdMemberHealth[] {
+  return [...members.filter(m => !m.leader), ...members.filter(m => m.leader)];
+}
+
+function totalSize(members: EtcdMemberHealth[]): number {
+  return members.reduce((sum, m) => sum + (m.dbSizeBytes ?? 0), 0);
 }

@@ -1,5 +1,10 @@
-import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import {
+  ConflictError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import {
+  BackupTrigger,
   ClusterChange,
   ClusterSpec,
   ClusterStatus,
@@ -14,8 +19,10 @@ import {
 import { ClusterCache } from '../cache/ClusterCache';
 import { HubClusterCache } from '../cache/HubClusterCache';
 import { OperationStore, StoredOperation } from '../database/OperationStore';
+import { EtcdServices } from '../operations/etcdServices';
 import { OperationRunner } from '../operations/OperationRunner';
 import {
+  EtcdRequester,
   PlannedOperation,
   planChange,
   planCreate,
@@ -28,6 +35,18 @@ import {
 } from './capabilities';
 import { ValidationError } from './ValidationError';
 
+/** Who Hostplane's own operations are started by. */
+export const SYSTEM_USER = 'hostplane';
+
+/** The changes that work on etcd: they need the etcd services (and backups their store). */
+const ETCD_ACTIONS = new Set<ClusterChange['action']>([
+  'backup',
+  'restore',
+  'defragment',
+  'recoverEtcdSpace',
+  'replaceEtcdMember',
+]);
+
 /** The engine's front: validates a request, plans it and hands it to the runner. */
 export class ClusterService {
   constructor(
@@ -39,6 +58,8 @@ export class ClusterService {
     private readonly options: {
       /** How long a create waits for its hub's first listing before it is refused with 503. */
       listWaitMs?: number;
+      /** Backups: a restore's backup is looked up when it is planned. */
+      etcd?: EtcdServices;
     } = {},
   ) {}
 
@@ -90,6 +111,12 @@ export class ClusterService {
   async planCreation(
     body: unknown,
     authorize: (spec: ClusterSpec) => Promise<void>,
+    options: {
+      /** Who asks (recorded with a restore); the system when not given. */
+      user?: string;
+      /** Throws when the caller may not restore the source cluster's backups (`spec.restoreFrom`). */
+      authorizeRestore?: (source: ClusterStatus) => Promise<void>;
+    } = {},
   ): Promise<{ spec: ClusterSpec; planned: PlannedOperation }> {
     const parsed = clusterSpecSchema.safeParse(body);
     if (!parsed.success) throw ValidationError.fromZod(parsed.error);
@@ -109,14 +136,69 @@ export class ClusterService {
     refuseUnsupportedSpec(provider, spec);
     await authorize(spec);
     await this.refuseUntilListed(hub.name);
+    const restore = spec.restoreFrom && {
+      source: await this.restoreSourceOf(spec, options.authorizeRestore),
+      requester: {
+        requestedBy: options.user ?? 'hostplane',
+        trigger: 'manual' as const,
+      },
+    };
     const planned = planCreate(
       spec,
       provider.namespaceFor(spec),
       this.cache.get(hub.name, spec.name),
       hub.releases,
+      restore,
     );
     await this.store.refuseIfBusy(spec.hub, spec.name);
     return { spec, planned };
+  }
+
+  /**
+   * The backup a new cluster starts from, named in full: its cluster must exist and the caller
+   * may restore it (`hostplane.backup.restore`), and the backup must be a complete one.
+   */
+  private async restoreSourceOf(
+    spec: ClusterSpec,
+    authorizeRestore?: (source: ClusterStatus) => Promise<void>,
+  ) {
+    const from = spec.restoreFrom!;
+    const source = this.cache.get(from.hub, from.cluster);
+    if (!source) {
+      throw new ValidationError([
+        {
+          path: ['restoreFrom', 'cluster'],
+          message: `there is no cluster '${from.cluster}' on hub '${from.hub}' to restore from`,
+        },
+      ]);
+    }
+    await authorizeRestore?.(source);
+    const ref = {
+      hub: source.hub,
+      namespace: source.namespace,
+      cluster: source.name,
+      backupId: from.backupId,
+    };
+    if (!this.options.etcd?.backups.hasStore(source.hub)) {
+      throw new ValidationError([
+        {
+          path: ['restoreFrom', 'hub'],
+          message: `hub '${source.hub}' keeps no backups`,
+        },
+      ]);
+    }
+    try {
+      await this.options.etcd.backups.metadataOf(ref);
+    } catch (error) {
+      if ((error as Error).name !== 'NotFoundError') throw error;
+      throw new ValidationError([
+        {
+          path: ['restoreFrom', 'backupId'],
+          message: (error as Error).message,
+        },
+      ]);
+    }
+    return ref;
   }
 
   /** Starts creating the cluster `body` describes, once `planCreation` lets it through. */
@@ -124,8 +206,12 @@ export class ClusterService {
     body: unknown,
     user: string,
     authorize: (spec: ClusterSpec) => Promise<void>,
+    authorizeRestore?: (source: ClusterStatus) => Promise<void>,
   ): Promise<Operation> {
-    const { spec, planned } = await this.planCreation(body, authorize);
+    const { spec, planned } = await this.planCreation(body, authorize, {
+      user,
+      authorizeRestore,
+    });
     return this.submit(spec.hub, spec.name, planned, body, user);
   }
 
@@ -133,9 +219,21 @@ export class ClusterService {
   async planChangeOf(
     cluster: ClusterStatus,
     change: ClusterChange,
+    requester?: EtcdRequester,
   ): Promise<PlannedOperation> {
     refuseUnsupportedChange(this.providerOf(cluster.hub), cluster.hub, change);
-    const planned = planChange(cluster, change, this.hub(cluster.hub).releases);
+    if (ETCD_ACTIONS.has(change.action)) {
+      this.refuseWithoutBackups(cluster, change);
+    }
+    const planned = planChange(
+      cluster,
+      change,
+      this.hub(cluster.hub).releases,
+      new Date(),
+      requester,
+    );
+    const source = planned.plan.etcd?.restore?.source;
+    if (source) await this.options.etcd!.backups.metadataOf(source);
     await this.store.refuseIfBusy(cluster.hub, cluster.name);
     return planned;
   }
@@ -145,8 +243,46 @@ export class ClusterService {
     change: ClusterChange,
     user: string,
   ): Promise<Operation> {
-    const planned = await this.planChangeOf(cluster, change);
+    const planned = await this.planChangeOf(cluster, change, {
+      requestedBy: user,
+      trigger: 'manual',
+    });
     return this.submit(cluster.hub, cluster.name, planned, change, user);
+  }
+
+  /**
+   * Runs a change as Hostplane itself (`hostplane`), for the backend's own schedules: a backup on
+   * the cluster's cron, a defragmentation its etcd needs. Refused as a user's change would be (a
+   * `ConflictError` while another operation runs).
+   */
+  async submitSystemChange(
+    hub: string,
+    name: string,
+    change: ClusterChange,
+    trigger: BackupTrigger,
+  ): Promise<Operation> {
+    const cluster = this.get(hub, name);
+    const planned = await this.planChangeOf(cluster, change, {
+      requestedBy: SYSTEM_USER,
+      trigger,
+    });
+    return this.submit(hub, name, planned, change, SYSTEM_USER);
+  }
+
+  /** Backups need the hub's store; etcd maintenance needs the etcd services only. */
+  private refuseWithoutBackups(
+    cluster: ClusterStatus,
+    change: ClusterChange,
+  ): void {
+    const needsStore = ['backup', 'restore'].includes(change.action);
+    if (
+      !this.options.etcd ||
+      (needsStore && !this.options.etcd.backups.hasStore(cluster.hub))
+    ) {
+      throw new ConflictError(
+        `Hub '${cluster.hub}' keeps no etcd backups (hostplane.hubs[].backups), so '${change.action}' is not available for its clusters`,
+      );
+    }
   }
 
   /** Every check `delete` makes, and the operation it would start; starts nothing. */

@@ -15,6 +15,7 @@ export function capabilitiesOf(
     provider: provider.id,
     credentialRotation: provider.capabilities.credentialRotation,
     hibernation: provider.capabilities.hibernation,
+    etcdOperations: provider.capabilities.etcdOperations,
     availabilityPolicies: [...provider.capabilities.availabilityPolicies],
   };
 }
@@ -23,7 +24,10 @@ export function capabilitiesOf(
 const featureOf: Partial<
   Record<
     ClusterChange['action'],
-    { feature: 'credentialRotation' | 'hibernation'; what: string }
+    {
+      feature: 'credentialRotation' | 'hibernation' | 'etcdOperations';
+      what: string;
+    }
   >
 > = {
   rotateCredentials: {
@@ -32,6 +36,12 @@ const featureOf: Partial<
   },
   hibernate: { feature: 'hibernation', what: 'hibernate and resume clusters' },
   resume: { feature: 'hibernation', what: 'hibernate and resume clusters' },
+  backup: { feature: 'etcdOperations', what: 'back up etcd' },
+  configureBackups: { feature: 'etcdOperations', what: 'back up etcd' },
+  restore: { feature: 'etcdOperations', what: 'restore etcd' },
+  defragment: { feature: 'etcdOperations', what: 'maintain etcd' },
+  recoverEtcdSpace: { feature: 'etcdOperations', what: 'maintain etcd' },
+  replaceEtcdMember: { feature: 'etcdOperations', what: 'maintain etcd' },
 };
 
 /**
@@ -56,6 +66,14 @@ export function refuseUnsupportedSpec(
   provider: HostedControlPlaneProvider,
   spec: ClusterSpec,
 ): void {
+  if (spec.restoreFrom && !provider.capabilities.etcdOperations) {
+    throw new ValidationError([
+      {
+        path: ['restoreFrom'],
+        message: `the provider of hub '${spec.hub}' (${provider.id}) cannot restore etcd from a backup`,
+      },
+    ]);
+  }
   const offered = provider.capabilities.availabilityPolicies;
   if (!offered.includes(spec.availability)) {
     throw new ValidationError([

@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
+  mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import {
@@ -14,6 +15,7 @@ import {
 } from '@hostplane/local-hub';
 import {
   ClusterStatus,
+  EtcdMemberHealth,
   clusterSpecSchema,
   hostplanePermissions,
 } from '@hostplane/plugin-hostplane-common';
@@ -41,6 +43,20 @@ import { ClusterService } from './ClusterService';
 import { HubStatusChecker } from './HubStatusChecker';
 import { openApiDocument } from './openapi';
 import { createRouter } from './router';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BackupService } from '../backups/BackupService';
+import { RestoreUrlSigner } from '../backups/restoreUrls';
+import { createBackupsRouter } from '../backups/router';
+import { DEFAULT_DEFRAGMENTATION_THRESHOLDS } from '../etcd';
+import { ClusterEtcd } from '../operations/etcdServices';
+import { createLogsRouter } from '../logs/router';
+import { ClusterMetrics } from '../monitoring/ClusterMetrics';
+import { createMonitoringRouter } from '../monitoring/router';
+import { AlertStore } from '../monitoring/alerts/AlertStore';
+import { createAlertsRouter } from '../monitoring/alerts/router';
 
 jest.setTimeout(60_000);
 
@@ -318,6 +334,10 @@ function fixedCache(): ClusterCache {
 describe('responses of the API', () => {
   let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
   let router: express.Router;
+  let backupsRouter: express.Router;
+  /** The routers of the logs, metrics and alerts features, mounted beside the main one. */
+  const featureRouters: express.Router[] = [];
+  let restoreUrls: RestoreUrlSigner;
   let operations: OperationStore;
   let issuances: IssuanceStore;
   const exercised = new Set<string>();
@@ -332,6 +352,7 @@ describe('responses of the API', () => {
     register(env) {
       env.registerInit({
         deps: {
+          config: coreServices.rootConfig,
           database: coreServices.database,
           httpAuth: coreServices.httpAuth,
           httpRouter: coreServices.httpRouter,
@@ -387,6 +408,85 @@ describe('responses of the API', () => {
             decisionTtlMs: 5_000,
           });
           deps.httpRouter.use(router);
+          // The hub side of the backups routes: an empty directory store, and etcd members as a
+          // live tenant's would answer (etcdOperations.hub.test.ts reads real ones).
+          restoreUrls = new RestoreUrlSigner(
+            randomBytes(32),
+            'http://127.0.0.1/api/hostplane',
+            60_000,
+          );
+          const backupDir = mkdtempSync(join(tmpdir(), 'openapi-backups-'));
+          const members: EtcdMemberHealth[] = [
+            {
+              name: 'etcd-0',
+              pod: 'etcd-0',
+              id: '8e9e05c52164694d',
+              reachable: true,
+              leader: true,
+              learner: false,
+              dbSizeBytes: 4_194_304,
+              dbSizeInUseBytes: 2_097_152,
+              fragmentation: 0.5,
+              raftIndex: 42,
+              raftTerm: 2,
+              version: '3.6.5',
+              alarms: [],
+            },
+          ];
+          backupsRouter = await createBackupsRouter({
+            ...deps,
+            logger: mockServices.logger.mock(),
+            hubs,
+            providers,
+            clusters: new ClusterService(
+              hubs,
+              providers,
+              fixedCache(),
+              operations,
+              {} as OperationRunner,
+            ),
+            backups: new BackupService(
+              hubs,
+              new Map([['local', { type: 'directory', path: backupDir }]]),
+              restoreUrls,
+            ),
+            // Only the members are read by the route.
+            etcd: () => ({ members: async () => members } as ClusterEtcd),
+            defragmentation: DEFAULT_DEFRAGMENTATION_THRESHOLDS,
+            decisionTtlMs: 5_000,
+          });
+          deps.httpRouter.use(backupsRouter);
+          // No log store, metrics store or Alertmanager is configured: these routes are checked
+          // for what they answer about clusters (logs.hub.test.ts and monitoring.hub.test.ts read
+          // real stores).
+          const featureClusters = new ClusterService(
+            hubs,
+            providers,
+            fixedCache(),
+            operations,
+            {} as OperationRunner,
+          );
+          const featureDeps = {
+            ...deps,
+            logger: mockServices.logger.mock(),
+            clusters: featureClusters,
+            decisionTtlMs: 5_000,
+          };
+          featureRouters.push(
+            createLogsRouter({ ...featureDeps, hubs, providers }),
+            createMonitoringRouter({
+              ...featureDeps,
+              metrics: new ClusterMetrics(new Map()),
+            }),
+            createAlertsRouter({
+              ...featureDeps,
+              alertmanagers: new Map(),
+              store: new AlertStore(),
+            }),
+          );
+          for (const featureRouter of featureRouters) {
+            deps.httpRouter.use(featureRouter);
+          }
         },
       });
     },
@@ -429,9 +529,13 @@ describe('responses of the API', () => {
   const api = (path: string) => `/api/hostplane${path}`;
 
   it('serves a path entry for every route, and a route for every path entry', () => {
-    expect(servedOperations(router).sort()).toEqual(
-      [...documentedOperations].sort(),
-    );
+    expect(
+      [
+        ...servedOperations(router),
+        ...servedOperations(backupsRouter),
+        ...featureRouters.flatMap(servedOperations),
+      ].sort(),
+    ).toEqual([...documentedOperations].sort());
   });
 
   it('GET /openapi.json', async () => {
@@ -700,6 +804,96 @@ describe('responses of the API', () => {
     expect(response.body.error.message).toBe(
       'The Kubernetes API server Hostplane asked could not be reached (ECONNREFUSED); try again shortly',
     );
+  });
+
+  it('GET /clusters/{hub}/{name}/backups and /etcd', async () => {
+    const backups = await request(server).get(
+      api('/clusters/local/checkout/backups'),
+    );
+    expect(backups.status).toBe(200);
+    expectDocumented('GET /clusters/{hub}/{name}/backups', backups);
+    expect(backups.body).toMatchObject({ items: [], store: 'directory' });
+    const etcd = await request(server).get(
+      api('/clusters/local/checkout/etcd'),
+    );
+    expect(etcd.status).toBe(200);
+    expectDocumented('GET /clusters/{hub}/{name}/etcd', etcd);
+    const missing = await request(server).get(
+      api('/clusters/local/gone/backups'),
+    );
+    expect(missing.status).toBe(404);
+    expectDocumented('GET /clusters/{hub}/{name}/backups', missing);
+  });
+
+  it('GET /restore-snapshots/{token}: refused without a valid token, 404 for a backup that is not there', async () => {
+    const route = 'GET /restore-snapshots/{token}';
+    const forged = await request(server).get(
+      api('/restore-snapshots/e30.bm90LXNpZ25lZA'),
+    );
+    expect(forged.status).toBe(403);
+    expectDocumented(route, forged);
+    // A token is a credential: no answer repeats it (as the error handler's `request.url` would).
+    expect(forged.text).not.toContain('bm90LXNpZ25lZA');
+    const url = restoreUrls.url({
+      hub: 'local',
+      namespace: checkout.namespace,
+      cluster: 'checkout',
+      backupId: '20261208T101500Z-a1b2c3',
+    });
+    const missing = await request(server).get(new URL(url).pathname);
+    expect(missing.status).toBe(404);
+    expectDocumented(route, missing);
+    expect(missing.text).not.toContain(url.split('/').pop()!);
+  });
+
+  it('logs, metrics and alerts routes: refused for a cluster that is not there, 404 for a hub without a store', async () => {
+    const gone = (path: string) => api(`/clusters/local/gone${path}`);
+    for (const path of [
+      '/logs/pods',
+      '/logs/live',
+      '/logs/store',
+      '/logs/search',
+      '/logs/hits',
+      '/logs/audit',
+      '/logs/events',
+      '/metrics',
+      '/metrics/query?query=up',
+      '/alerts',
+    ]) {
+      const response = await request(server).get(gone(path));
+      // 400 where the route needs query parameters first (the live log's container).
+      expect({ path, refused: [400, 404].includes(response.status) }).toEqual({
+        path,
+        refused: true,
+      });
+      expectDocumented(
+        `GET /clusters/{hub}/{name}${path.split('?')[0]}`,
+        response,
+      );
+    }
+    const silence = await request(server)
+      .post(gone('/alerts/silences'))
+      .send({ fingerprint: 'f', durationMinutes: 60, comment: 'c' });
+    expect(silence.status).toBeGreaterThanOrEqual(400);
+    expectDocumented('POST /clusters/{hub}/{name}/alerts/silences', silence);
+    const acknowledge = await request(server).post(
+      gone('/alerts/0123abcd/acknowledge'),
+    );
+    expect(acknowledge.status).toBe(404);
+    expectDocumented(
+      'POST /clusters/{hub}/{name}/alerts/{fingerprint}/acknowledge',
+      acknowledge,
+    );
+    const webhook = await request(server)
+      .post(api('/alerts/webhook/local'))
+      .send({});
+    expect(webhook.status).toBe(404);
+    expectDocumented('POST /alerts/webhook/{hub}', webhook);
+    const metrics = await request(server).get(
+      api('/clusters/local/checkout/metrics'),
+    );
+    expect(metrics.status).toBe(404);
+    expect(metrics.body.error.message).toContain('no metrics store');
   });
 
   it('has exercised every documented operation', () => {

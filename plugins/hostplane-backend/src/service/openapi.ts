@@ -1,4 +1,6 @@
 import {
+  etcdHealthResponseSchema,
+  listBackupsResponseSchema,
   clusterChangeSchema,
   clusterSpecSchema,
   clusterStatusSchema,
@@ -15,6 +17,23 @@ import {
   listOperationsResponseSchema,
   operationSchema,
   serviceCredentialResponseSchema,
+  liveLogQuerySchema,
+  logLineSchema,
+  logPodsResponseSchema,
+  logStoreStatusSchema,
+  logSearchQuerySchema,
+  logSearchResponseSchema,
+  logHitsResponseSchema,
+  auditSearchQuerySchema,
+  auditSearchResponseSchema,
+  tenantEventsResponseSchema,
+  clusterMetricsQuerySchema,
+  alertSilenceRequestSchema,
+  alertSilenceResponseSchema,
+  clusterAlertsResponseSchema,
+  clusterMetricsRawQuerySchema,
+  clusterMetricsRawResponseSchema,
+  clusterMetricsResponseSchema,
 } from '@hostplane/plugin-hostplane-common';
 import { z } from 'zod';
 
@@ -90,6 +109,20 @@ const clusterPath = [
   { name: 'hub', in: 'path', required: true, schema: { type: 'string' } },
   { name: 'name', in: 'path', required: true, schema: { type: 'string' } },
 ];
+
+/** A route's query parameters, from the schema it validates them with. */
+function queryParameters(querySchema: z.ZodType) {
+  const { properties, required = [] } = schema(querySchema, 'input') as {
+    properties: Record<string, object>;
+    required?: string[];
+  };
+  return Object.entries(properties).map(([name, s]) => ({
+    name,
+    in: 'query',
+    required: required.includes(name),
+    schema: s,
+  }));
+}
 
 /**
  * The API as OpenAPI 3.0. Request schemas are generated from the same zod schemas the routes
@@ -199,6 +232,65 @@ export function openApiDocument() {
           },
         },
       },
+      '/clusters/{hub}/{name}/backups': {
+        parameters: clusterPath,
+        get: {
+          summary:
+            "The cluster's etcd backups, newest first, and its backup schedule (hostplane.backup.read)",
+          responses: {
+            '200': { description: 'Backups', ...json('BackupList') },
+            ...errorResponses,
+          },
+        },
+      },
+      '/clusters/{hub}/{name}/etcd': {
+        parameters: clusterPath,
+        get: {
+          summary:
+            "The health of the cluster's etcd members, read through its hub (hostplane.backup.read)",
+          responses: {
+            '200': { description: 'Members', ...json('EtcdHealth') },
+            ...errorResponses,
+          },
+        },
+      },
+      '/restore-snapshots/{token}': {
+        parameters: [
+          {
+            name: 'token',
+            in: 'path',
+            required: true,
+            description:
+              'Signed and short-lived; names one backup. Rendered into the hub object of a restore only.',
+            schema: { type: 'string' },
+          },
+        ],
+        get: {
+          summary:
+            "A backup's decrypted etcd snapshot, for a hub's restore (no Backstage credentials: the token is the credential)",
+          security: [],
+          responses: {
+            '200': {
+              description:
+                'The snapshot, as `etcdctl snapshot save` writes it; cut short if a check fails on the way',
+              content: {
+                'application/octet-stream': {
+                  schema: { type: 'string', format: 'binary' },
+                },
+              },
+            },
+            '403': {
+              description: 'The token is malformed, altered or expired',
+              ...json('Error'),
+            },
+            '404': { description: 'No such backup', ...json('Error') },
+            '409': {
+              description: 'The backup cannot be served (it fails a check)',
+              ...json('Error'),
+            },
+          },
+        },
+      },
       '/clusters/{hub}/{name}/kubeconfig-issuances': {
         parameters: clusterPath,
         get: {
@@ -209,6 +301,191 @@ export function openApiDocument() {
               description: 'Issuances, newest first',
               ...json('KubeconfigIssuanceList'),
             },
+            ...errorResponses,
+          },
+        },
+      },
+      '/clusters/{hub}/{name}/logs/pods': {
+        parameters: clusterPath,
+        get: {
+          summary:
+            "The cluster's control-plane containers whose logs can be followed",
+          responses: {
+            '200': {
+              description: 'By component, then pod',
+              ...json('LogPods'),
+            },
+            ...errorResponses,
+          },
+        },
+      },
+      '/clusters/{hub}/{name}/logs/live': {
+        parameters: clusterPath,
+        get: {
+          summary:
+            "Follow a control-plane container's log: server-sent `line` events (secrets redacted), then `end` or `error`",
+          parameters: queryParameters(liveLogQuerySchema),
+          responses: {
+            '200': {
+              description:
+                'An event stream: `line` (data: LogLine), `end` when a log not followed is complete, `error` when the hub ended it',
+              content: {
+                'text/event-stream': {
+                  schema: { $ref: '#/components/schemas/LogLine' },
+                },
+              },
+            },
+            ...errorResponses,
+          },
+        },
+      },
+      '/clusters/{hub}/{name}/metrics': {
+        parameters: clusterPath,
+        get: {
+          summary:
+            "Named panels of the cluster's control-plane metrics over a time range, from its hub's store",
+          parameters: queryParameters(clusterMetricsQuerySchema),
+          responses: {
+            '200': {
+              description:
+                'Each panel with its series; a panel the store failed has its error',
+              ...json('ClusterMetrics'),
+            },
+            ...errorResponses,
+          },
+        },
+      },
+      '/clusters/{hub}/{name}/metrics/query': {
+        parameters: clusterPath,
+        get: {
+          summary:
+            "One PromQL query over the cluster's series only (every selector is limited to them)",
+          parameters: queryParameters(clusterMetricsRawQuerySchema),
+          responses: {
+            '200': {
+              description: 'The series it selects',
+              ...json('ClusterMetricsQuery'),
+            },
+            ...errorResponses,
+          },
+        },
+      },
+      '/clusters/{hub}/{name}/alerts': {
+        parameters: clusterPath,
+        get: {
+          summary:
+            "The cluster's control-plane alerts: firing, then resolved (kept a day), with silences and acknowledgements",
+          responses: {
+            '200': { description: 'The alerts', ...json('ClusterAlerts') },
+            ...errorResponses,
+          },
+        },
+      },
+      '/clusters/{hub}/{name}/alerts/silences': {
+        parameters: clusterPath,
+        post: {
+          summary:
+            "Silence one of the cluster's alerts in its hub's Alertmanager, for a duration and with a comment (recorded with who)",
+          requestBody: { required: true, ...json('AlertSilenceRequest') },
+          responses: {
+            '201': { description: 'Silenced', ...json('AlertSilence') },
+            ...errorResponses,
+          },
+        },
+      },
+      '/clusters/{hub}/{name}/alerts/{fingerprint}/acknowledge': {
+        parameters: [
+          ...clusterPath,
+          {
+            name: 'fingerprint',
+            in: 'path',
+            required: true,
+            schema: { type: 'string' },
+          },
+        ],
+        post: {
+          summary:
+            "Acknowledge one of the cluster's alerts (recorded with who)",
+          responses: {
+            '204': { description: 'Acknowledged' },
+            ...errorResponses,
+          },
+        },
+      },
+      '/alerts/webhook/{hub}': {
+        parameters: [
+          {
+            name: 'hub',
+            in: 'path',
+            required: true,
+            schema: { type: 'string' },
+          },
+        ],
+        post: {
+          summary:
+            "Alertmanager's webhook (version 4 payload) for the hub's alerts; authenticated by the hub's webhook token, not Backstage's",
+          responses: {
+            '204': { description: 'Received' },
+            '400': errorResponses['400'],
+            '401': { description: "Without the hub's token", ...json('Error') },
+            '404': errorResponses['404'],
+          },
+        },
+      },
+      '/clusters/{hub}/{name}/logs/store': {
+        parameters: clusterPath,
+        get: {
+          summary:
+            "Whether the cluster's hub has a log store that answers, and its bounds",
+          responses: {
+            '200': { description: 'The log store', ...json('LogStoreStatus') },
+            ...errorResponses,
+          },
+        },
+      },
+      '/clusters/{hub}/{name}/logs/search': {
+        parameters: clusterPath,
+        get: {
+          summary:
+            "Search the cluster's control-plane lines in its hub's log store (secrets redacted)",
+          parameters: queryParameters(logSearchQuerySchema),
+          responses: {
+            '200': { description: 'Newest first', ...json('LogSearch') },
+            '429': { description: 'Too many searches', ...json('Error') },
+            ...errorResponses,
+          },
+        },
+      },
+      '/clusters/{hub}/{name}/logs/hits': {
+        parameters: clusterPath,
+        get: {
+          summary: 'How many control-plane lines match, per time step',
+          parameters: queryParameters(logSearchQuerySchema),
+          responses: {
+            '200': { description: 'Oldest first', ...json('LogHits') },
+            '429': { description: 'Too many searches', ...json('Error') },
+            ...errorResponses,
+          },
+        },
+      },
+      '/clusters/{hub}/{name}/logs/audit': {
+        parameters: clusterPath,
+        get: {
+          summary: "The tenant API server's audit events",
+          parameters: queryParameters(auditSearchQuerySchema),
+          responses: {
+            '200': { description: 'Newest first', ...json('AuditSearch') },
+            '429': { description: 'Too many searches', ...json('Error') },
+            ...errorResponses,
+          },
+        },
+      },
+      '/clusters/{hub}/{name}/logs/events': {
+        parameters: clusterPath,
+        get: {
+          summary: "The tenant's Kubernetes events, warnings first",
+          responses: {
+            '200': { description: 'Events', ...json('TenantEvents') },
             ...errorResponses,
           },
         },
@@ -305,6 +582,20 @@ export function openApiDocument() {
         HubList: schema(hubListResponseSchema, 'output'),
         OwnerChoices: schema(ownerChoicesResponseSchema, 'output'),
         HubVersions: schema(hubVersionsResponseSchema, 'output'),
+        LogPods: schema(logPodsResponseSchema, 'output'),
+        LogLine: schema(logLineSchema, 'output'),
+        LogStoreStatus: schema(logStoreStatusSchema, 'output'),
+        LogSearch: schema(logSearchResponseSchema, 'output'),
+        LogHits: schema(logHitsResponseSchema, 'output'),
+        AuditSearch: schema(auditSearchResponseSchema, 'output'),
+        TenantEvents: schema(tenantEventsResponseSchema, 'output'),
+        ClusterMetrics: schema(clusterMetricsResponseSchema, 'output'),
+        ClusterAlerts: schema(clusterAlertsResponseSchema, 'output'),
+        AlertSilenceRequest: schema(alertSilenceRequestSchema, 'input'),
+        AlertSilence: schema(alertSilenceResponseSchema, 'output'),
+        ClusterMetricsQuery: schema(clusterMetricsRawResponseSchema, 'output'),
+        BackupList: schema(listBackupsResponseSchema, 'output'),
+        EtcdHealth: schema(etcdHealthResponseSchema, 'output'),
         Error: schema(errorResponseSchema, 'output'),
       },
     },

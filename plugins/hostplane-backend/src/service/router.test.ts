@@ -63,11 +63,13 @@ const providers = new Map(
     stubProvider('full', {
       credentialRotation: true,
       hibernation: true,
+      etcdOperations: true,
       availabilityPolicies: ['SingleReplica', 'HighlyAvailable'],
     }),
     stubProvider('basic', {
       credentialRotation: false,
       hibernation: false,
+      etcdOperations: false,
       availabilityPolicies: ['SingleReplica'],
     }),
   ].map(provider => [provider.id, provider]),
@@ -278,6 +280,7 @@ describe('the router', () => {
       provider: 'basic',
       credentialRotation: false,
       hibernation: false,
+      etcdOperations: false,
       availabilityPolicies: ['SingleReplica'],
     });
   });
@@ -299,6 +302,7 @@ describe('the router', () => {
           provider: 'full',
           credentialRotation: true,
           hibernation: true,
+          etcdOperations: true,
           availabilityPolicies: ['SingleReplica', 'HighlyAvailable'],
         },
       ],
@@ -308,6 +312,7 @@ describe('the router', () => {
           provider: 'basic',
           credentialRotation: false,
           hibernation: false,
+          etcdOperations: false,
           availabilityPolicies: ['SingleReplica'],
         },
       ],

@@ -13,10 +13,10 @@ import {
   ListOperationsResponse,
   OwnerChoicesResponse,
   PlannedOperationView,
+  backupRestorePermission,
   clusterCreatePermission,
   clusterDeletePermission,
   clusterReadPermission,
-  clusterUpdatePermission,
   clusterChangeSchema,
   kubeconfigIssuePermission,
   listClustersQuerySchema,
@@ -25,6 +25,7 @@ import { transientHubError } from '@hostplane/plugin-hostplane-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { changePermission } from '../backups/router';
 import { KubeconfigService } from '../kubeconfig/KubeconfigService';
 import { ServiceCredentialService } from '../kubeconfig/ServiceCredentialService';
 import { PlannedOperation } from '../operations/plan';
@@ -151,10 +152,24 @@ export async function createRouter({
     const { dryRun } = parse(dryRunQuerySchema, req.query);
     const authorizeOwner = (spec: ClusterSpec) =>
       authorizer.authorizeOwner(credentials, spec.owner);
+    // A cluster made from a backup: its maker may read the source and restore its backups.
+    const authorizeRestore = async (source: ClusterStatus) => {
+      await authorizer.authorizeCluster(
+        credentials,
+        clusterReadPermission,
+        source,
+      );
+      await authorizer.authorizeCluster(
+        credentials,
+        backupRestorePermission,
+        source,
+      );
+    };
     if (dryRun) {
       const { spec, planned } = await clusters.planCreation(
         req.body,
         authorizeOwner,
+        { user: userOf(credentials), authorizeRestore },
       );
       res.json(plannedView(spec.hub, spec.name, planned));
       return;
@@ -163,6 +178,7 @@ export async function createRouter({
       req.body,
       userOf(credentials),
       authorizeOwner,
+      authorizeRestore,
     );
     res.status(202).json(operation);
   });
@@ -182,7 +198,7 @@ export async function createRouter({
     const { credentials, cluster } = await authorizer.readableCluster(req);
     await authorizer.authorizeCluster(
       credentials,
-      clusterUpdatePermission,
+      changePermission(change),
       cluster,
     );
     if (dryRun) {

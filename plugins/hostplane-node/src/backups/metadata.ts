@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { backupTriggerSchema } from '@hostplane/plugin-hostplane-common';
 import { z } from 'zod';
 
 /** The only encryption format backups are written in (see the backend's `backupEncryption`). */
@@ -8,14 +9,6 @@ const sha256Hex = z
   .string()
   .regex(/^[0-9a-f]{64}$/, 'must be a lower-case hex SHA-256 digest');
 const byteCount = z.number().int().nonnegative();
-
-/** Why a backup was taken. */
-export const backupTriggerSchema = z.enum([
-  'schedule',
-  'manual',
-  'pre-upgrade',
-]);
-export type BackupTrigger = z.infer<typeof backupTriggerSchema>;
 
 /**
  * What is known about one etcd snapshot, stored beside its encrypted object. It is written only
@@ -31,6 +24,8 @@ export const backupMetadataSchema = z.strictObject({
   namespace: z.string().min(1),
   cluster: z.string().min(1),
   createdAt: z.iso.datetime(),
+  /** From the start of the snapshot to the verified object. */
+  durationMs: z.number().int().nonnegative().optional(),
   state: z.literal('complete'),
   trigger: backupTriggerSchema,
   /** Who asked for it: a user entity ref, or `hostplane` for the schedule. */
@@ -69,18 +64,21 @@ export function clusterBackupPrefix(cluster: {
 
 const OBJECT_SUFFIX = '.snapshot.enc';
 const METADATA_SUFFIX = '.json';
+const ENCRYPTION_KEY_SUFFIX = '.etcd-encryption-key.enc';
 
-/** The keys of one backup's encrypted snapshot and of its metadata. */
+/** The keys of one backup's encrypted snapshot, its metadata and its etcd encryption key. */
 export function backupObjectKeys(backup: {
   hub: string;
   namespace: string;
   cluster: string;
   id: string;
-}): { object: string; metadata: string } {
+}): { object: string; metadata: string; encryptionKey: string } {
   const base = `${clusterBackupPrefix(backup)}${backup.id}`;
   return {
     object: `${base}${OBJECT_SUFFIX}`,
     metadata: `${base}${METADATA_SUFFIX}`,
+    // The cluster's etcd encryption-key Secret, encrypted like the snapshot: its data needs it.
+    encryptionKey: `${base}${ENCRYPTION_KEY_SUFFIX}`,
   };
 }
 

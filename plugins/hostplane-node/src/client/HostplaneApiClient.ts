@@ -14,6 +14,7 @@ import {
   HubVersionsResponse,
   ListClustersQuery,
   ListClustersResponse,
+  ListBackupsResponse,
   ListKubeconfigIssuancesResponse,
   Operation,
   PlannedOperationView,
@@ -106,6 +107,20 @@ export class HostplaneApiClient {
       `show cluster '${name}' on hub '${hub}'`,
       'GET',
       clusterApiPath(hub, name),
+      options,
+    );
+  }
+
+  /** The cluster's etcd backups, newest first, with its schedule and retention. */
+  listBackups(
+    hub: string,
+    name: string,
+    options?: HostplaneRequestOptions,
+  ): Promise<ListBackupsResponse> {
+    return this.request(
+      `list the backups of cluster '${name}' on hub '${hub}'`,
+      'GET',
+      `${clusterApiPath(hub, name)}/backups`,
       options,
     );
   }

@@ -11,6 +11,25 @@ import {
   ListOperationsResponse,
   Operation,
   OwnerChoicesResponse,
+  ClusterSpecInput,
+  EtcdHealthResponse,
+  ListBackupsResponse,
+  ClusterMetricsResponse,
+  MetricPanelId,
+  MetricsRange,
+  AlertSilenceRequest,
+  AlertSilenceResponse,
+  ClusterAlertsResponse,
+  AuditSearchRequest,
+  AuditSearchResponse,
+  LiveLogEvent,
+  LiveLogRequest,
+  LogHitsResponse,
+  LogPodsResponse,
+  LogSearchRequest,
+  LogSearchResponse,
+  LogStoreStatus,
+  TenantEventsResponse,
 } from '@hostplane/plugin-hostplane-common';
 
 /** The frontend's view of `/api/hostplane`. */
@@ -45,6 +64,66 @@ export interface HostplaneApi {
   ): Promise<ListKubeconfigIssuancesResponse>;
   /** The Kubernetes versions a hub offers for new clusters and upgrades. */
   listHubVersions(hub: string): Promise<HubVersionsResponse>;
+  /** Starts creating a cluster (from a backup, with `restoreFrom`) as an operation. */
+  createCluster(spec: ClusterSpecInput): Promise<Operation>;
+  /** The cluster's etcd backups, newest first, with its schedule and retention. */
+  listBackups(hub: string, name: string): Promise<ListBackupsResponse>;
+  /** The cluster's etcd members as the hub reaches them now. */
+  getEtcdHealth(hub: string, name: string): Promise<EtcdHealthResponse>;
+  /** Named panels of the cluster's control-plane metrics over a range ending now. */
+  getClusterMetrics(
+    hub: string,
+    name: string,
+    query: { range: MetricsRange; panels?: MetricPanelId[] },
+  ): Promise<ClusterMetricsResponse>;
+  /** The cluster's control-plane alerts: firing first, then resolved. */
+  listClusterAlerts(hub: string, name: string): Promise<ClusterAlertsResponse>;
+  /** Silences one alert in the hub's Alertmanager, recorded with the signed-in user. */
+  silenceAlert(
+    hub: string,
+    name: string,
+    request: AlertSilenceRequest,
+  ): Promise<AlertSilenceResponse>;
+  /** Records that the signed-in user has seen to one alert. */
+  acknowledgeAlert(
+    hub: string,
+    name: string,
+    fingerprint: string,
+  ): Promise<void>;
+  /** The cluster's control-plane containers whose logs can be followed. */
+  listLogPods(hub: string, name: string): Promise<LogPodsResponse>;
+  /**
+   * A control-plane container's log as it is written, secrets redacted. It is read as it is
+   * pulled: stop pulling to pause (the backend then pauses reading the hub); abort to end.
+   */
+  streamLiveLog(
+    hub: string,
+    name: string,
+    request: LiveLogRequest,
+    signal: AbortSignal,
+  ): Promise<AsyncIterable<LiveLogEvent>>;
+  /** Whether the hub has a log store that answers, and its bounds. */
+  getLogStoreStatus(hub: string, name: string): Promise<LogStoreStatus>;
+  /** The cluster's control-plane lines in the log store, newest first. */
+  searchLogs(
+    hub: string,
+    name: string,
+    request: LogSearchRequest,
+  ): Promise<LogSearchResponse>;
+  /** How many lines match over time. */
+  getLogHits(
+    hub: string,
+    name: string,
+    request: LogSearchRequest,
+  ): Promise<LogHitsResponse>;
+  /** The tenant API server's audit events, newest first. */
+  searchAuditEvents(
+    hub: string,
+    name: string,
+    request: AuditSearchRequest,
+  ): Promise<AuditSearchResponse>;
+  /** The tenant's Kubernetes events, warnings first. */
+  listTenantEvents(hub: string, name: string): Promise<TenantEventsResponse>;
 }
 
 /** Query of `GET /operations`. */

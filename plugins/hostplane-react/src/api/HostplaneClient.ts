@@ -12,9 +12,39 @@ import {
   Operation,
   OwnerChoicesResponse,
   clusterApiPath,
+  ClusterSpecInput,
+  EtcdHealthResponse,
+  ListBackupsResponse,
+  ClusterMetricsResponse,
+  MetricPanelId,
+  MetricsRange,
+  AlertSilenceRequest,
+  AlertSilenceResponse,
+  ClusterAlertsResponse,
+  AuditSearchRequest,
+  AuditSearchResponse,
+  LiveLogEvent,
+  LiveLogRequest,
+  LogHitsResponse,
+  LogPodsResponse,
+  LogSearchRequest,
+  LogSearchResponse,
+  LogStoreStatus,
+  TenantEventsResponse,
 } from '@hostplane/plugin-hostplane-common';
 import { HostplaneApi, OperationsQuery } from './HostplaneApi';
 import { responseError } from './responseError';
+import { liveLogEvents } from './serverSentEvents';
+
+/** Query parameters from a request object; unset fields left out. */
+function queryString(request: object): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(request)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
 
 export class HostplaneClient implements HostplaneApi {
   constructor(
@@ -92,6 +122,126 @@ export class HostplaneClient implements HostplaneApi {
 
   async listHubVersions(hub: string): Promise<HubVersionsResponse> {
     return this.get(`/hubs/${encodeURIComponent(hub)}/versions`);
+  }
+
+  async createCluster(spec: ClusterSpecInput): Promise<Operation> {
+    return this.send('POST', '/clusters', spec);
+  }
+
+  async listBackups(hub: string, name: string): Promise<ListBackupsResponse> {
+    return this.get(`${clusterApiPath(hub, name)}/backups`);
+  }
+
+  async getEtcdHealth(hub: string, name: string): Promise<EtcdHealthResponse> {
+    return this.get(`${clusterApiPath(hub, name)}/etcd`);
+  }
+
+  async getClusterMetrics(
+    hub: string,
+    name: string,
+    query: { range: MetricsRange; panels?: MetricPanelId[] },
+  ): Promise<ClusterMetricsResponse> {
+    const params = new URLSearchParams({ range: query.range });
+    if (query.panels) params.set('panels', query.panels.join(','));
+    return this.get(`${clusterApiPath(hub, name)}/metrics?${params}`);
+  }
+
+  async listClusterAlerts(
+    hub: string,
+    name: string,
+  ): Promise<ClusterAlertsResponse> {
+    return this.get(`${clusterApiPath(hub, name)}/alerts`);
+  }
+
+  async silenceAlert(
+    hub: string,
+    name: string,
+    request: AlertSilenceRequest,
+  ): Promise<AlertSilenceResponse> {
+    return this.send(
+      'POST',
+      `${clusterApiPath(hub, name)}/alerts/silences`,
+      request,
+    );
+  }
+
+  async acknowledgeAlert(
+    hub: string,
+    name: string,
+    fingerprint: string,
+  ): Promise<void> {
+    const baseUrl = await this.deps.discoveryApi.getBaseUrl('hostplane');
+    const response = await this.deps.fetchApi.fetch(
+      `${baseUrl}${clusterApiPath(hub, name)}/alerts/${encodeURIComponent(
+        fingerprint,
+      )}/acknowledge`,
+      { method: 'POST' },
+    );
+    if (!response.ok) {
+      throw await responseError(response);
+    }
+  }
+
+  async listLogPods(hub: string, name: string): Promise<LogPodsResponse> {
+    return this.get(`${clusterApiPath(hub, name)}/logs/pods`);
+  }
+
+  async streamLiveLog(
+    hub: string,
+    name: string,
+    request: LiveLogRequest,
+    signal: AbortSignal,
+  ): Promise<AsyncIterable<LiveLogEvent>> {
+    const baseUrl = await this.deps.discoveryApi.getBaseUrl('hostplane');
+    const response = await this.deps.fetchApi.fetch(
+      `${baseUrl}${clusterApiPath(hub, name)}/logs/live${queryString(request)}`,
+      { headers: { Accept: 'text/event-stream' }, signal },
+    );
+    if (!response.ok || !response.body) {
+      throw await responseError(response);
+    }
+    return liveLogEvents(response.body, signal);
+  }
+
+  async getLogStoreStatus(hub: string, name: string): Promise<LogStoreStatus> {
+    return this.get(`${clusterApiPath(hub, name)}/logs/store`);
+  }
+
+  async searchLogs(
+    hub: string,
+    name: string,
+    request: LogSearchRequest,
+  ): Promise<LogSearchResponse> {
+    return this.get(
+      `${clusterApiPath(hub, name)}/logs/search${queryString(request)}`,
+    );
+  }
+
+  async getLogHits(
+    hub: string,
+    name: string,
+    request: LogSearchRequest,
+  ): Promise<LogHitsResponse> {
+    return this.get(
+      `${clusterApiPath(hub, name)}/logs/hits${queryString(request)}`,
+    );
+  }
+
+  async searchAuditEvents(
+    hub: string,
+    name: string,
+    request: AuditSearchRequest,
+  ): Promise<AuditSearchResponse> {
+    return this.get(
+      `${clusterApiPath(hub, name)}/logs/audit${queryString(request)}`,
+    );
+  }
+
+  async listTenantEvents(
+    hub: string,
+    name: string,
+  ): Promise<TenantEventsResponse> {
+    return this.get(`${clusterApiPath(hub, name)}/logs/events`);
   }
 
   private async send<T>(

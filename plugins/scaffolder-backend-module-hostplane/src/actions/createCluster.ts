@@ -32,6 +32,10 @@ function describeSpec(spec: ClusterSpec): string {
     spec.sshPublicKey
       ? 'the SSH public key from the task secrets'
       : 'a generated SSH key'
+  }${
+    spec.restoreFrom
+      ? `, etcd restored from backup ${spec.restoreFrom.backupId} of cluster '${spec.restoreFrom.cluster}' on hub '${spec.restoreFrom.hub}'`
+      : ''
   }`;
 }
 

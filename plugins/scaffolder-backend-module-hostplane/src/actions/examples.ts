@@ -72,6 +72,31 @@ output:
               effect: NoSchedule
 `,
   },
+  {
+    description:
+      "Create a cluster whose etcd starts from a backup of another cluster (HyperShift's restoreSnapshotURL): its objects are there from the start",
+    example: `steps:
+  - id: cluster
+    name: Restore into a new cluster
+    action: hostplane:cluster:create
+    input:
+      name: payments-restored
+      owner: group:default/team-a
+      hub: local
+      version: v1.37.2
+      nodePools:
+        - name: workers
+          replicas: 2
+          vcpu: 4
+          memoryGiB: 16
+          diskGiB: 64
+      restoreFrom:
+        hub: local
+        cluster: payments-prod
+        backupId: 20261208T101500Z-a1b2c3
+      waitForReady: true
+`,
+  },
 ];
 
 export const scaleClusterExamples: TemplateExample[] = [
@@ -118,6 +143,37 @@ export const deleteClusterExamples: TemplateExample[] = [
       hub: local
       name: payments-dev
       waitForDeletion: true
+`,
+  },
+];
+
+export const backupClusterExamples: TemplateExample[] = [
+  {
+    description:
+      'Back up a cluster before a risky change and wait until the backup is verified',
+    example: `steps:
+  - id: backup
+    name: Back up etcd
+    action: hostplane:cluster:backup
+    input:
+      hub: local
+      name: payments-prod
+      waitForCompletion: true
+output:
+  text:
+    - title: Backup
+      content: Backup \${{ steps.backup.output.backupId }} of payments-prod
+`,
+  },
+  {
+    description: 'Start a backup and let it run without waiting',
+    example: `steps:
+  - id: backup
+    name: Back up etcd
+    action: hostplane:cluster:backup
+    input:
+      hub: local
+      name: \${{ parameters.name }}
 `,
   },
 ];

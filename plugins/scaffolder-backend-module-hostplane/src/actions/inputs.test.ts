@@ -200,6 +200,7 @@ describe('the actions', () => {
       'hostplane:cluster:upgrade': ({ version }) =>
         clusterChange({ action: 'upgrade', version }),
       'hostplane:cluster:delete': () => undefined,
+      'hostplane:cluster:backup': () => clusterChange({ action: 'backup' }),
     };
     let checked = 0;
     for (const each of actions) {
@@ -216,6 +217,6 @@ describe('the actions', () => {
         checked += 1;
       }
     }
-    expect(checked).toBe(5);
+    expect(checked).toBe(8);
   });
 });

@@ -125,6 +125,19 @@ export const clusterSpecInput = {
       .describe(
         'Labels for the cluster; lifecycle, env and system also reach its catalog entity',
       ),
+  restoreFrom: (z: Zod3) =>
+    z
+      .object({
+        hub: z.string().describe('The hub of the cluster the backup is of'),
+        cluster: z.string().describe('The cluster the backup is of'),
+        backupId: z
+          .string()
+          .describe("The backup, such as '20261208T101500Z-a1b2c3'"),
+      })
+      .optional()
+      .describe(
+        "Start the new cluster's etcd from this backup (one the initiator may restore) instead of empty; left out, the cluster starts empty",
+      ),
 };
 
 export const clusterRefInput = {

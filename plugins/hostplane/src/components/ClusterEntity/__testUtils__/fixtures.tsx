@@ -1,6 +1,9 @@
 import { ReactElement } from 'react';
 import { Entity } from '@backstage/catalog-model';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   PermissionApi,
@@ -47,6 +50,7 @@ export function providerCapabilities(
     provider: 'hypershift-kubevirt',
     credentialRotation: true,
     hibernation: true,
+    etcdOperations: true,
     availabilityPolicies: ['SingleReplica', 'HighlyAvailable'],
     ...overrides,
   };
@@ -166,6 +170,59 @@ export function mockHostplaneApi(
     },
     listKubeconfigIssuances: async () => ({ items: [] }),
     listHubVersions: async () => ({ hub: HUB, versions: [] }),
+    createCluster: async spec =>
+      anOperation({
+        id: 'op-create',
+        cluster: spec.name,
+        type: 'create',
+        steps: [aStep('ensureNamespace', 'Create the namespace', 'running')],
+        progress: 0,
+      }),
+    listBackups: async () => ({
+      items: [],
+      policy: { schedule: '0 */6 * * *', retention: 7 },
+      store: 'directory',
+    }),
+    getEtcdHealth: async () => ({
+      members: [],
+      defragmentation: {
+        fragmentationThreshold: 0.45,
+        minDbSizeBytes: 100 * 1024 * 1024,
+      },
+    }),
+    getClusterMetrics: async (hub, name, query) => ({
+      hub,
+      cluster: name,
+      range: query.range,
+      start: 1_780_000_000,
+      end: 1_780_003_600,
+      stepSeconds: 30,
+      panels: [],
+    }),
+    listClusterAlerts: async () => ({ items: [] }),
+    silenceAlert: async () => ({
+      silenceId: 'silence-1',
+      endsAt: '2026-08-02T11:00:00Z',
+      createdBy: 'user:default/ada',
+    }),
+    acknowledgeAlert: async () => {},
+    listLogPods: async () => ({ items: [] }),
+    streamLiveLog: async () => (async function* noEvents() {})(),
+    getLogStoreStatus: async () => ({
+      configured: false,
+      reachable: false,
+      reason: "Hub 'local' has no log store",
+    }),
+    searchLogs: async () => ({
+      items: [],
+      limit: 5000,
+      limited: false,
+      start: '2026-08-01T09:00:00Z',
+      end: '2026-08-01T10:00:00Z',
+    }),
+    getLogHits: async () => ({ step: '1m', buckets: [], total: 0 }),
+    searchAuditEvents: async () => ({ items: [], limit: 5000, limited: false }),
+    listTenantEvents: async () => ({ items: [] }),
     ...overrides,
   };
   for (const key of Object.keys(api) as Array<keyof HostplaneApi>) {
@@ -208,6 +265,8 @@ export async function renderClusterTab(
         {element}
       </EntityProvider>
     </TestApiProvider>,
+    // Tabs link to other clusters' entity pages.
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
   return api;
 }

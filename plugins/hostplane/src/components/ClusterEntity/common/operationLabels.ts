@@ -11,6 +11,12 @@ const LABELS: Record<OperationType, string> = {
   resume: 'Resume',
   protect: 'Deletion protection',
   rotateCredentials: 'Rotate credentials',
+  backup: 'Back up etcd',
+  configureBackups: 'Backup schedule',
+  restore: 'Restore etcd in place',
+  defragment: 'Defragment etcd',
+  recoverEtcdSpace: 'Recover etcd space',
+  replaceEtcdMember: 'Replace etcd member',
   delete: 'Delete',
 };
 

@@ -3,6 +3,9 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import {
   CLUSTER_RESOURCE_TYPE,
   Operation,
+  backupCreatePermission,
+  backupReadPermission,
+  backupRestorePermission,
   clusterDeletePermission,
   clusterUpdatePermission,
   kubeconfigIssuePermission,
@@ -15,6 +18,9 @@ const WHAT: Record<string, string> = {
   [clusterUpdatePermission.name]: 'change this cluster',
   [clusterDeletePermission.name]: 'delete this cluster',
   [kubeconfigIssuePermission.name]: 'download a kubeconfig for this cluster',
+  [backupReadPermission.name]: "see this cluster's backups and etcd members",
+  [backupCreatePermission.name]: 'back up this cluster or maintain its etcd',
+  [backupRestorePermission.name]: "restore this cluster's backups",
 };
 
 /**
