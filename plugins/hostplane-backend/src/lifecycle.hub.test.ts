@@ -129,7 +129,10 @@ describe('tenant cluster lifecycle against the local hub', () => {
       const secrets = (await hubObjects('Secret', name))
         .map(s => s.metadata.name)
         .sort();
+      // The audit webhook's credential: threat detection is on by default. No backup key: this
+      // backend has no backup store.
       expect(secrets).toEqual([
+        `${name}-audit-webhook`,
         `${name}-etcd-encryption-key`,
         `${name}-pull-secret`,
         `${name}-ssh-key`,

@@ -280,11 +280,27 @@ export const STEPS = {
   deleteSecrets: {
     title: 'Delete the generated secrets',
     run: async context => {
-      for (const secret of context.provider.secretsFor(context.plan.spec)) {
+      const secrets = context.provider
+        .secretsFor(context.plan.spec)
+        .map(({ namespace, name }) => ({ namespace, name }));
+      // The audit webhook's credential goes with the cluster: it would let anyone holding it post
+      // events as a cluster that no longer exists.
+      if (sendsAuditEvents(context)) {
+        const { spec } = context.plan;
+        const { metadata } = context.provider.auditWebhookSecret!(
+          spec,
+          context.auditWebhook!({ hub: context.hub.name, name: spec.name }),
+        );
+        secrets.push({
+          namespace: metadata!.namespace!,
+          name: metadata!.name!,
+        });
+      }
+      for (const secret of secrets) {
         await deleteIgnoringMissing(context.objects, {
           apiVersion: 'v1',
           kind: 'Secret',
-          metadata: { namespace: secret.namespace, name: secret.name },
+          metadata: secret,
         });
       }
     },
