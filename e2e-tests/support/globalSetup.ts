@@ -47,11 +47,12 @@ export default async function globalSetup() {
 
 async function setUpHub() {
   const hub = await LocalHub.start({ ...e2eHub(), fresh: true, log });
-  // The stand-in for HyperShift's operators, in this (the runner's) process for the whole run. Two
-  // real tenants: the demo's, and the cluster a test creates in the browser, which kubectl reaches.
+  // The stand-in for HyperShift's operators, in this (the runner's) process for the whole run. Three
+  // real tenants at once: the demo's, and the clusters a spec creates, which kubectl reaches (the
+  // backups spec needs two: the one it backs up and the one it restores into, both deleted after).
   const operator = new StandinOperator({
     hubKubeConfig: hub.kubeConfig(),
-    maxRealTenants: 2,
+    maxRealTenants: 3,
     tenantsWorkdir: e2eTenantsWorkdir(),
     log,
   });

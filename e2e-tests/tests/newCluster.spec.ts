@@ -80,6 +80,9 @@ test('a new user creates a cluster, operates it from its entity page and deletes
   await snapshot(page, '3-node-pools');
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByRole('button', { name: 'Next' }).click();
+  // "Restore from backup" is optional: left empty, the cluster starts with an empty etcd.
+  await expect(page.getByText('Restore from backup').first()).toBeVisible();
+  await page.getByRole('button', { name: 'Next' }).click();
   await page.getByRole('button', { name: 'Review' }).click();
   await snapshot(page, '4-review');
   await page.getByRole('button', { name: 'Create' }).click();
