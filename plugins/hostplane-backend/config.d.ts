@@ -86,6 +86,16 @@ export interface Config {
       trustedRegistries?: string[];
       /** The likelihood from which a new alert notifies the cluster's owner (0.55). */
       notifyFromLikelihood?: number;
+      /** How clusters without a policy of their own answer threat alerts. */
+      response?: {
+        /**
+         * `off` only alerts, `suggest` offers actions in the report (the default), `auto` also
+         * carries out a rule's response on its own from `autoThreshold` on.
+         */
+        mode?: 'off' | 'suggest' | 'auto';
+        /** The likelihood from which `auto` acts (0.8). */
+        autoThreshold?: number;
+      };
       /**
        * Changes to the repo's rules (`threat-rules/*.yaml`): `add` and `replace` take whole
        * rules, `disable` rule ids, `exceptions` `{ ruleId, cluster?, condition?, reason,

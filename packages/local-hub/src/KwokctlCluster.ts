@@ -255,6 +255,19 @@ export class KwokctlCluster {
     };
   }
 
+  /**
+   * The loopback port of the KWOK controller, which also serves the simulated kubelet endpoints
+   * (`/metrics/nodes/<node>/...`), plain HTTP and HTTPS on the one port.
+   */
+  kwokControllerPort(): number {
+    return this.storedOptions().kwokControllerPort;
+  }
+
+  /** The KWOK resources the cluster was created with (kwokctl keeps them from its creation). */
+  enabledKwokCrds(): string[] {
+    return this.storedOptions().enableCRDs ?? [];
+  }
+
   /** The loopback port etcd serves clients on. */
   etcdPort(): number {
     return this.etcdPorts().client;

@@ -4,6 +4,7 @@ import { applyObjects } from '@hostplane/plugin-hostplane-node';
 import { ensureHubBinaries } from './binaries';
 import { installCrds, readCrds, waitForOpenApiGroupVersions } from './crds';
 import { KwokctlCluster } from './KwokctlCluster';
+import { resourceUsageObjects } from './monitoring/nodeResourceUsage';
 import { cacheDir, upstreamCrdFiles } from './paths';
 import {
   FAKE_NODE_ANNOTATION,
@@ -25,6 +26,9 @@ const KWOK_CRDS = [
   'ClusterLogs',
   'PortForward',
   'ClusterPortForward',
+  // Simulated resource usage of the hub's pods (see monitoring/nodeResourceUsage.ts).
+  'Metric',
+  'ClusterResourceUsage',
 ];
 
 /** The hub's own (KWOK) nodes, where control-plane and virt-launcher pods are scheduled. */
@@ -103,6 +107,17 @@ export class LocalHub extends KwokctlCluster {
     );
     await this.applyStages(timings);
     await applyObjects(this.kubeConfig(), hubNodes(), LOCAL_HUB_FIELD_MANAGER);
+    if (this.enabledKwokCrds().includes('Metric')) {
+      await applyObjects(
+        this.kubeConfig(),
+        resourceUsageObjects(),
+        LOCAL_HUB_FIELD_MANAGER,
+      );
+    } else {
+      this.log(
+        `hub ${this.name} was created before KWOK simulated resource usage: its node pools report none until it is made anew (--fresh)`,
+      );
+    }
     this.log(
       `hub ${this.name} ready in ${Date.now() - started} ms; kubeconfig: ${
         this.kubeconfigPath

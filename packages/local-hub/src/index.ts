@@ -17,6 +17,7 @@ export { useTestHub } from './testing/useTestHub';
 export { expectToMatchGolden } from './testing/golden';
 export { startBackend } from './testing/startBackend';
 export type { Database, RunningBackend } from './testing/startBackend';
+export { relayAuditEvents } from './testing/auditRelay';
 export {
   backendPidsOf,
   databasesWithPrefix,

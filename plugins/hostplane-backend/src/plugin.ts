@@ -33,6 +33,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { AUDIT_WEBHOOK_PATH } from './threats/receiver';
 import { createThreatsRouter } from './threats/router';
 import { ThreatDetection, readThreatSettings } from './threats/ThreatDetection';
+import { ResponseService } from './threats/respond/ResponseService';
 
 /**
  * Hostplane's backend: the tenant-cluster lifecycle engine and `/api/hostplane`. Providers of
@@ -169,6 +170,27 @@ export const hostplanePlugin = createBackendPlugin({
         });
         lifecycle.addStartupHook(() => threats.start());
         lifecycle.addShutdownHook(() => threats.stop());
+        const responses = new ResponseService({
+          hubs,
+          providers,
+          clusters: engine.clusters,
+          threats,
+          db,
+          issuances,
+          auditor: deps.auditor,
+          logger,
+          defaults: threatSettings.response,
+          trustedRegistries: threatSettings.detector.trustedRegistries,
+        });
+        responses.respondAutomatically(deps.notifications, (hub, name) => {
+          try {
+            return engine.cache.get(hub, name)?.owner;
+          } catch {
+            return undefined;
+          }
+        });
+        lifecycle.addStartupHook(() => responses.resumePending());
+        lifecycle.addShutdownHook(() => responses.stop());
 
         deps.httpRouter.use(
           await createRouter({
@@ -213,11 +235,14 @@ export const hostplanePlugin = createBackendPlugin({
           ...deps,
           clusters: engine.clusters,
           decisionTtlMs: settings.decisionTtlMs,
+          db,
+          threats: threats.store,
         });
         deps.httpRouter.use(
           createThreatsRouter({
             ...deps,
             threats,
+            responses,
             clusters: engine.clusters,
             decisionTtlMs: settings.decisionTtlMs,
           }),

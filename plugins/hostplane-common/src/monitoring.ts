@@ -31,6 +31,9 @@ export const METRIC_PANELS = [
   'etcdDbSize',
   'etcdLeaderChanges',
   'etcdWalFsyncP99',
+  'nodePoolCpu',
+  'nodePoolMemory',
+  'topNodes',
 ] as const;
 export type MetricPanelId = (typeof METRIC_PANELS)[number];
 
@@ -41,6 +44,7 @@ export const METRIC_UNITS = [
   'seconds',
   'bytes',
   'count',
+  'cores',
 ] as const;
 export type MetricUnit = (typeof METRIC_UNITS)[number];
 
@@ -206,3 +210,27 @@ export const alertSilenceResponseSchema = z.object({
   createdBy: z.string(),
 });
 export type AlertSilenceResponse = z.output<typeof alertSilenceResponseSchema>;
+
+/**
+ * What the Clusters page and a cluster's overview badge: per cluster with anything firing, its
+ * firing monitoring alerts by severity and its open threat alerts. Clusters with nothing firing
+ * are left out, so the answer stays small with thousands of clusters.
+ */
+export const clusterAlertSummarySchema = z.object({
+  hub: z.string(),
+  cluster: z.string(),
+  firing: z.object({
+    critical: z.number().int(),
+    warning: z.number().int(),
+    info: z.number().int(),
+  }),
+  /** Firing alerts silenced in Alertmanager, counted apart from the above. */
+  silenced: z.number().int(),
+  openThreats: z.number().int(),
+});
+export type ClusterAlertSummary = z.output<typeof clusterAlertSummarySchema>;
+
+export const alertSummaryResponseSchema = z.object({
+  items: z.array(clusterAlertSummarySchema),
+});
+export type AlertSummaryResponse = z.output<typeof alertSummaryResponseSchema>;

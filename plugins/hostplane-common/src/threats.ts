@@ -213,3 +213,165 @@ export const alertFalsePositiveSchema = z.strictObject({
     ),
 });
 export type AlertFalsePositive = z.output<typeof alertFalsePositiveSchema>;
+
+/**
+ * How a cluster answers its threat alerts: `off` does nothing but alert, `suggest` offers
+ * actions for a person to apply, `auto` also carries out a rule's response on its own for alerts
+ * at or above `autoThreshold`.
+ */
+export const RESPONSE_MODES = ['off', 'suggest', 'auto'] as const;
+export const responseModeSchema = z.enum(RESPONSE_MODES);
+export type ResponseMode = z.output<typeof responseModeSchema>;
+
+export const responsePolicySchema = z.strictObject({
+  mode: responseModeSchema,
+  autoThreshold: z
+    .number()
+    .min(0)
+    .max(1)
+    .describe('Likelihood from which `auto` acts on its own.'),
+});
+export type ResponsePolicy = z.output<typeof responsePolicySchema>;
+
+export const clusterResponsePolicySchema = responsePolicySchema.extend({
+  updatedBy: z.string().optional(),
+  updatedAt: z.string().optional(),
+  /** True while the cluster follows the hub's default. */
+  isDefault: z.boolean(),
+});
+export type ClusterResponsePolicy = z.output<
+  typeof clusterResponsePolicySchema
+>;
+
+/**
+ * What a response does inside the tenant. `isolatePod` labels the pod and applies a deny-all
+ * NetworkPolicy selecting it; `revokeKubeconfigs` rotates the tenant's client CA, since
+ * Kubernetes cannot revoke one client certificate; `applyManifest` applies a suggested object.
+ */
+export const RESPONSE_ACTION_KINDS = [
+  'isolatePod',
+  'terminatePod',
+  'scaleOwnerToZero',
+  'removeBinding',
+  'revokeKubeconfigs',
+  'applyManifest',
+] as const;
+export const responseActionKindSchema = z.enum(RESPONSE_ACTION_KINDS);
+export type ResponseActionKind = z.output<typeof responseActionKindSchema>;
+
+/** The object an action is taken on. */
+export const responseTargetSchema = z.strictObject({
+  kind: z.string().max(64).describe('Pod, ClusterRoleBinding, RoleBinding…'),
+  namespace: z.string().max(253).optional(),
+  name: z.string().max(253),
+});
+export type ResponseTarget = z.output<typeof responseTargetSchema>;
+
+export const responseActionRequestSchema = z.strictObject({
+  kind: responseActionKindSchema,
+  target: responseTargetSchema.optional(),
+  /** For `applyManifest`: the YAML of one object, as a suggestion offered it. */
+  manifest: z.string().max(65536).optional(),
+  dryRun: z.boolean().default(false),
+});
+export type ResponseActionRequest = z.input<typeof responseActionRequestSchema>;
+
+/** One object an action created, changed or deleted, with its state before and after. */
+export const responseChangeSchema = z.object({
+  operation: z.enum(['apply', 'delete', 'scale', 'rotateCredentials']),
+  apiVersion: z.string(),
+  kind: z.string(),
+  namespace: z.string().optional(),
+  name: z.string(),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+});
+export type ResponseChange = z.output<typeof responseChangeSchema>;
+
+export const RESPONSE_ACTION_STATUSES = [
+  'pending',
+  'done',
+  'failed',
+  'reverted',
+  'dryRun',
+] as const;
+
+/** An action taken (or, with dry-run, planned) on an alert, recorded with who or what did it. */
+export const responseActionSchema = z.object({
+  id: z.string(),
+  alertId: z.string(),
+  hub: z.string(),
+  cluster: z.string(),
+  kind: responseActionKindSchema,
+  target: responseTargetSchema.optional(),
+  status: z.enum(RESPONSE_ACTION_STATUSES),
+  /** A user entity ref, or `policy:auto` for an automatic response. */
+  by: z.string(),
+  at: z.string(),
+  changes: z.array(responseChangeSchema),
+  reversible: z.boolean(),
+  error: z.string().optional(),
+  revertedBy: z.string().optional(),
+  revertedAt: z.string().optional(),
+});
+export type ResponseAction = z.output<typeof responseActionSchema>;
+
+/** A ready-to-apply answer to an alert below the automatic threshold, or under `suggest`. */
+export const responseSuggestionSchema = z.object({
+  title: z.string(),
+  why: z.string(),
+  request: responseActionRequestSchema,
+  /** The objects it would create or change, as YAML, for a person to read before applying. */
+  yaml: z.string().optional(),
+});
+export type ResponseSuggestion = z.output<typeof responseSuggestionSchema>;
+
+/** What the report shows of the workload and identity an alert is about, read from the tenant. */
+export const threatContextSchema = z.object({
+  pod: z
+    .object({
+      namespace: z.string(),
+      name: z.string(),
+      node: z.string().optional(),
+      serviceAccount: z.string().optional(),
+      images: z.array(z.string()),
+      privileged: z.boolean(),
+      hostPaths: z.array(z.string()),
+      labels: z.record(z.string(), z.string()),
+      owner: z.object({ kind: z.string(), name: z.string() }).optional(),
+      phase: z.string().optional(),
+    })
+    .optional(),
+  serviceAccountBindings: z
+    .array(
+      z.object({
+        kind: z.enum(['RoleBinding', 'ClusterRoleBinding']),
+        namespace: z.string().optional(),
+        name: z.string(),
+        role: z.string(),
+      }),
+    )
+    .optional(),
+  binding: z
+    .object({
+      kind: z.enum(['RoleBinding', 'ClusterRoleBinding']),
+      namespace: z.string().optional(),
+      name: z.string(),
+      role: z.string(),
+      subjects: z.array(z.string()),
+      exists: z.boolean(),
+    })
+    .optional(),
+  /** Why some context is missing (the tenant unreachable, the object gone). */
+  unavailable: z.string().optional(),
+});
+export type ThreatContext = z.output<typeof threatContextSchema>;
+
+export const threatReportSchema = z.object({
+  alert: threatAlertSchema,
+  policy: clusterResponsePolicySchema,
+  context: threatContextSchema,
+  suggestions: z.array(responseSuggestionSchema),
+  actions: z.array(responseActionSchema).describe('Newest first.'),
+});
+export type ThreatReport = z.output<typeof threatReportSchema>;

@@ -6,6 +6,7 @@
  */
 export { hostplaneApiRef } from './api/HostplaneApi';
 export type { HostplaneApi, OperationsQuery } from './api/HostplaneApi';
+export type { ThreatAlertsQuery } from './api/HostplaneApi';
 export { HostplaneClient } from './api/HostplaneClient';
 export { hostplaneClusterFilter, clusterRefOf } from './clusterRef';
 export type { ClusterRef } from './clusterRef';

@@ -46,6 +46,7 @@ describe('clusterEntityContents', () => {
       'Backups',
       'Monitoring',
       'Alerts',
+      'Security',
       'Logs',
       'Settings',
     ]);

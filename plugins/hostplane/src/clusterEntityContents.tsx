@@ -91,6 +91,18 @@ export const clusterEntityContents = [
     },
   }),
   EntityContentBlueprint.make({
+    name: 'cluster-security',
+    params: {
+      path: '/security',
+      title: 'Security',
+      filter: hostplaneClusterFilter,
+      loader: () =>
+        import('./components/ClusterEntity/security').then(m => (
+          <m.SecurityContent />
+        )),
+    },
+  }),
+  EntityContentBlueprint.make({
     name: 'cluster-logs',
     params: {
       path: '/logs',

@@ -5,12 +5,13 @@ import {
   createFrontendPlugin,
 } from '@backstage/frontend-plugin-api';
 import CloudQueueIcon from '@material-ui/icons/CloudQueue';
+import SecurityIcon from '@material-ui/icons/Security';
 import {
   HostplaneClient,
   hostplaneApiRef,
 } from '@hostplane/plugin-hostplane-react';
 import { clusterEntityContents } from './clusterEntityContents';
-import { rootRouteRef } from './routes';
+import { rootRouteRef, securityRouteRef } from './routes';
 import { hostplaneFormFields } from './scaffolder/extensions';
 
 const hostplaneApi = ApiBlueprint.make({
@@ -33,14 +34,27 @@ const hostplanePage = PageBlueprint.make({
   },
 });
 
+const securityPage = PageBlueprint.make({
+  name: 'security',
+  params: {
+    path: '/security',
+    title: 'Security',
+    icon: <SecurityIcon fontSize="inherit" />,
+    routeRef: securityRouteRef,
+    loader: () =>
+      import('./components/SecurityPage').then(m => <m.SecurityPage />),
+  },
+});
+
 export const hostplanePlugin = createFrontendPlugin({
   pluginId: 'hostplane',
   title: 'Hostplane',
   icon: <CloudQueueIcon fontSize="inherit" />,
-  routes: { root: rootRouteRef },
+  routes: { root: rootRouteRef, security: securityRouteRef },
   extensions: [
     hostplaneApi,
     hostplanePage,
+    securityPage,
     ...hostplaneFormFields,
     ...clusterEntityContents,
   ],

@@ -5,33 +5,25 @@ import { BUILD_SCRIPT, cacheDir, versions } from '../paths';
 import { MetricsProcess } from '../monitoring/MetricsProcess';
 import { ephemeralPort } from '../ports';
 import { StandinOperator } from '../standin/StandinOperator';
-import {
-  LogSource,
-  TenantLogFiles,
-  tenantLogSources,
-  vlagentArgs,
-} from './collectorArgs';
+import { FileLogCollector } from './FileLogCollector';
+import { LogSource, TenantLogFiles, tenantLogSources } from './logSources';
 
 export interface VictoriaLogsBinaries {
   victoriaLogs: string;
-  vlagent: string;
 }
 
-/** Where `build-binaries.sh` puts VictoriaLogs and vlagent, keyed by their version. */
+/** Where `build-binaries.sh` puts VictoriaLogs, keyed by its version. */
 export function victoriaLogsBinaries(cache = cacheDir()): VictoriaLogsBinaries {
   const dir = path.join(cache, 'bin', `victorialogs-${versions.victorialogs}`);
-  return {
-    victoriaLogs: path.join(dir, 'victoria-logs'),
-    vlagent: path.join(dir, 'vlagent'),
-  };
+  return { victoriaLogs: path.join(dir, 'victoria-logs') };
 }
 
-/** Finds VictoriaLogs and vlagent in the cache, building them (well under a minute) when missing. */
+/** Finds VictoriaLogs in the cache, building it (well under a minute) when missing. */
 export async function ensureVictoriaLogsBinaries(
   cache = cacheDir(),
 ): Promise<VictoriaLogsBinaries> {
   const binaries = victoriaLogsBinaries(cache);
-  if (!fs.existsSync(binaries.vlagent)) {
+  if (!fs.existsSync(binaries.victoriaLogs)) {
     await new Promise<void>((resolve, reject) =>
       execFile(
         'bash',
@@ -47,27 +39,28 @@ export async function ensureVictoriaLogsBinaries(
 export interface LocalLogStoreOptions {
   /** The hub's name as the portal knows it (`local`): the `hub` field of every line. */
   hub: string;
-  /** Where VictoriaLogs keeps its data and vlagent its checkpoints and buffer. */
+  /** Where VictoriaLogs keeps its data and the collector its read positions. */
   workdir: string;
   /** VictoriaLogs' port on 127.0.0.1; a free one when absent. */
   port?: number;
   /** The real tenants whose logs are collected, asked again on each sync. */
   tenants: () => TenantLogFiles[];
-  /** How often the tenants are asked for (vlagent restarts when they change); 2 s by default. */
+  /** How often the tenants are asked for; 2 s by default. */
   syncIntervalMs?: number;
   log?: (message: string) => void;
 }
 
 /**
- * The local hub's log store: VictoriaLogs on loopback, and vlagent's file collector tailing each
- * real tenant's control-plane and audit logs into it, one VictoriaLogs tenant per cluster. vlagent
- * is started again with new arguments when the set of tenants changes; its checkpoints make it
- * resume where it was. Either can be stopped and started again (a store outage in tests).
+ * The local hub's log store: VictoriaLogs on loopback, and a collector tailing each real tenant's
+ * control-plane and audit logs into it, one VictoriaLogs tenant per cluster. The collector's
+ * files follow the set of tenants; its checkpoints make a restarted hub resume where it was.
+ * VictoriaLogs can be stopped and started again (a store outage in tests): the collector sends
+ * what was written meanwhile once it is back.
  */
 export class LocalLogStore {
   private store?: MetricsProcess;
-  private collector?: MetricsProcess;
-  private collectorSources = '';
+  private readonly collector: FileLogCollector;
+  private collectedClusters = 0;
   private timer?: NodeJS.Timeout;
   private syncing: Promise<void> = Promise.resolve();
 
@@ -75,7 +68,17 @@ export class LocalLogStore {
     private readonly options: LocalLogStoreOptions,
     private readonly binaries: VictoriaLogsBinaries,
     readonly port: number,
-  ) {}
+  ) {
+    this.collector = new FileLogCollector({
+      storeUrl: this.url,
+      checkpointsPath: path.join(
+        options.workdir,
+        'collector',
+        'checkpoints.json',
+      ),
+      log: options.log,
+    });
+  }
 
   static async start(options: LocalLogStoreOptions): Promise<LocalLogStore> {
     const binaries = await ensureVictoriaLogsBinaries();
@@ -87,6 +90,7 @@ export class LocalLogStore {
     );
     await store.startStore();
     await store.sync();
+    store.collector.start();
     store.timer = setInterval(() => {
       store
         .sync()
@@ -121,53 +125,52 @@ export class LocalLogStore {
     });
   }
 
-  /** Stops VictoriaLogs, keeping its data; the collector keeps reading and buffers meanwhile. */
+  /** Stops VictoriaLogs, keeping its data; the collector retries until it is back. */
   async stopStore(): Promise<void> {
     await this.store?.stop();
     this.store = undefined;
   }
 
-  /** Starts vlagent with the current tenants' sources unless it already runs with them. */
+  /** Points the collector at the current tenants' files. */
   sync(): Promise<void> {
-    this.syncing = this.syncing.then(() => this.syncCollector());
+    this.syncing = this.syncing.then(() => this.syncSources());
     return this.syncing;
   }
 
-  private async syncCollector(): Promise<void> {
+  private async syncSources(): Promise<void> {
     const sources: LogSource[] = this.options
       .tenants()
-      .flatMap(tenant => tenantLogSources(this.options.hub, tenant))
-      .sort((a, b) => a.file.localeCompare(b.file));
-    const key = JSON.stringify(sources);
-    if (key === this.collectorSources && this.collector) return;
-    await this.collector?.stop();
-    this.collector = undefined;
-    this.collectorSources = key;
-    if (sources.length === 0) return;
-    const httpPort = await ephemeralPort();
-    this.collector = await MetricsProcess.start({
-      name: 'vlagent',
-      workdir: this.options.workdir,
-      binary: this.binaries.vlagent,
-      args: vlagentArgs({
-        sources,
-        storeUrl: this.url,
-        dataDir: path.join(this.options.workdir, 'vlagent-data'),
-        httpPort,
-      }),
-      healthUrl: `http://127.0.0.1:${httpPort}/health`,
-    });
-    this.options.log?.(
-      `collecting the logs of ${
-        new Set(sources.map(s => s.fields.cluster)).size
-      } tenant(s) into ${this.url}`,
-    );
+      .flatMap(tenant => tenantLogSources(this.options.hub, tenant));
+    this.collector.setSources(sources);
+    const clusters = new Set(sources.map(s => s.fields.cluster)).size;
+    if (clusters !== this.collectedClusters) {
+      this.collectedClusters = clusters;
+      this.options.log?.(
+        `collecting the logs of ${clusters} tenant(s) into ${this.url}`,
+      );
+    }
+  }
+
+  /**
+   * Resolves once every line written to the tenants' files before the call is in the store and
+   * searchable: what a test waits for before it compares searches with the files.
+   */
+  async caughtUp(): Promise<void> {
+    for (let pass = 0; !(await this.collector.collect()); pass++) {
+      if (pass >= 100) {
+        throw new Error('the log collector does not catch up with the files');
+      }
+    }
+    const response = await fetch(`${this.url}/internal/force_flush`);
+    if (!response.ok) {
+      throw new Error(`VictoriaLogs answered ${response.status} to a flush`);
+    }
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.syncing.catch(() => {});
-    await this.collector?.stop();
+    await this.collector.stop();
     await this.store?.stop();
   }
 }

@@ -8,5 +8,7 @@ export type {
   LocalLogStoreOptions,
   VictoriaLogsBinaries,
 } from './LocalLogStore';
-export { tenantLogSources, vlagentArgs } from './collectorArgs';
-export type { LogSource, TenantLogFiles } from './collectorArgs';
+export { FileLogCollector } from './FileLogCollector';
+export type { FileLogCollectorOptions } from './FileLogCollector';
+export { tenantLogSources } from './logSources';
+export type { LogSource, TenantLogFiles } from './logSources';

@@ -27,6 +27,11 @@ export interface MonitoringOptions {
   tenantsWorkdir?: string;
   /** 15 s by default. */
   scrapeIntervalSeconds?: number;
+  /**
+   * `host:port` of the hub's KWOK controller when it simulates resource usage (see
+   * nodeResourceUsage.ts): the tenants' machines are scraped there.
+   */
+  hubKwokController?: string;
   /** VictoriaMetrics' loopback port; a free one by default. */
   victoriaMetricsPort?: number;
   /**
@@ -131,6 +136,7 @@ export class MonitoringPipeline {
         tenantsWorkdir: options.tenantsWorkdir,
         configPath: scrapeConfigPath,
         scrapeIntervalSeconds,
+        hubKwokController: options.hubKwokController,
         log,
       });
       await reconciler.start();

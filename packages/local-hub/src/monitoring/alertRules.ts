@@ -117,20 +117,115 @@ export const CONTROL_PLANE_RULES: AlertRule[] = [
   },
 ];
 
+/** The tenant labels and the NodePool: the node pool rules fire once per pool. */
+const POOL = `${TENANT}, node_pool`;
+
+/**
+ * The node pool rules, on the series of the tenant's machines (see scrapeConfig.ts) and the
+ * controller manager's node health: a pool that has used nearly all it has for a while needs
+ * more nodes or bigger ones.
+ *
+ * - NodesNotReady (warning, 15m): the controller manager counts nodes that are not Ready.
+ * - NodePoolCpuSaturated (warning, 30m): a pool's nodes use more than 90 % of their CPU.
+ * - NodePoolMemorySaturated (warning, 15m): a pool's nodes use more than 90 % of their memory;
+ *   shorter than for CPU, since memory that runs out evicts pods rather than slowing them.
+ */
+export const NODE_POOL_RULES: AlertRule[] = [
+  {
+    alert: 'NodesNotReady',
+    expr: `max by (${TENANT}) (node_collector_unhealthy_nodes_in_zone{job="kube-controller-manager"}) > 0`,
+    for: '15m',
+    labels: { severity: 'warning', component: 'nodes' },
+    annotations: {
+      summary: 'Nodes are not Ready',
+      description:
+        '{{ $value }} nodes of {{ $labels.hostplane_cluster }} have not been Ready for 15 minutes: pods on them are evicted and no new ones are scheduled there.',
+    },
+  },
+  {
+    alert: 'NodePoolCpuSaturated',
+    expr: `sum by (${POOL}) (rate(pod_cpu_usage_seconds_total[5m])) / sum by (${POOL}) (kube_pod_container_resource_requests{resource="cpu"}) > 0.9`,
+    for: '30m',
+    labels: { severity: 'warning', component: 'nodes' },
+    annotations: {
+      summary: 'A node pool is short of CPU',
+      description:
+        'The nodes of pool {{ $labels.node_pool }} of {{ $labels.hostplane_cluster }} use {{ $value | humanizePercentage }} of their CPU: add nodes to the pool or make them bigger.',
+      panel: 'nodePoolCpu',
+    },
+  },
+  {
+    alert: 'NodePoolMemorySaturated',
+    expr: `sum by (${POOL}) (pod_memory_working_set_bytes) / sum by (${POOL}) (kube_pod_container_resource_requests{resource="memory"}) > 0.9`,
+    for: '15m',
+    labels: { severity: 'warning', component: 'nodes' },
+    annotations: {
+      summary: 'A node pool is short of memory',
+      description:
+        'The nodes of pool {{ $labels.node_pool }} of {{ $labels.hostplane_cluster }} use {{ $value | humanizePercentage }} of their memory: pods are evicted once it runs out.',
+      panel: 'nodePoolMemory',
+    },
+  },
+];
+
+/** The etcd snapshots Hostplane's backups take: etcd's gRPC Maintenance/Snapshot calls. */
+const SNAPSHOTS =
+  'grpc_server_handled_total{job="etcd", grpc_service="etcdserverpb.Maintenance", grpc_method="Snapshot"';
+
+/**
+ * The backup rules, on what etcd itself counts of the snapshots taken from it (the backend
+ * exposes no metrics of its own):
+ *
+ * - EtcdBackupMissing (warning, 30m): no etcd member has served a snapshot for 25 hours (a day
+ *   and an hour's grace for the daily schedule) while etcd has run that long. A cluster without
+ *   a backup schedule gets it too: a day without a backup is worth knowing of.
+ * - EtcdBackupFailed (warning, 1m): a snapshot ended with an error in the last hour; it stays
+ *   firing that hour, so one failure is seen, not lost between evaluations.
+ */
+export const BACKUP_RULES: AlertRule[] = [
+  {
+    alert: 'EtcdBackupMissing',
+    expr: `sum by (${TENANT}) (increase(${SNAPSHOTS}, grpc_code="OK"}[25h])) == 0 and on (${TENANT}) max by (${TENANT}) (time() - process_start_time_seconds{job="etcd"}) > 25 * 3600`,
+    for: '30m',
+    labels: { severity: 'warning', component: 'backups' },
+    annotations: {
+      summary: 'No etcd backup for a day',
+      description:
+        'No backup of the etcd of {{ $labels.hostplane_cluster }} has been taken for 25 hours: a restore would lose more than a day.',
+    },
+  },
+  {
+    alert: 'EtcdBackupFailed',
+    expr: `sum by (${TENANT}) (increase(${SNAPSHOTS}, grpc_code!="OK"}[1h])) > 0`,
+    for: '1m',
+    labels: { severity: 'warning', component: 'backups' },
+    annotations: {
+      summary: 'An etcd backup failed',
+      description:
+        'A snapshot of the etcd of {{ $labels.hostplane_cluster }} ended with an error in the last hour: its backup was not written.',
+    },
+  },
+];
+
+/** Every rule group vmalert evaluates, each rule per tenant. */
+export const ALERT_RULE_GROUPS: Array<{ name: string; rules: AlertRule[] }> = [
+  { name: 'hostplane-control-plane', rules: CONTROL_PLANE_RULES },
+  { name: 'hostplane-node-pools', rules: NODE_POOL_RULES },
+  { name: 'hostplane-backups', rules: BACKUP_RULES },
+];
+
 /**
  * The rule file vmalert evaluates. `forOverride` replaces every rule's `for` (tests wait seconds,
  * not minutes).
  */
 export function renderAlertRules(options: { forOverride?: string } = {}) {
   return {
-    groups: [
-      {
-        name: 'hostplane-control-plane',
-        rules: CONTROL_PLANE_RULES.map(rule => ({
-          ...rule,
-          for: options.forOverride ?? rule.for,
-        })),
-      },
-    ],
+    groups: ALERT_RULE_GROUPS.map(group => ({
+      name: group.name,
+      rules: group.rules.map(rule => ({
+        ...rule,
+        for: options.forOverride ?? rule.for,
+      })),
+    })),
   };
 }

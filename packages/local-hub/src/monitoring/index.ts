@@ -7,11 +7,17 @@ import { MonitoringOptions, MonitoringPipeline } from './MonitoringPipeline';
 
 export { METRICS_BINARIES, MonitoringPipeline } from './MonitoringPipeline';
 export type { MonitoringOptions } from './MonitoringPipeline';
-export { renderScrapeConfig } from './scrapeConfig';
-export { CONTROL_PLANE_RULES, renderAlertRules } from './alertRules';
+export { NODE_LABELS, renderScrapeConfig } from './scrapeConfig';
+export {
+  ALERT_RULE_GROUPS,
+  BACKUP_RULES,
+  CONTROL_PLANE_RULES,
+  NODE_POOL_RULES,
+  renderAlertRules,
+} from './alertRules';
 export type { AlertRule, AlertSeverity } from './alertRules';
 export type { AlertWebhook } from './alertingConfig';
-export type { ScrapedTenant } from './scrapeConfig';
+export type { ScrapedMachine, ScrapedTenant } from './scrapeConfig';
 
 /** Where a hub's metrics pipeline keeps its data, logs and webhook token. */
 export function monitoringWorkdir(hub: LocalHub): string {
@@ -43,6 +49,9 @@ export function startMonitoring(
   options: Omit<MonitoringOptions, 'hubKubeConfig' | 'workdir'> = {},
 ): Promise<MonitoringPipeline> {
   return MonitoringPipeline.start({
+    ...(hub.enabledKwokCrds().includes('Metric')
+      ? { hubKwokController: `127.0.0.1:${hub.kwokControllerPort()}` }
+      : {}),
     ...options,
     hubKubeConfig: hub.kubeConfig(),
     workdir: monitoringWorkdir(hub),

@@ -64,6 +64,86 @@ describe('renderScrapeConfig', () => {
     expect(config.scrape_configs.some(j => 'honor_labels' in j)).toBe(false);
   });
 
+  it("scrapes a tenant's machines on the hub nodes they run on, keeping only theirs, named after the tenant nodes and their pools", () => {
+    const config = renderScrapeConfig(
+      [
+        {
+          ...tenant('shop', 20000),
+          machines: {
+            kwokController: '127.0.0.1:40000',
+            namespace: 'tenants-team-a-shop',
+            list: [
+              { name: 'workers-1', pool: 'workers', hubNode: 'hub-node-2' },
+              { name: 'workers-0', pool: 'workers', hubNode: 'hub-node-0' },
+              { name: 'gpu.x-0', pool: 'gpu.x', hubNode: 'hub-node-0' },
+            ],
+          },
+        },
+        { ...tenant('billing', 30000), machines: undefined },
+      ],
+      { scrapeIntervalSeconds: 5 },
+    );
+    const jobs = config.scrape_configs.map(j => j.job_name);
+    expect(jobs).toContain('local/shop/node-resources');
+    expect(jobs).not.toContain('local/billing/node-resources');
+    const job = config.scrape_configs.find(
+      j => j.job_name === 'local/shop/node-resources',
+    )!;
+    expect(job.static_configs).toEqual(
+      ['hub-node-0', 'hub-node-2'].map(hubNode => ({
+        targets: ['127.0.0.1:40000'],
+        labels: {
+          job: 'node-resources',
+          hostplane_hub: 'local',
+          hostplane_cluster: 'shop',
+          hostplane_owner: 'group:default/team-a',
+          instance: hubNode,
+          __metrics_path__: `/metrics/nodes/${hubNode}/metrics/resource`,
+        },
+      })),
+    );
+    const relabel = job.metric_relabel_configs as Array<Record<string, any>>;
+    expect(relabel[0]).toEqual({
+      source_labels: ['namespace'],
+      regex: 'tenants-team-a-shop',
+      action: 'keep',
+    });
+    // The pool's name is matched literally: a dot is no wildcard.
+    expect(relabel).toContainEqual({
+      source_labels: ['pod'],
+      regex: 'virt-launcher-gpu\\.x-0',
+      target_label: 'node_pool',
+      replacement: 'gpu.x',
+    });
+    expect(relabel).toContainEqual({
+      source_labels: ['pod'],
+      regex: 'virt-launcher-workers-1',
+      target_label: 'node',
+      replacement: 'workers-1',
+    });
+    expect(relabel.slice(-2)).toEqual([
+      { source_labels: ['node_pool'], regex: '.+', action: 'keep' },
+      { regex: 'namespace|pod', action: 'labeldrop' },
+    ]);
+  });
+
+  it('scrapes no machines of a tenant that has none running', () => {
+    const config = renderScrapeConfig(
+      [
+        {
+          ...tenant('shop', 20000),
+          machines: {
+            kwokController: '127.0.0.1:40000',
+            namespace: 'tenants-team-a-shop',
+            list: [],
+          },
+        },
+      ],
+      { scrapeIntervalSeconds: 5 },
+    );
+    expect(config.scrape_configs).toHaveLength(4);
+  });
+
   it('has no jobs without tenants', () => {
     expect(
       renderScrapeConfig([], { scrapeIntervalSeconds: 15 }).scrape_configs,

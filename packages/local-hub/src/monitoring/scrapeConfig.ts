@@ -1,4 +1,21 @@
 import { METRIC_LABELS } from '@hostplane/plugin-hostplane-common';
+import { nodeResourceMetricsPath } from './nodeResourceUsage';
+
+/**
+ * The labels the node pool series carry besides the tenant's: the tenant node (its machine's
+ * name) and its NodePool.
+ */
+export const NODE_LABELS = { node: 'node', pool: 'node_pool' } as const;
+
+/** One of a tenant's machines: a VM in the hub (its virt-launcher pod), a node of the tenant. */
+export interface ScrapedMachine {
+  /** The VM's name, which is also the tenant node's. */
+  name: string;
+  /** The NodePool it belongs to, from the VM's label. */
+  pool: string;
+  /** The hub node its virt-launcher pod runs on. */
+  hubNode: string;
+}
 
 /** Where one real tenant's control-plane components serve their metrics, and whose it is. */
 export interface ScrapedTenant {
@@ -23,6 +40,17 @@ export interface ScrapedTenant {
   kubeControllerManager: string;
   /** `host:port` of the scheduler's secure endpoint. */
   kubeScheduler: string;
+  /**
+   * Its machines and where the hub reports their resource usage; absent when the hub does not
+   * simulate any.
+   */
+  machines?: {
+    /** `host:port` of the hub's KWOK controller (plain HTTP on loopback). */
+    kwokController: string;
+    /** The control-plane namespace in the hub the machines are in. */
+    namespace: string;
+    list: ScrapedMachine[];
+  };
 }
 
 type ScrapeJob = Record<string, unknown>;
@@ -83,5 +111,67 @@ function tenantJobs(tenant: ScrapedTenant): ScrapeJob[] {
     job('etcd', { scheme: 'http' }, tenant.etcd),
     job('kube-controller-manager', selfSigned, [tenant.kubeControllerManager]),
     job('kube-scheduler', selfSigned, [tenant.kubeScheduler]),
+    ...nodeResourceJobs(tenant, labels('node-resources')),
+  ];
+}
+
+/** A relabelling regex that matches exactly this text (relabel regexes are anchored). */
+function literal(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The tenant's machines' resource usage, as the hub's KWOK reports it per hub node. Every hub
+ * node that runs one of its machines is scraped, and only the series of its machines are kept:
+ * each is named after the tenant node and labelled with its NodePool (from the VM's label), and
+ * the hub's own names (namespace, pod) are dropped. The hub node is the target's `instance`.
+ */
+function nodeResourceJobs(
+  tenant: ScrapedTenant,
+  labels: Record<string, string>,
+): ScrapeJob[] {
+  const machines = tenant.machines;
+  if (!machines || machines.list.length === 0) return [];
+  const hubNodes = [...new Set(machines.list.map(m => m.hubNode))].sort();
+  const sorted = [...machines.list].sort((a, b) =>
+    a.name.localeCompare(b.name),
+  );
+  return [
+    {
+      job_name: `${tenant.hub}/${tenant.cluster}/node-resources`,
+      scheme: 'http',
+      static_configs: hubNodes.map(hubNode => ({
+        targets: [machines.kwokController],
+        labels: {
+          ...labels,
+          instance: hubNode,
+          __metrics_path__: nodeResourceMetricsPath(hubNode),
+        },
+      })),
+      metric_relabel_configs: [
+        {
+          source_labels: ['namespace'],
+          regex: literal(machines.namespace),
+          action: 'keep',
+        },
+        ...sorted.flatMap(machine => [
+          {
+            source_labels: ['pod'],
+            regex: literal(`virt-launcher-${machine.name}`),
+            target_label: NODE_LABELS.node,
+            replacement: machine.name,
+          },
+          {
+            source_labels: ['pod'],
+            regex: literal(`virt-launcher-${machine.name}`),
+            target_label: NODE_LABELS.pool,
+            replacement: machine.pool,
+          },
+        ]),
+        // The control plane's own pods in the namespace are no tenant node.
+        { source_labels: [NODE_LABELS.pool], regex: '.+', action: 'keep' },
+        { regex: 'namespace|pod', action: 'labeldrop' },
+      ],
+    },
   ];
 }

@@ -1,4 +1,4 @@
-import { Readable, Transform, Writable } from 'node:stream';
+import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { NotFoundError } from '@backstage/errors';
 import {
@@ -20,8 +20,8 @@ import {
 import { CoreV1Api } from '@kubernetes/client-node';
 import { BackupKeys } from './backupKeys';
 import { createBackupStore } from './createBackupStore';
-import { decryptBackupStream, encryptBackupStream } from './encryption';
-import { deleteBackup, pruneBackups } from './pruneBackups';
+import { decryptBackupStream } from './encryption';
+import { pruneBackups } from './pruneBackups';
 import { listBackups, readBackupMetadata, readVerified } from './readBackup';
 import { RestoreUrlSigner } from './restoreUrls';
 import { writeBackup } from './writeBackup';
@@ -146,49 +146,29 @@ export class BackupService {
     );
     // A snapshot stream that fails (a cut port-forward, a wrong checksum) fails the write.
     snapshot.stream.once('error', error => counter.stream.destroy(error));
-    let written: BackupMetadata | undefined;
-    let encryptionKeyObject: string | undefined;
-    try {
-      written = await writeBackup({
-        store,
-        key,
-        snapshot: snapshot.stream.pipe(counter.stream),
-        now: startedAt,
-        clock: () => this.now(),
-        description: {
-          hub: cluster.hub,
-          namespace: cluster.namespace,
-          cluster: cluster.name,
-          trigger: options.trigger,
-          requestedBy: options.requestedBy,
-          etcd: {
-            revision: snapshot.revision,
-            dbSizeBytes: snapshot.dbSizeBytes,
-            member: snapshot.member,
-            version: snapshot.version,
-          },
-          kubernetesVersion:
-            cluster.version ?? cluster.spec?.version ?? 'unknown',
+    const written = await writeBackup({
+      store,
+      key,
+      snapshot: snapshot.stream.pipe(counter.stream),
+      now: startedAt,
+      clock: () => this.now(),
+      encryptionKey,
+      description: {
+        hub: cluster.hub,
+        namespace: cluster.namespace,
+        cluster: cluster.name,
+        trigger: options.trigger,
+        requestedBy: options.requestedBy,
+        etcd: {
+          revision: snapshot.revision,
+          dbSizeBytes: snapshot.dbSizeBytes,
+          member: snapshot.member,
+          version: snapshot.version,
         },
-      });
-      if (encryptionKey) {
-        encryptionKeyObject = backupObjectKeys({
-          ...written,
-          id: written.id,
-        }).encryptionKey;
-        await store.put(
-          encryptionKeyObject,
-          Readable.from([Buffer.from(JSON.stringify(encryptionKey))]).pipe(
-            encryptBackupStream(key),
-          ),
-        );
-      }
-    } catch (error) {
-      // The snapshot and its metadata go with a key that could not be saved: a backup whose
-      // cluster data cannot be decrypted is no backup.
-      if (written) await deleteBackup(store, written).catch(() => {});
-      throw error;
-    }
+        kubernetesVersion:
+          cluster.version ?? cluster.spec?.version ?? 'unknown',
+      },
+    });
     await options.progress(
       `${describeTransfer(counter.progress())}: backup ${written.id} verified`,
     );

@@ -52,7 +52,9 @@ describe('pruneBackups', () => {
       fs.utimesSync(path.join(root, prefix, name), time, time);
     };
     orphan('20261205T210000Z-aaaaaa.snapshot.enc', 48);
+    orphan('20261205T210000Z-aaaaaa.etcd-encryption-key.enc', 48);
     orphan('20261207T205000Z-bbbbbb.snapshot.enc', 0.2);
+    orphan('20261207T205000Z-bbbbbb.etcd-encryption-key.enc', 0.2);
 
     const result = await pruneBackups({
       store,
@@ -65,7 +67,9 @@ describe('pruneBackups', () => {
       written[1].id,
       written[0].id,
     ]);
-    expect(result.orphansRemoved).toEqual([
+    // A crash before the metadata leaves the snapshot and the saved etcd key behind: both go.
+    expect(result.orphansRemoved.sort()).toEqual([
+      `${prefix}20261205T210000Z-aaaaaa.etcd-encryption-key.enc`,
       `${prefix}20261205T210000Z-aaaaaa.snapshot.enc`,
     ]);
     // These backups were written without an etcd encryption key beside them.
@@ -79,6 +83,7 @@ describe('pruneBackups', () => {
       [
         ...stored(written[2]),
         ...stored(written[3]),
+        `${prefix}20261207T205000Z-bbbbbb.etcd-encryption-key.enc`,
         `${prefix}20261207T205000Z-bbbbbb.snapshot.enc`,
       ].sort(),
     );

@@ -1,7 +1,6 @@
 import {
   BackupMetadata,
   BackupStore,
-  backupMetadataKeyFor,
   backupObjectKeys,
   clusterBackupPrefix,
 } from '@hostplane/plugin-hostplane-node';
@@ -41,11 +40,12 @@ export async function pruneBackups(options: {
   for (const backup of deleted) {
     await deleteBackup(store, backup);
   }
-  const objects = await store.list(clusterBackupPrefix(cluster));
+  const prefix = clusterBackupPrefix(cluster);
+  const objects = await store.list(prefix);
   const present = new Set(objects.map(object => object.key));
   const orphansRemoved: string[] = [];
   for (const object of objects) {
-    const metadataKey = backupMetadataKeyFor(object.key);
+    const metadataKey = metadataKeyBeside(object.key, prefix, cluster);
     if (
       metadataKey &&
       !present.has(metadataKey) &&
@@ -56,4 +56,25 @@ export async function pruneBackups(options: {
     }
   }
   return { deleted, orphansRemoved };
+}
+
+/** A backup's id at the start of an object's name: `<UTC yyyyMMddTHHmmssZ>-<random>.`. */
+const BACKUP_ID_PREFIX = /^(\d{8}T\d{6}Z-[a-z0-9]{6})\./;
+
+/**
+ * The metadata key of the backup a listed object belongs to (its snapshot or its saved etcd
+ * encryption key), or undefined when the object is metadata or no backup's: an object whose
+ * metadata is missing is the leftover of a backup that never completed.
+ */
+function metadataKeyBeside(
+  objectKey: string,
+  prefix: string,
+  cluster: { hub: string; namespace: string; cluster: string },
+): string | undefined {
+  const id = BACKUP_ID_PREFIX.exec(objectKey.slice(prefix.length))?.[1];
+  if (!id) return undefined;
+  const keys = backupObjectKeys({ ...cluster, id });
+  return objectKey === keys.object || objectKey === keys.encryptionKey
+    ? keys.metadata
+    : undefined;
 }

@@ -2,14 +2,15 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable, Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import {
   BackupStore,
   backupMetadataSchema,
   backupObjectKeys,
 } from '@hostplane/plugin-hostplane-node';
 import { DirectoryBackupStore } from './DirectoryBackupStore';
-import { generateBackupKey } from './encryption';
+import { decryptBackupStream, generateBackupKey } from './encryption';
 import { CorruptedBackupError } from './errors';
 import { listBackups, restoreSnapshotToFile, verifyBackup } from './readBackup';
 import { BackupDescription, writeBackup } from './writeBackup';
@@ -145,6 +146,79 @@ describe('writeBackup', () => {
         now: NOW,
       }),
     ).rejects.toThrow(CorruptedBackupError);
+    expect(await store.list('')).toEqual([]);
+  });
+});
+
+describe("a backup with the cluster's etcd encryption key", () => {
+  const encryptionKey = { key: 'the etcd encryption key of payments' };
+
+  /** The store's puts in order; the metadata's put fails with `failMetadata`, as a crash would stop it. */
+  function recordingStore(failMetadata?: Error) {
+    const puts: string[] = [];
+    const recording: BackupStore = {
+      location: store.location,
+      put: async (k, body) => {
+        puts.push(k);
+        if (failMetadata && k.endsWith('.json')) {
+          body.resume();
+          throw failMetadata;
+        }
+        return store.put(k, body);
+      },
+      get: k => store.get(k),
+      stat: k => store.stat(k),
+      list: p => store.list(p),
+      delete: k => store.delete(k),
+    };
+    return { recording, puts };
+  }
+
+  it('saves the key, encrypted, before the metadata marks the backup complete', async () => {
+    const { recording, puts } = recordingStore();
+    const metadata = await writeBackup({
+      store: recording,
+      key,
+      snapshot: snapshot(),
+      description,
+      now: NOW,
+      encryptionKey,
+    });
+    const keys = backupObjectKeys(metadata);
+    // A crash at any point before the last put leaves no backup listed as complete.
+    expect(puts).toEqual([keys.object, keys.encryptionKey, keys.metadata]);
+    const stored = fs.readFileSync(
+      path.join(root, 'store', keys.encryptionKey),
+    );
+    expect(stored.includes(Buffer.from(encryptionKey.key))).toBe(false);
+    const chunks: Buffer[] = [];
+    await pipeline(
+      await store.get(keys.encryptionKey),
+      decryptBackupStream(keyring),
+      new Writable({
+        write(chunk, _encoding, callback) {
+          chunks.push(chunk);
+          callback();
+        },
+      }),
+    );
+    expect(JSON.parse(Buffer.concat(chunks).toString('utf8'))).toEqual(
+      encryptionKey,
+    );
+  });
+
+  it('removes the snapshot and the key when the metadata cannot be written', async () => {
+    const { recording } = recordingStore(new Error('the store went away'));
+    await expect(
+      writeBackup({
+        store: recording,
+        key,
+        snapshot: snapshot(),
+        description,
+        now: NOW,
+        encryptionKey,
+      }),
+    ).rejects.toThrow('the store went away');
     expect(await store.list('')).toEqual([]);
   });
 });

@@ -27,10 +27,12 @@ export type BackupDescription = Pick<
 /**
  * Stores an etcd snapshot as a backup: streams it through a SHA-256 and the cluster's encryption
  * into the store, reads the stored object back and verifies it as a restore would (size, SHA-256,
- * every chunk decrypted, the snapshot's SHA-256), and only then writes the metadata beside it,
- * which marks the backup complete. If any step fails, the object is removed and the error is
- * passed on; a crash between the two writes leaves an object without metadata, which lists as no
- * backup and is removed by `pruneBackups` once old.
+ * every chunk decrypted, the snapshot's SHA-256), writes the cluster's etcd encryption key beside
+ * it (encrypted the same way) when there is one, and only then writes the metadata, which marks
+ * the backup complete: a backup listed as complete always has everything a restore reads. If any
+ * step fails, what was written is removed and the error is passed on; a crash before the metadata
+ * leaves objects without metadata, which list as no backup and are removed by `pruneBackups` once
+ * old.
  */
 export async function writeBackup(options: {
   store: BackupStore;
@@ -40,6 +42,8 @@ export async function writeBackup(options: {
   now: Date;
   /** The time when the object is verified, for the backup's duration; the system clock by default. */
   clock?: () => Date;
+  /** The data of the cluster's etcd encryption-key Secret, which the snapshot's data needs. */
+  encryptionKey?: Record<string, string>;
 }): Promise<BackupMetadata> {
   const { store, key, snapshot, description, now } = options;
   const clock = options.clock ?? (() => new Date());
@@ -75,6 +79,14 @@ export async function writeBackup(options: {
       encryption: { algorithm: BACKUP_ENCRYPTION_ALGORITHM, keyId: key.id },
     } satisfies BackupMetadata);
     await verifyBackup(store, new Map([[key.id, key.material]]), metadata);
+    if (options.encryptionKey) {
+      await store.put(
+        keys.encryptionKey,
+        Readable.from([
+          Buffer.from(JSON.stringify(options.encryptionKey)),
+        ]).pipe(encryptBackupStream(key)),
+      );
+    }
     metadata.durationMs = Math.max(0, clock().getTime() - now.getTime());
     await store.put(
       keys.metadata,
@@ -82,6 +94,7 @@ export async function writeBackup(options: {
     );
     return metadata;
   } catch (error) {
+    await store.delete(keys.encryptionKey).catch(() => {});
     await store.delete(keys.object).catch(() => {});
     throw error;
   }

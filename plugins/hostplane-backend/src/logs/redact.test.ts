@@ -22,6 +22,11 @@ describe('redactLine', () => {
       `request with bearer ${REDACTED} failed`,
     ],
     [
+      'a bearer token that begins with the word token',
+      'request with bearer token-0123456789 failed',
+      `request with bearer ${REDACTED} failed`,
+    ],
+    [
       'a password in a URL',
       'dialing postgres://app:hunter2@db.internal:5432/app',
       `dialing postgres://app:${REDACTED}@db.internal:5432/app`,
@@ -61,6 +66,7 @@ describe('redactLine', () => {
     '{"level":"info","msg":"serving client traffic","address":"127.0.0.1:2379"}',
     'GET https://10.0.0.1:6443/api/v1/namespaces?limit=500 200 OK',
     'E1208 10:15:00.000000 1 reflector.go:1] tokens issued: 3',
+    'E1208 10:15:00.000000 1 authentication.go:76] "Unable to authenticate the request" err="invalid bearer token"',
   ])('leaves a line without secrets as it is: %s', line => {
     expect(redactLine(line)).toBe(line);
   });

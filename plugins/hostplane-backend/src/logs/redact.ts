@@ -15,6 +15,8 @@ const PRIVATE_KEY_BLOCK =
 
 /** The characters a token, key or password is made of, up to a separator or a quote. */
 const VALUE = `[^\\s"'\`,;&}\\]\\\\]+`;
+/** A character that ends a value. */
+const VALUE_END = `[\\s"'\`,;&}\\]\\\\]`;
 
 const RULES: Array<{ pattern: RegExp; replace: string }> = [
   // `Authorization: Bearer x`, `"authorization":"Basic x"`, `Proxy-Authorization=...`: the scheme
@@ -26,9 +28,13 @@ const RULES: Array<{ pattern: RegExp; replace: string }> = [
     ),
     replace: `$1${REDACTED}`,
   },
-  // A bearer token anywhere else (`--token`-less clients, quoted headers in errors).
+  // A bearer token anywhere else (`--token`-less clients, quoted headers in errors); not the
+  // words "bearer token" of the API server's own errors (`err="invalid bearer token"`).
   {
-    pattern: new RegExp(`(\\bbearer\\s+)(?!\\[REDACTED\\])${VALUE}`, 'gi'),
+    pattern: new RegExp(
+      `(\\bbearer\\s+)(?!\\[REDACTED\\])(?!tokens?(?:${VALUE_END}|$))${VALUE}`,
+      'gi',
+    ),
     replace: `$1${REDACTED}`,
   },
   // A password in a URL: `scheme://user:password@host`.

@@ -247,6 +247,9 @@ describe('monitoring: real tenants scraped into VictoriaMetrics and Prometheus, 
       'etcdDbSize',
       'etcdLeaderChanges',
       'etcdWalFsyncP99',
+      'nodePoolCpu',
+      'nodePoolMemory',
+      'topNodes',
     ]);
     for (const panel of Object.values<any>(panels)) {
       expect(panel.error).toBeUndefined();

@@ -33,6 +33,27 @@ describe('panels', () => {
     ]);
   });
 
+  it("shows each node pool's usage against its allocatable, and the busiest nodes by name and pool", () => {
+    expect(
+      PANELS.nodePoolCpu.queries.map(q => q.legend({ node_pool: 'workers' })),
+    ).toEqual(['workers used', 'workers allocatable']);
+    expect(
+      PANELS.nodePoolMemory.queries.map(q => q.legend({ node_pool: 'batch' })),
+    ).toEqual(['batch used', 'batch allocatable']);
+    expect(PANELS.nodePoolCpu.unit).toBe('cores');
+    expect(PANELS.nodePoolMemory.unit).toBe('bytes');
+    const [top] = PANELS.topNodes.queries;
+    expect(top.legend({ node: 'workers-1', node_pool: 'workers' })).toBe(
+      'workers-1 (workers)',
+    );
+    expect(panelExpr(top, 30)).toMatch(/^topk\(10, /);
+    // Every selector of the node pool panels gets the tenant's matcher.
+    const limited = enforceMatchers(panelExpr(top, 30), {
+      hostplane_cluster: 'shop',
+    });
+    expect(limited.match(/hostplane_cluster="shop"/g)).toHaveLength(2);
+  });
+
   it('rates over at least two minutes and two steps', () => {
     expect(rateWindow(30)).toBe('120s');
     expect(rateWindow(600)).toBe('1200s');

@@ -116,6 +116,50 @@ export const PANELS: Record<MetricPanelId, PanelDefinition> = {
       },
     ],
   },
+  nodePoolCpu: {
+    title: 'Node pool CPU',
+    description:
+      'CPU cores the nodes of each pool use, against what their machines have to allocate',
+    unit: 'cores',
+    queries: [
+      {
+        expr: 'sum by (node_pool) (rate(pod_cpu_usage_seconds_total[$window]))',
+        legend: l => `${l.node_pool ?? 'all'} used`,
+      },
+      {
+        expr: 'sum by (node_pool) (kube_pod_container_resource_requests{resource="cpu"})',
+        legend: l => `${l.node_pool ?? 'all'} allocatable`,
+      },
+    ],
+  },
+  nodePoolMemory: {
+    title: 'Node pool memory',
+    description:
+      'Memory the nodes of each pool use (working set), against what their machines have to allocate',
+    unit: 'bytes',
+    queries: [
+      {
+        expr: 'sum by (node_pool) (pod_memory_working_set_bytes)',
+        legend: l => `${l.node_pool ?? 'all'} used`,
+      },
+      {
+        expr: 'sum by (node_pool) (kube_pod_container_resource_requests{resource="memory"})',
+        legend: l => `${l.node_pool ?? 'all'} allocatable`,
+      },
+    ],
+  },
+  topNodes: {
+    title: 'Busiest nodes',
+    description:
+      'The ten nodes using the largest share of their CPU, with their pool',
+    unit: 'ratio',
+    queries: [
+      {
+        expr: 'topk(10, sum by (node, node_pool) (rate(pod_cpu_usage_seconds_total[$window])) / sum by (node, node_pool) (kube_pod_container_resource_requests{resource="cpu"}))',
+        legend: l => `${l.node ?? 'node'} (${l.node_pool ?? 'no pool'})`,
+      },
+    ],
+  },
 };
 
 /** How far back a range reaches, and the step that gives a chart 120 to 170 points. */

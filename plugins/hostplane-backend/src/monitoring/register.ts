@@ -8,7 +8,9 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { NotificationService } from '@backstage/plugin-notifications-node';
+import type { Knex } from 'knex';
 import { ClusterService } from '../service/ClusterService';
+import type { ThreatStore } from '../threats/ThreatStore';
 import { AlertStore } from './alerts/AlertStore';
 import { notifyFiring } from './alerts/notifyFiring';
 import { ALERT_WEBHOOK_PATH, createAlertsRouter } from './alerts/router';
@@ -31,6 +33,10 @@ export function registerMonitoring(deps: {
   notifications: NotificationService;
   clusters: ClusterService;
   decisionTtlMs: number;
+  /** The plugin's database, migrated: where alerts and who acknowledged them are kept. */
+  db: Knex;
+  /** Threat detection's alerts, counted in the alert summary. */
+  threats?: ThreatStore;
 }): void {
   deps.httpRouter.use(
     createMonitoringRouter({
@@ -46,12 +52,17 @@ export function registerMonitoring(deps: {
     createAlertsRouter({
       ...deps,
       alertmanagers: readAlertmanagers(deps.config),
-      store: new AlertStore(),
+      store: new AlertStore(deps.db),
       onFiring: notifyFiring({
         notifications: deps.notifications,
         logger: deps.logger,
         ownerOf: (hub, cluster) => deps.clusters.cache.get(hub, cluster)?.owner,
       }),
+      ...(deps.threats
+        ? {
+            openThreats: () => deps.threats!.countAlertsByCluster(['open']),
+          }
+        : {}),
     }),
   );
 }

@@ -57,6 +57,12 @@ import { ClusterMetrics } from '../monitoring/ClusterMetrics';
 import { createMonitoringRouter } from '../monitoring/router';
 import { AlertStore } from '../monitoring/alerts/AlertStore';
 import { createAlertsRouter } from '../monitoring/alerts/router';
+import { ResponseService } from '../threats/respond/ResponseService';
+import { createThreatsRouter } from '../threats/router';
+import {
+  ThreatDetection,
+  readThreatSettings,
+} from '../threats/ThreatDetection';
 
 jest.setTimeout(60_000);
 
@@ -481,7 +487,31 @@ describe('responses of the API', () => {
             createAlertsRouter({
               ...featureDeps,
               alertmanagers: new Map(),
-              store: new AlertStore(),
+              store: new AlertStore(db),
+            }),
+          );
+          // Threat detection is not started: the routes are checked for what they answer about
+          // clusters and alerts (threats.hub.test.ts and respond.hub.test.ts use a real tenant).
+          const threats = await ThreatDetection.create({
+            settings: readThreatSettings(deps.config),
+            db,
+            logger: featureDeps.logger,
+          });
+          featureRouters.push(
+            threats.receiver(),
+            createThreatsRouter({
+              ...featureDeps,
+              threats,
+              responses: new ResponseService({
+                ...featureDeps,
+                hubs,
+                providers,
+                threats,
+                db,
+                issuances,
+                defaults: { mode: 'suggest', autoThreshold: 0.8 },
+                trustedRegistries: [],
+              }),
             }),
           );
           for (const featureRouter of featureRouters) {
@@ -889,11 +919,109 @@ describe('responses of the API', () => {
       .send({});
     expect(webhook.status).toBe(404);
     expectDocumented('POST /alerts/webhook/{hub}', webhook);
+    const summary = await request(server).get(api('/alerts/summary'));
+    expect(summary.status).toBe(200);
+    expect(summary.body).toEqual({ items: [] });
+    expectDocumented('GET /alerts/summary', summary);
     const metrics = await request(server).get(
       api('/clusters/local/checkout/metrics'),
     );
     expect(metrics.status).toBe(404);
     expect(metrics.body.error.message).toContain('no metrics store');
+  });
+
+  it('threat routes: alerts, policy, report, actions and the audit webhook', async () => {
+    const cluster = (path: string) => api(`/clusters/local/checkout${path}`);
+    const all = await request(server).get(api('/threats/alerts?limit=5'));
+    expect(all.status).toBe(200);
+    expect(all.body).toEqual({ items: [] });
+    expectDocumented('GET /threats/alerts', all);
+    const alerts = await request(server).get(
+      cluster('/threats/alerts?status=open,acknowledged'),
+    );
+    expect(alerts.status).toBe(200);
+    expectDocumented('GET /clusters/{hub}/{name}/threats/alerts', alerts);
+    const badQuery = await request(server).get(
+      cluster('/threats/alerts?status=burning'),
+    );
+    expect(badQuery.status).toBe(400);
+    expectDocumented('GET /clusters/{hub}/{name}/threats/alerts', badQuery);
+
+    const alertPath = '/clusters/{hub}/{name}/threats/alerts/{id}';
+    const missing = '/threats/alerts/0123456789abcdef01234567';
+    const alert = await request(server).get(cluster(missing));
+    expect(alert.status).toBe(404);
+    expectDocumented(`GET ${alertPath}`, alert);
+    const report = await request(server).get(cluster(`${missing}/report`));
+    expect(report.status).toBe(404);
+    expectDocumented(`GET ${alertPath}/report`, report);
+    const status = await request(server)
+      .post(cluster(`${missing}/status`))
+      .send({ status: 'acknowledged' });
+    expect(status.status).toBe(404);
+    expectDocumented(`POST ${alertPath}/status`, status);
+    const falsePositive = await request(server)
+      .post(cluster(`${missing}/false-positive`))
+      .send({ reason: 'a test', scope: 'subject' });
+    expect(falsePositive.status).toBe(404);
+    expectDocumented(`POST ${alertPath}/false-positive`, falsePositive);
+    const badAction = await request(server)
+      .post(cluster(`${missing}/actions`))
+      .send({ kind: 'burnDown' });
+    expect(badAction.status).toBe(400);
+    expectDocumented(`POST ${alertPath}/actions`, badAction);
+    const action = await request(server)
+      .post(cluster(`${missing}/actions`))
+      .send({
+        kind: 'isolatePod',
+        target: { kind: 'Pod', namespace: 'a', name: 'b' },
+      });
+    expect(action.status).toBe(404);
+    expectDocumented(`POST ${alertPath}/actions`, action);
+
+    const policyPath = '/clusters/{hub}/{name}/threats/policy';
+    const policy = await request(server).get(cluster('/threats/policy'));
+    expect(policy.status).toBe(200);
+    expect(policy.body).toEqual({
+      mode: 'suggest',
+      autoThreshold: 0.8,
+      isDefault: true,
+    });
+    expectDocumented(`GET ${policyPath}`, policy);
+    const set = await request(server)
+      .put(cluster('/threats/policy'))
+      .send({ mode: 'auto', autoThreshold: 0.9 });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({
+      mode: 'auto',
+      autoThreshold: 0.9,
+      isDefault: false,
+    });
+    expectDocumented(`PUT ${policyPath}`, set);
+    const badPolicy = await request(server)
+      .put(cluster('/threats/policy'))
+      .send({ mode: 'auto', autoThreshold: 2 });
+    expect(badPolicy.status).toBe(400);
+    expectDocumented(`PUT ${policyPath}`, badPolicy);
+
+    const actions = await request(server).get(cluster('/threats/actions'));
+    expect(actions.status).toBe(200);
+    expect(actions.body).toEqual({ items: [] });
+    expectDocumented('GET /clusters/{hub}/{name}/threats/actions', actions);
+    const revert = await request(server).post(
+      cluster('/threats/actions/no-such-action/revert'),
+    );
+    expect(revert.status).toBe(404);
+    expectDocumented(
+      'POST /clusters/{hub}/{name}/threats/actions/{actionId}/revert',
+      revert,
+    );
+
+    const webhook = await request(server)
+      .post(api('/threats/audit/local/checkout'))
+      .send({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items: [] });
+    expect(webhook.status).toBe(401);
+    expectDocumented('POST /threats/audit/{hub}/{cluster}', webhook);
   });
 
   it('has exercised every documented operation', () => {

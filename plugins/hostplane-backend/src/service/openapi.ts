@@ -30,10 +30,21 @@ import {
   clusterMetricsQuerySchema,
   alertSilenceRequestSchema,
   alertSilenceResponseSchema,
+  alertSummaryResponseSchema,
   clusterAlertsResponseSchema,
   clusterMetricsRawQuerySchema,
   clusterMetricsRawResponseSchema,
   clusterMetricsResponseSchema,
+  alertFalsePositiveSchema,
+  alertStatusChangeSchema,
+  clusterResponsePolicySchema,
+  listThreatAlertsQuerySchema,
+  listThreatAlertsResponseSchema,
+  responseActionRequestSchema,
+  responseActionSchema,
+  responsePolicySchema,
+  threatAlertSchema,
+  threatReportSchema,
 } from '@hostplane/plugin-hostplane-common';
 import { z } from 'zod';
 
@@ -412,6 +423,16 @@ export function openApiDocument() {
           },
         },
       },
+      '/alerts/summary': {
+        get: {
+          summary:
+            'What fires on every cluster the caller may read: firing alerts by severity, silenced ones, open threat alerts; clusters with nothing are left out',
+          responses: {
+            '200': { description: 'The summary', ...json('AlertSummary') },
+            ...errorResponses,
+          },
+        },
+      },
       '/alerts/webhook/{hub}': {
         parameters: [
           {
@@ -429,6 +450,197 @@ export function openApiDocument() {
             '400': errorResponses['400'],
             '401': { description: "Without the hub's token", ...json('Error') },
             '404': errorResponses['404'],
+          },
+        },
+      },
+      '/threats/alerts': {
+        get: {
+          summary:
+            'Threat alerts of every cluster the caller may read, the most recently seen first',
+          parameters: queryParameters(listThreatAlertsQuerySchema),
+          responses: {
+            '200': { description: 'The alerts', ...json('ThreatAlertList') },
+            ...errorResponses,
+          },
+        },
+      },
+      '/threats/audit/{hub}/{cluster}': {
+        parameters: [
+          {
+            name: 'hub',
+            in: 'path',
+            required: true,
+            schema: { type: 'string' },
+          },
+          {
+            name: 'cluster',
+            in: 'path',
+            required: true,
+            schema: { type: 'string' },
+          },
+        ],
+        post: {
+          summary:
+            "A tenant API server's audit webhook (an audit.k8s.io/v1 EventList); authenticated by the cluster's webhook token, not Backstage's. The batch is stored before it is acknowledged",
+          responses: {
+            '200': {
+              description: 'Stored',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: { accepted: { type: 'integer' } },
+                  },
+                },
+              },
+            },
+            '400': { description: 'Not an EventList', ...json('Error') },
+            '401': {
+              description: "Without the cluster's webhook token",
+              ...json('Error'),
+            },
+            '413': { description: 'The batch is too large', ...json('Error') },
+            '429': {
+              description: 'Detection is behind; retry after Retry-After',
+              ...json('Error'),
+            },
+            '503': {
+              description: 'Not stored; retry after Retry-After',
+              ...json('Error'),
+            },
+          },
+        },
+      },
+      '/clusters/{hub}/{name}/threats/alerts': {
+        parameters: clusterPath,
+        get: {
+          summary: "The cluster's threat alerts, the most recently seen first",
+          parameters: queryParameters(listThreatAlertsQuerySchema),
+          responses: {
+            '200': { description: 'The alerts', ...json('ThreatAlertList') },
+            ...errorResponses,
+          },
+        },
+      },
+      '/clusters/{hub}/{name}/threats/alerts/{id}': {
+        parameters: [...clusterPath, ...idPath],
+        get: {
+          summary: 'One threat alert, with its timeline and history',
+          responses: {
+            '200': { description: 'The alert', ...json('ThreatAlert') },
+            ...errorResponses,
+          },
+        },
+      },
+      '/clusters/{hub}/{name}/threats/alerts/{id}/status': {
+        parameters: [...clusterPath, ...idPath],
+        post: {
+          summary:
+            'Move a threat alert through its lifecycle (recorded with who and why); 409 for a move the lifecycle lacks',
+          requestBody: { required: true, ...json('AlertStatusChange') },
+          responses: {
+            '200': { description: 'The alert', ...json('ThreatAlert') },
+            ...errorResponses,
+          },
+        },
+      },
+      '/clusters/{hub}/{name}/threats/alerts/{id}/false-positive': {
+        parameters: [...clusterPath, ...idPath],
+        post: {
+          summary:
+            "Mark a threat alert a false positive; its rule stays quiet for the alert's subject or the whole cluster from the next event",
+          requestBody: { required: true, ...json('AlertFalsePositive') },
+          responses: {
+            '200': { description: 'The alert', ...json('ThreatAlert') },
+            ...errorResponses,
+          },
+        },
+      },
+      '/clusters/{hub}/{name}/threats/alerts/{id}/report': {
+        parameters: [...clusterPath, ...idPath],
+        get: {
+          summary:
+            "A threat alert's report: the alert, the cluster's response policy, what the tenant holds of its subject, the suggested actions and those taken",
+          responses: {
+            '200': { description: 'The report', ...json('ThreatReport') },
+            ...errorResponses,
+          },
+        },
+      },
+      '/clusters/{hub}/{name}/threats/alerts/{id}/actions': {
+        parameters: [...clusterPath, ...idPath],
+        post: {
+          summary:
+            'Take a response action on a threat alert inside the tenant (recorded and audited); with dryRun, only the changes it would make',
+          requestBody: { required: true, ...json('ResponseActionRequest') },
+          responses: {
+            '200': {
+              description:
+                'A dry run: the changes it would make; nothing changed',
+              ...json('ResponseAction'),
+            },
+            '201': {
+              description: 'Taken: done, or failed with its error',
+              ...json('ResponseAction'),
+            },
+            ...errorResponses,
+          },
+        },
+      },
+      '/clusters/{hub}/{name}/threats/policy': {
+        parameters: clusterPath,
+        get: {
+          summary:
+            "How the cluster answers threat alerts: its own response policy or the hub's default",
+          responses: {
+            '200': {
+              description: 'The policy',
+              ...json('ClusterResponsePolicy'),
+            },
+            ...errorResponses,
+          },
+        },
+        put: {
+          summary: "Set the cluster's response policy (recorded and audited)",
+          requestBody: { required: true, ...json('ResponsePolicy') },
+          responses: {
+            '200': {
+              description: 'The policy',
+              ...json('ClusterResponsePolicy'),
+            },
+            ...errorResponses,
+          },
+        },
+      },
+      '/clusters/{hub}/{name}/threats/actions': {
+        parameters: clusterPath,
+        get: {
+          summary: 'The response actions taken on the cluster, newest first',
+          responses: {
+            '200': {
+              description: 'The actions',
+              ...json('ResponseActionList'),
+            },
+            ...errorResponses,
+          },
+        },
+      },
+      '/clusters/{hub}/{name}/threats/actions/{actionId}/revert': {
+        parameters: [
+          ...clusterPath,
+          {
+            name: 'actionId',
+            in: 'path',
+            required: true,
+            schema: { type: 'string' },
+          },
+        ],
+        post: {
+          summary:
+            'Undo a done, reversible response action (recorded and audited); 409 for one that cannot be',
+          responses: {
+            '200': { description: 'Reverted', ...json('ResponseAction') },
+            ...errorResponses,
           },
         },
       },
@@ -593,9 +805,23 @@ export function openApiDocument() {
         ClusterAlerts: schema(clusterAlertsResponseSchema, 'output'),
         AlertSilenceRequest: schema(alertSilenceRequestSchema, 'input'),
         AlertSilence: schema(alertSilenceResponseSchema, 'output'),
+        AlertSummary: schema(alertSummaryResponseSchema, 'output'),
         ClusterMetricsQuery: schema(clusterMetricsRawResponseSchema, 'output'),
         BackupList: schema(listBackupsResponseSchema, 'output'),
         EtcdHealth: schema(etcdHealthResponseSchema, 'output'),
+        ThreatAlert: schema(threatAlertSchema, 'output'),
+        ThreatAlertList: schema(listThreatAlertsResponseSchema, 'output'),
+        AlertStatusChange: schema(alertStatusChangeSchema, 'input'),
+        AlertFalsePositive: schema(alertFalsePositiveSchema, 'input'),
+        ThreatReport: schema(threatReportSchema, 'output'),
+        ResponsePolicy: schema(responsePolicySchema, 'input'),
+        ClusterResponsePolicy: schema(clusterResponsePolicySchema, 'output'),
+        ResponseActionRequest: schema(responseActionRequestSchema, 'input'),
+        ResponseAction: schema(responseActionSchema, 'output'),
+        ResponseActionList: schema(
+          z.object({ items: z.array(responseActionSchema) }),
+          'output',
+        ),
         Error: schema(errorResponseSchema, 'output'),
       },
     },

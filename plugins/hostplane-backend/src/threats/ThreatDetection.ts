@@ -3,7 +3,11 @@ import type {
   RootConfigService,
 } from '@backstage/backend-plugin-api';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
-import type { ThreatAlert } from '@hostplane/plugin-hostplane-common';
+import {
+  ResponsePolicy,
+  ThreatAlert,
+  responseModeSchema,
+} from '@hostplane/plugin-hostplane-common';
 import type { AuditWebhookEndpoint } from '@hostplane/plugin-hostplane-node';
 import type { Knex } from 'knex';
 import type express from 'express';
@@ -38,6 +42,8 @@ export interface ThreatSettings {
   notifyFrom: number;
   /** The plugin's base URL as tenants' API servers reach it; the external one by default. */
   webhookBaseUrl?: string;
+  /** The response policy of clusters that have none of their own. */
+  response: ResponsePolicy;
 }
 
 export function readThreatSettings(config: RootConfigService): ThreatSettings {
@@ -49,6 +55,21 @@ export function readThreatSettings(config: RootConfigService): ThreatSettings {
     );
   }
   const learningHours = threats?.getOptionalNumber('learningHours');
+  const response = threats?.getOptionalConfig('response');
+  const mode = responseModeSchema.safeParse(
+    response?.getOptionalString('mode') ?? 'suggest',
+  );
+  if (!mode.success) {
+    throw new Error(
+      `hostplane.threats.response.mode must be one of off, suggest, auto`,
+    );
+  }
+  const autoThreshold = response?.getOptionalNumber('autoThreshold') ?? 0.8;
+  if (autoThreshold < 0 || autoThreshold > 1) {
+    throw new Error(
+      'hostplane.threats.response.autoThreshold must be between 0 and 1',
+    );
+  }
   return {
     enabled: threats?.getOptionalBoolean('enabled') ?? true,
     detector: {
@@ -70,6 +91,7 @@ export function readThreatSettings(config: RootConfigService): ThreatSettings {
     ...(threats?.getOptionalString('webhookBaseUrl')
       ? { webhookBaseUrl: threats.getString('webhookBaseUrl') }
       : {}),
+    response: { mode: mode.data, autoThreshold },
   };
 }
 
@@ -167,7 +189,7 @@ export class ThreatDetection {
       credentials: this.credentials,
       store: (cluster, events) => this.store.insertEvents(cluster, events),
       backlog: () => this.pipeline.backlog(),
-      wake: () => this.pipeline.received(1),
+      wake: stored => this.pipeline.received(stored),
       logger: this.logger,
     });
   }
@@ -200,11 +222,23 @@ export class ThreatDetection {
     await this.pipeline.stop();
   }
 
-  /** Stores an alert changed by a user or a response, and tells detection. */
-  async updateAlert(alert: ThreatAlert): Promise<ThreatAlert> {
-    await this.store.saveAlert(alert);
-    if (this.settings.enabled) this.pipeline.detector.track(alert);
-    return alert;
+  /**
+   * Changes a stored alert (a user's or a response's move through its lifecycle) from the alert
+   * as it is stored at that moment, between detection batches, and tells detection. Undefined
+   * when there is no such alert; whatever `change` throws is thrown.
+   */
+  async changeAlert(
+    id: string,
+    change: (current: ThreatAlert) => ThreatAlert,
+  ): Promise<ThreatAlert | undefined> {
+    return this.pipeline.exclusive(async () => {
+      const current = await this.store.getAlert(id);
+      if (!current) return undefined;
+      const next = change(current);
+      await this.store.saveAlert(next);
+      if (this.settings.enabled) this.pipeline.detector.track(next);
+      return next;
+    });
   }
 
   /** An exception made from a false positive: stored, and in force from the next event. */

@@ -23,6 +23,8 @@ export class ThreatPipeline {
   private stopped = false;
   private readonly listeners: AlertListener[] = [];
   private current?: ThreatDetector;
+  /** The tail of the work that must not interleave with a batch's detection and commit. */
+  private lock: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: ThreatStore,
@@ -42,6 +44,17 @@ export class ThreatPipeline {
   /** Rebuilds the detector from the store: what is stored is what it knows. */
   async reload() {
     this.current = this.newDetector(await this.store.loadDetectorState());
+  }
+
+  /**
+   * Runs `work` between batches. A change made to an alert elsewhere (a user, a response) then
+   * never interleaves with a batch that detected from the alert as it was before, which would
+   * store the old status back.
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.lock.then(work);
+    this.lock = result.catch(() => undefined);
+    return result;
   }
 
   onAlert(listener: AlertListener) {
@@ -111,11 +124,35 @@ export class ThreatPipeline {
   }
 
   private async runBatch(): Promise<number> {
+    const detected = await this.exclusive(() => this.detectBatch());
+    if (!detected) return 0;
+    for (const { alert, change } of detected.changed) {
+      for (const listener of this.listeners) {
+        try {
+          await listener(alert, change);
+        } catch (error) {
+          this.logger.warn(
+            `An alert listener failed: ${(error as Error).message}`,
+          );
+        }
+      }
+    }
+    return detected.processed;
+  }
+
+  /** Detects the oldest stored events and commits what came of them. */
+  private async detectBatch(): Promise<
+    | {
+        processed: number;
+        changed: { alert: ThreatAlert; change: 'opened' | 'updated' }[];
+      }
+    | undefined
+  > {
     const detector = this.detector;
     const events = await this.store.pending(BATCH);
     if (!events.length) {
       this.backlogEstimate = 0;
-      return 0;
+      return undefined;
     }
     const changed = new Map<
       string,
@@ -154,17 +191,6 @@ export class ThreatPipeline {
       states,
     });
     this.backlogEstimate = Math.max(0, this.backlogEstimate - events.length);
-    for (const { alert, change } of changed.values()) {
-      for (const listener of this.listeners) {
-        try {
-          await listener(alert, change);
-        } catch (error) {
-          this.logger.warn(
-            `An alert listener failed: ${(error as Error).message}`,
-          );
-        }
-      }
-    }
-    return events.length;
+    return { processed: events.length, changed: [...changed.values()] };
   }
 }

@@ -23,8 +23,17 @@ export interface AlertQuery {
 
 const INSERT_CHUNK = 100;
 
+/**
+ * How long an event is kept after detection: longer than an API server goes on retrying a batch
+ * whose acknowledgement it did not get, so that the batch posted again is recognised.
+ */
+export const DETECTED_EVENTS_KEPT_MS = 60 * 60_000;
+const PRUNE_EVERY_MS = 60_000;
+
 /** Threat detection's tables: received events, alerts, baselines, exceptions. */
 export class ThreatStore {
+  private lastPrune = 0;
+
   constructor(private readonly db: Knex) {}
 
   /**
@@ -60,6 +69,7 @@ export class ThreatStore {
 
   async pendingCount(): Promise<number> {
     const row = await this.db('hostplane_audit_events')
+      .whereNull('detected_at')
       .count({ n: '*' })
       .first();
     return Number(row?.n ?? 0);
@@ -69,6 +79,7 @@ export class ThreatStore {
   async pending(limit: number): Promise<PendingEvent[]> {
     const rows = await this.db('hostplane_audit_events')
       .select('seq', 'hub', 'cluster', 'event')
+      .whereNull('detected_at')
       .orderBy('seq')
       .limit(limit);
     return rows.map(row => ({
@@ -79,8 +90,9 @@ export class ThreatStore {
   }
 
   /**
-   * Stores what detection made of some events and deletes them, at once: after a crash either
-   * both happened or the events are detected again (to the same alert ids).
+   * Stores what detection made of some events and marks them detected, at once: after a crash
+   * either both happened or the events are detected again (to the same alert ids). Events
+   * detected more than {@link DETECTED_EVENTS_KEPT_MS} ago are deleted on the way.
    */
   async commitDetection(commit: {
     processed: number[];
@@ -109,9 +121,19 @@ export class ThreatStore {
       for (let i = 0; i < commit.processed.length; i += 500) {
         await tx('hostplane_audit_events')
           .whereIn('seq', commit.processed.slice(i, i + 500))
-          .delete();
+          .update({ detected_at: now });
       }
     });
+    if (Date.now() - this.lastPrune >= PRUNE_EVERY_MS) {
+      this.lastPrune = Date.now();
+      await this.db('hostplane_audit_events')
+        .where(
+          'detected_at',
+          '<',
+          new Date(Date.now() - DETECTED_EVENTS_KEPT_MS).toISOString(),
+        )
+        .delete();
+    }
   }
 
   async saveAlert(alert: ThreatAlert) {
@@ -134,6 +156,23 @@ export class ThreatStore {
     if (query.statuses?.length) q = q.whereIn('status', query.statuses);
     const rows = await q.orderBy('last_seen', 'desc').limit(query.limit ?? 500);
     return rows.map(row => JSON.parse(row.alert));
+  }
+
+  /** How many alerts in these statuses each cluster has; clusters with none are left out. */
+  async countAlertsByCluster(
+    statuses: ThreatAlert['status'][],
+  ): Promise<Array<{ hub: string; cluster: string; count: number }>> {
+    const rows: Array<{ hub: string; cluster: string; n: number | string }> =
+      await this.db('hostplane_threat_alerts')
+        .whereIn('status', statuses)
+        .groupBy('hub', 'cluster')
+        .select('hub', 'cluster')
+        .count({ n: '*' });
+    return rows.map(row => ({
+      hub: String(row.hub),
+      cluster: String(row.cluster),
+      count: Number(row.n),
+    }));
   }
 
   /** What the detector needs to carry on after a restart. */

@@ -117,6 +117,35 @@ describe.each(databases.eachSupportedId())('audit ingest on %p', databaseId => {
     expect(alerts.map(a => a.ruleId)).toEqual(['sensitive-host-mount']);
   });
 
+  it('does not count again a batch posted again after its detection', async () => {
+    const delta = { hub: 'local', name: 'delta' };
+    // More occurrences of one alert than its timeline keeps, so the timeline cannot tell.
+    const events = Array.from({ length: 60 }, () =>
+      auditEvent({
+        user: 'mallory',
+        verb: 'create',
+        resource: 'pods',
+        namespace: 'shop',
+        body: podBody('root', {
+          volumes: [{ name: 'h', hostPath: { path: '/' } }],
+        }),
+        code: 201,
+      }),
+    );
+    expect((await post(delta, eventList(events))).status).toBe(200);
+    await pipeline.reload();
+    await pipeline.drain();
+    // The API server did not get the acknowledgement and posts the batch's start again: events
+    // that are no longer on the alert's timeline.
+    expect((await post(delta, eventList(events.slice(0, 10)))).status).toBe(
+      200,
+    );
+    expect(await store.pendingCount()).toBe(0);
+    await pipeline.drain();
+    const [alert] = await store.listAlerts({ cluster: 'delta' });
+    expect(alert.count).toBe(60);
+  });
+
   it("refuses one cluster's credential for another, and no credential at all", async () => {
     // The key behind the tokens is generated once, then shared by every instance.
     expect(

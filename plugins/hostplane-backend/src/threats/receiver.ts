@@ -17,8 +17,8 @@ export interface AuditReceiverOptions {
   ) => Promise<number>;
   /** Events received and not yet through detection. */
   backlog: () => number;
-  /** Tells detection there is work. */
-  wake: () => void;
+  /** Tells detection how many events were stored for it. */
+  wake: (stored: number) => void;
   logger: LoggerService;
   /** The largest batch accepted, in bytes (a kube-apiserver's default batch is far smaller). */
   maxBatchBytes?: number;
@@ -100,8 +100,9 @@ export function createAuditReceiver(
         return;
       }
       inFlight += 1;
+      let stored: number;
       try {
-        await options.store(cluster, parsed.data.items);
+        stored = await options.store(cluster, parsed.data.items);
       } catch (error) {
         options.logger.warn(
           `Could not store ${parsed.data.items.length} audit events of ${
@@ -114,7 +115,7 @@ export function createAuditReceiver(
       } finally {
         inFlight -= 1;
       }
-      options.wake();
+      options.wake(stored);
       res.status(200).json({ accepted: parsed.data.items.length });
     },
   );

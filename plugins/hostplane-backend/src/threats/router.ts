@@ -12,6 +12,8 @@ import {
   clusterReadPermission,
   clusterUpdatePermission,
   listThreatAlertsQuerySchema,
+  responseActionRequestSchema,
+  responsePolicySchema,
 } from '@hostplane/plugin-hostplane-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -20,10 +22,13 @@ import { ClusterAuthorizer, userOf } from '../service/ClusterAuthorizer';
 import { ClusterService } from '../service/ClusterService';
 import { ValidationError } from '../service/ValidationError';
 import { AlertTransitionError, transition } from './alerts';
+import type { ResponseService } from './respond/ResponseService';
 import type { ThreatDetection } from './ThreatDetection';
 
 export interface ThreatsRouterOptions {
   threats: ThreatDetection;
+  /** Threat response: policies, reports, actions. */
+  responses: ResponseService;
   clusters: ClusterService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
@@ -40,12 +45,14 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
 
 /**
  * Threat alerts: a cluster's for whoever may read it, changes to them for whoever may update
- * it, and every readable cluster's at once for the portal-wide Security page.
+ * it, and every readable cluster's at once for the portal-wide Security page. Threat response
+ * likewise: the policy, reports and actions are read with the cluster, and set, taken or
+ * reverted by whoever may update it.
  */
 export function createThreatsRouter(
   options: ThreatsRouterOptions,
 ): express.Router {
-  const { threats, clusters } = options;
+  const { threats, responses, clusters } = options;
   const authorizer = new ClusterAuthorizer(options);
   const router = Router();
   router.use('/clusters/:hub/:name/threats', express.json({ limit: '64kb' }));
@@ -107,37 +114,39 @@ export function createThreatsRouter(
     res.json(await alertOf(req));
   });
 
+  /** The cluster, once the caller is known to be allowed to change it. */
+  const updatableCluster = async (req: express.Request) => {
+    const { credentials } = await authorizer.readableCluster(req);
+    const cluster = clusters.get(req.params.hub, req.params.name);
+    await authorizer.authorizeCluster(
+      credentials,
+      clusterUpdatePermission,
+      cluster,
+    );
+    return { cluster, by: userOf(credentials) };
+  };
+
+  /** Moves an alert through its lifecycle from its stored state; 404 if it is not this cluster's. */
+  const changeAlert = async (
+    req: express.Request,
+    change: (alert: ThreatAlert) => ThreatAlert,
+  ) => {
+    await alertOf(req);
+    const next = await threats.changeAlert(req.params.id, change);
+    if (!next) throw new NotFoundError(`No alert '${req.params.id}'`);
+    return next;
+  };
+
   router.post(
     '/clusters/:hub/:name/threats/alerts/:id/status',
     async (req, res) => {
       const change = parse(alertStatusChangeSchema, req.body);
-      const { credentials } = await authorizer.readableCluster(req);
-      const cluster = clusters.get(req.params.hub, req.params.name);
-      await authorizer.authorizeCluster(
-        credentials,
-        clusterUpdatePermission,
-        cluster,
+      const { by } = await updatableCluster(req);
+      res.json(
+        await changeAlert(req, alert =>
+          transition(alert, change.status, by, new Date(), change.note),
+        ),
       );
-      const alert = await alertOf(req);
-      let next: ThreatAlert;
-      try {
-        next = transition(
-          alert,
-          change.status,
-          userOf(credentials),
-          new Date(),
-          change.note,
-        );
-      } catch (error) {
-        if (error instanceof AlertTransitionError) {
-          res
-            .status(409)
-            .json({ error: { name: 'ConflictError', message: error.message } });
-          return;
-        }
-        throw error;
-      }
-      res.json(await threats.updateAlert(next));
     },
   );
 
@@ -145,39 +154,59 @@ export function createThreatsRouter(
     '/clusters/:hub/:name/threats/alerts/:id/false-positive',
     async (req, res) => {
       const request = parse(alertFalsePositiveSchema, req.body);
-      const { credentials } = await authorizer.readableCluster(req);
-      const cluster = clusters.get(req.params.hub, req.params.name);
-      await authorizer.authorizeCluster(
-        credentials,
-        clusterUpdatePermission,
-        cluster,
-      );
+      const { by } = await updatableCluster(req);
       const alert = await alertOf(req);
-      let next: ThreatAlert;
-      try {
-        next = transition(
-          alert,
-          'falsePositive',
-          userOf(credentials),
-          new Date(),
-          request.reason,
-        );
-      } catch (error) {
-        if (error instanceof AlertTransitionError) {
-          res
-            .status(409)
-            .json({ error: { name: 'ConflictError', message: error.message } });
-          return;
-        }
-        throw error;
-      }
-      await threats.addException(
-        alert,
-        request.scope,
-        request.reason,
-        userOf(credentials),
+      // Refused before the exception is made, if the alert cannot become a false positive.
+      transition(alert, 'falsePositive', by, new Date(), request.reason);
+      await threats.addException(alert, request.scope, request.reason, by);
+      res.json(
+        await changeAlert(req, current =>
+          transition(current, 'falsePositive', by, new Date(), request.reason),
+        ),
       );
-      res.json(await threats.updateAlert(next));
+    },
+  );
+
+  router.get('/clusters/:hub/:name/threats/policy', async (req, res) => {
+    const { cluster } = await authorizer.readableCluster(req);
+    res.json(await responses.policy(cluster.hub, cluster.name));
+  });
+
+  router.put('/clusters/:hub/:name/threats/policy', async (req, res) => {
+    const policy = parse(responsePolicySchema, req.body);
+    const { cluster, by } = await updatableCluster(req);
+    res.json(await responses.setPolicy(cluster, policy, by));
+  });
+
+  router.get(
+    '/clusters/:hub/:name/threats/alerts/:id/report',
+    async (req, res) => {
+      const { cluster } = await authorizer.readableCluster(req);
+      res.json(await responses.report(cluster, await alertOf(req)));
+    },
+  );
+
+  router.post(
+    '/clusters/:hub/:name/threats/alerts/:id/actions',
+    async (req, res) => {
+      const actionRequest = parse(responseActionRequestSchema, req.body);
+      const { cluster, by } = await updatableCluster(req);
+      const alert = await alertOf(req);
+      const action = await responses.act(cluster, alert, actionRequest, by);
+      res.status(action.status === 'dryRun' ? 200 : 201).json(action);
+    },
+  );
+
+  router.get('/clusters/:hub/:name/threats/actions', async (req, res) => {
+    const { cluster } = await authorizer.readableCluster(req);
+    res.json({ items: await responses.actions(cluster) });
+  });
+
+  router.post(
+    '/clusters/:hub/:name/threats/actions/:actionId/revert',
+    async (req, res) => {
+      const { cluster, by } = await updatableCluster(req);
+      res.json(await responses.revert(cluster, req.params.actionId, by));
     },
   );
 
@@ -188,6 +217,12 @@ export function createThreatsRouter(
       res: express.Response,
       next: express.NextFunction,
     ) => {
+      if (error instanceof AlertTransitionError) {
+        res
+          .status(409)
+          .json({ error: { name: 'ConflictError', message: error.message } });
+        return;
+      }
       if (error instanceof ValidationError) {
         res.status(400).json({
           error: { name: 'InputError', message: error.message },

@@ -800,6 +800,45 @@ describe('loading rules', () => {
     );
   });
 
+  it("reads a rule's response, the action `auto` takes", () => {
+    const withResponse = GOOD_RULE.replace(
+      '    subject: user\n',
+      '    subject: user\n    response: isolatePod\n',
+    );
+    const [rule] = loadRuleSet({ files: { 'r.yaml': withResponse } }).rules;
+    expect(rule.response).toBe('isolatePod');
+    const [plain] = loadRuleSet({ files: { 'r.yaml': GOOD_RULE } }).rules;
+    expect(plain.response).toBeUndefined();
+  });
+
+  it.each(['applyManifest', 'quarantine'])(
+    'refuses a response that is not an automatic action (%s), at its line',
+    response => {
+      const bad = GOOD_RULE.replace(
+        '    subject: user\n',
+        `    subject: user\n    response: ${response}\n`,
+      );
+      expect(() => loadRuleSet({ files: { 'r.yaml': bad } })).toThrow(
+        expect.objectContaining({ name: 'RuleLoadError', source: 'r.yaml:8' }),
+      );
+    },
+  );
+
+  it('sets the response of the rules that have a fitting automatic action', () => {
+    const responses = Object.fromEntries(
+      rules.rules.filter(r => r.response).map(r => [r.id, r.response]),
+    );
+    expect(responses).toEqual({
+      'exec-into-pod': 'isolatePod',
+      'exec-into-system-pod': 'isolatePod',
+      'privileged-pod': 'terminatePod',
+      'sensitive-host-mount': 'terminatePod',
+      'cluster-admin-binding': 'removeBinding',
+      'binding-to-everyone': 'removeBinding',
+      'secret-read-interactive-token': 'revokeKubeconfigs',
+    });
+  });
+
   it('refuses a YAML syntax error with its line', () => {
     expect(() =>
       loadRuleSet({ files: { 'y.yaml': `rules:\n  - id: x\n   title: [\n` } }),

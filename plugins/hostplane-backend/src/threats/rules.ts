@@ -1,6 +1,8 @@
 import { Environment } from '@marcbachmann/cel-js';
 import {
   MitreTechnique,
+  RESPONSE_ACTION_KINDS,
+  ResponseActionKind,
   THREAT_PRIORITIES,
   THREAT_SUBJECT_KINDS,
   ThreatPriority,
@@ -24,6 +26,13 @@ export const builtinRulesDirectory = resolvePackagePath(
   'threat-rules',
 );
 
+/** What a rule's `response` may name: every action but applying a person's suggested manifest. */
+export const RULE_RESPONSE_KINDS = RESPONSE_ACTION_KINDS.filter(
+  (kind): kind is Exclude<ResponseActionKind, 'applyManifest'> =>
+    kind !== 'applyManifest',
+);
+export type RuleResponseKind = (typeof RULE_RESPONSE_KINDS)[number];
+
 const ruleSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lower-case kebab-case id'),
   title: z.string().min(1),
@@ -35,6 +44,8 @@ const ruleSchema = z.strictObject({
   remediation: z.string().min(1),
   /** CEL conditions under which the rule does not fire (known good behaviour). */
   exceptions: z.array(z.string()).optional(),
+  /** The action a cluster whose response policy is `auto` takes on the rule's alerts. */
+  response: z.enum(RULE_RESPONSE_KINDS).optional(),
 });
 export type RuleDefinition = z.output<typeof ruleSchema>;
 
@@ -61,6 +72,7 @@ export interface CompiledRule {
   subject: RuleDefinition['subject'];
   description: string;
   remediation: string;
+  response?: RuleResponseKind;
   /** Where the rule was defined: `file:line`, or `config` for a hub's own rule. */
   source: string;
   matches: Condition;
@@ -277,6 +289,7 @@ function compileRule(
     subject: rule.subject,
     description: rule.description,
     remediation: rule.remediation,
+    ...(rule.response ? { response: rule.response } : {}),
     source: raw.source,
     matches: exceptions.length
       ? input => matches(input) && !exceptions.some(e => e(input))

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import {
+  relayAuditEvents,
   StandinLog,
   StandinOperator,
   TenantProcesses,
@@ -88,9 +89,9 @@ async function tenantRequest(
 describe('threat detection on a real tenant: audit webhook, rules, alerts', () => {
   let operator: StandinOperator;
   let backend: TestServer;
-  let relay: NodeJS.Timeout | undefined;
+  let stopRelay: (() => void) | undefined;
   afterAll(async () => {
-    clearInterval(relay);
+    stopRelay?.();
     await backend?.stop();
     await operator?.stop();
   });
@@ -147,59 +148,6 @@ describe('threat detection on a real tenant: audit webhook, rules, alerts', () =
     );
   }, 600_000);
 
-  /**
-   * Posts the tenant's new audit events to its webhook, with the kubeconfig the stand-in gave
-   * its API server. The API server is configured with the webhook (the first test checks it),
-   * but on this machine its batches do not arrive at the receiver; the events posted here are
-   * the same events, read from the same API server's audit log, sent as its webhook would.
-   */
-  const startRelay = () => {
-    const args = tenant.componentCommand('kube-apiserver').args;
-    const webhook = JSON.parse(
-      fs.readFileSync(
-        args
-          .find(a => a.startsWith('--audit-webhook-config-file='))!
-          .split('=')[1],
-        'utf8',
-      ),
-    );
-    const logPath = `${tenant.clusterDir}/logs/audit.log`;
-    let offset = 0;
-    let busy = false;
-    relay = setInterval(async () => {
-      if (busy) return;
-      busy = true;
-      try {
-        const text = fs.readFileSync(logPath).subarray(offset).toString('utf8');
-        const end = text.lastIndexOf('\n') + 1;
-        if (end === 0) return;
-        const items = text
-          .slice(0, end)
-          .trim()
-          .split('\n')
-          .map(line => JSON.parse(line));
-        const response = await fetch(webhook.clusters[0].cluster.server, {
-          method: 'POST',
-          headers: {
-            Authorization: `Bearer ${webhook.users[0].user.token}`,
-            'Content-Type': 'application/json',
-          },
-          body: JSON.stringify({
-            kind: 'EventList',
-            apiVersion: 'audit.k8s.io/v1',
-            items,
-          }),
-        });
-        if (response.status === 200)
-          offset += Buffer.byteLength(text.slice(0, end));
-      } catch {
-        // The backend is going away at the end of the suite; the next tick tries again.
-      } finally {
-        busy = false;
-      }
-    }, 200);
-  };
-
   const alerts = async (): Promise<ThreatAlert[]> => {
     const response = await request(backend.server).get(
       `/api/hostplane/clusters/local/${CLUSTER}/threats/alerts`,
@@ -243,7 +191,9 @@ describe('threat detection on a real tenant: audit webhook, rules, alerts', () =
   });
 
   it('raises nothing above low for a benign session of the owner', async () => {
-    startRelay();
+    // The API server's webhook batches do not arrive on this machine (the first test checks
+    // its configuration): the same events are relayed from its audit log.
+    stopRelay = relayAuditEvents(tenant);
     const sessionStart = new Date().toISOString();
     const ns = 'storefront';
     await tenantRequest(tenant, '/api/v1/namespaces', {

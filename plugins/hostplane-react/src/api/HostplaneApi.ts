@@ -19,6 +19,7 @@ import {
   MetricsRange,
   AlertSilenceRequest,
   AlertSilenceResponse,
+  AlertSummaryResponse,
   ClusterAlertsResponse,
   AuditSearchRequest,
   AuditSearchResponse,
@@ -30,6 +31,16 @@ import {
   LogSearchResponse,
   LogStoreStatus,
   TenantEventsResponse,
+  AlertFalsePositive,
+  AlertStatus,
+  AlertStatusChange,
+  ClusterResponsePolicy,
+  ListThreatAlertsResponse,
+  ResponseAction,
+  ResponseActionRequest,
+  ResponsePolicy,
+  ThreatAlert,
+  ThreatReport,
 } from '@hostplane/plugin-hostplane-common';
 
 /** The frontend's view of `/api/hostplane`. */
@@ -78,6 +89,11 @@ export interface HostplaneApi {
   ): Promise<ClusterMetricsResponse>;
   /** The cluster's control-plane alerts: firing first, then resolved. */
   listClusterAlerts(hub: string, name: string): Promise<ClusterAlertsResponse>;
+  /**
+   * What fires on every cluster the user may read (one request for a whole page of clusters);
+   * clusters with nothing firing are left out.
+   */
+  getAlertSummary(): Promise<AlertSummaryResponse>;
   /** Silences one alert in the hub's Alertmanager, recorded with the signed-in user. */
   silenceAlert(
     hub: string,
@@ -124,6 +140,71 @@ export interface HostplaneApi {
   ): Promise<AuditSearchResponse>;
   /** The tenant's Kubernetes events, warnings first. */
   listTenantEvents(hub: string, name: string): Promise<TenantEventsResponse>;
+  /** Threat alerts of every cluster the user may read, the most recently seen first. */
+  listThreatAlerts(
+    query?: ThreatAlertsQuery,
+  ): Promise<ListThreatAlertsResponse>;
+  /** One cluster's threat alerts, the most recently seen first. */
+  listClusterThreatAlerts(
+    hub: string,
+    name: string,
+    query?: ThreatAlertsQuery,
+  ): Promise<ListThreatAlertsResponse>;
+  /** Moves a threat alert through its lifecycle (acknowledge, resolve, reopen). */
+  changeThreatAlertStatus(
+    hub: string,
+    name: string,
+    alertId: string,
+    change: AlertStatusChange,
+  ): Promise<ThreatAlert>;
+  /** Marks a threat alert a false positive; its rule stays quiet for the scope given. */
+  markThreatAlertFalsePositive(
+    hub: string,
+    name: string,
+    alertId: string,
+    request: AlertFalsePositive,
+  ): Promise<ThreatAlert>;
+  /** How the cluster answers its threat alerts. */
+  getThreatResponsePolicy(
+    hub: string,
+    name: string,
+  ): Promise<ClusterResponsePolicy>;
+  setThreatResponsePolicy(
+    hub: string,
+    name: string,
+    policy: ResponsePolicy,
+  ): Promise<ClusterResponsePolicy>;
+  /** A threat alert with its context, suggestions and the actions taken on it. */
+  getThreatReport(
+    hub: string,
+    name: string,
+    alertId: string,
+  ): Promise<ThreatReport>;
+  /** Takes (or, with `dryRun`, plans) a response action on a threat alert. */
+  takeThreatAction(
+    hub: string,
+    name: string,
+    alertId: string,
+    request: ResponseActionRequest,
+  ): Promise<ResponseAction>;
+  /** The response actions taken on the cluster's alerts, newest first. */
+  listThreatActions(
+    hub: string,
+    name: string,
+  ): Promise<{ items: ResponseAction[] }>;
+  /** Undoes a reversible response action. */
+  revertThreatAction(
+    hub: string,
+    name: string,
+    actionId: string,
+  ): Promise<ResponseAction>;
+}
+
+/** Query of the threat alert lists. */
+export interface ThreatAlertsQuery {
+  /** Only alerts in these statuses; every status when absent. */
+  status?: AlertStatus[];
+  limit?: number;
 }
 
 /** Query of `GET /operations`. */

@@ -20,6 +20,7 @@ import {
   MetricsRange,
   AlertSilenceRequest,
   AlertSilenceResponse,
+  AlertSummaryResponse,
   ClusterAlertsResponse,
   AuditSearchRequest,
   AuditSearchResponse,
@@ -31,10 +32,31 @@ import {
   LogSearchResponse,
   LogStoreStatus,
   TenantEventsResponse,
+  AlertFalsePositive,
+  AlertStatusChange,
+  ClusterResponsePolicy,
+  ListThreatAlertsResponse,
+  ResponseAction,
+  ResponseActionRequest,
+  ResponsePolicy,
+  ThreatAlert,
+  ThreatReport,
 } from '@hostplane/plugin-hostplane-common';
-import { HostplaneApi, OperationsQuery } from './HostplaneApi';
+import {
+  HostplaneApi,
+  OperationsQuery,
+  ThreatAlertsQuery,
+} from './HostplaneApi';
 import { responseError } from './responseError';
 import { liveLogEvents } from './serverSentEvents';
+
+/** `?status=a,b&limit=n` of the threat alert lists; unset fields left out. */
+function threatAlertsQueryString(query: ThreatAlertsQuery = {}): string {
+  return queryString({
+    status: query.status?.length ? query.status.join(',') : undefined,
+    limit: query.limit,
+  });
+}
 
 /** Query parameters from a request object; unset fields left out. */
 function queryString(request: object): string {
@@ -44,6 +66,13 @@ function queryString(request: object): string {
   }
   const text = params.toString();
   return text ? `?${text}` : '';
+}
+
+/** The API path of one threat alert of a cluster. */
+function threatAlertPath(hub: string, name: string, alertId: string): string {
+  return `${clusterApiPath(hub, name)}/threats/alerts/${encodeURIComponent(
+    alertId,
+  )}`;
 }
 
 export class HostplaneClient implements HostplaneApi {
@@ -153,6 +182,10 @@ export class HostplaneClient implements HostplaneApi {
     return this.get(`${clusterApiPath(hub, name)}/alerts`);
   }
 
+  async getAlertSummary(): Promise<AlertSummaryResponse> {
+    return this.get('/alerts/summary');
+  }
+
   async silenceAlert(
     hub: string,
     name: string,
@@ -244,8 +277,112 @@ export class HostplaneClient implements HostplaneApi {
     return this.get(`${clusterApiPath(hub, name)}/logs/events`);
   }
 
+  async listThreatAlerts(
+    query?: ThreatAlertsQuery,
+  ): Promise<ListThreatAlertsResponse> {
+    return this.get(`/threats/alerts${threatAlertsQueryString(query)}`);
+  }
+
+  async listClusterThreatAlerts(
+    hub: string,
+    name: string,
+    query?: ThreatAlertsQuery,
+  ): Promise<ListThreatAlertsResponse> {
+    return this.get(
+      `${clusterApiPath(hub, name)}/threats/alerts${threatAlertsQueryString(
+        query,
+      )}`,
+    );
+  }
+
+  async changeThreatAlertStatus(
+    hub: string,
+    name: string,
+    alertId: string,
+    change: AlertStatusChange,
+  ): Promise<ThreatAlert> {
+    return this.send(
+      'POST',
+      `${threatAlertPath(hub, name, alertId)}/status`,
+      change,
+    );
+  }
+
+  async markThreatAlertFalsePositive(
+    hub: string,
+    name: string,
+    alertId: string,
+    request: AlertFalsePositive,
+  ): Promise<ThreatAlert> {
+    return this.send(
+      'POST',
+      `${threatAlertPath(hub, name, alertId)}/false-positive`,
+      request,
+    );
+  }
+
+  async getThreatResponsePolicy(
+    hub: string,
+    name: string,
+  ): Promise<ClusterResponsePolicy> {
+    return this.get(`${clusterApiPath(hub, name)}/threats/policy`);
+  }
+
+  async setThreatResponsePolicy(
+    hub: string,
+    name: string,
+    policy: ResponsePolicy,
+  ): Promise<ClusterResponsePolicy> {
+    return this.send(
+      'PUT',
+      `${clusterApiPath(hub, name)}/threats/policy`,
+      policy,
+    );
+  }
+
+  async getThreatReport(
+    hub: string,
+    name: string,
+    alertId: string,
+  ): Promise<ThreatReport> {
+    return this.get(`${threatAlertPath(hub, name, alertId)}/report`);
+  }
+
+  async takeThreatAction(
+    hub: string,
+    name: string,
+    alertId: string,
+    request: ResponseActionRequest,
+  ): Promise<ResponseAction> {
+    return this.send(
+      'POST',
+      `${threatAlertPath(hub, name, alertId)}/actions`,
+      request,
+    );
+  }
+
+  async listThreatActions(
+    hub: string,
+    name: string,
+  ): Promise<{ items: ResponseAction[] }> {
+    return this.get(`${clusterApiPath(hub, name)}/threats/actions`);
+  }
+
+  async revertThreatAction(
+    hub: string,
+    name: string,
+    actionId: string,
+  ): Promise<ResponseAction> {
+    return this.send(
+      'POST',
+      `${clusterApiPath(hub, name)}/threats/actions/${encodeURIComponent(
+        actionId,
+      )}/revert`,
+    );
+  }
+
   private async send<T>(
-    method: 'POST' | 'PATCH' | 'DELETE',
+    method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
     body?: unknown,
   ): Promise<T> {

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
 import { HypershiftKubevirtProvider } from '@hostplane/plugin-hostplane-backend-module-hypershift';
 import { LOCAL_HUB_RELEASES } from '@hostplane/plugin-hostplane-node';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -57,18 +57,18 @@ export async function createEtcdEngine(options: {
       },
     },
   ];
-  const config = mockServices.rootConfig({
-    data: {
-      hostplane: {
-        hubs: [
-          {
-            name: 'local',
-            kubeconfig: options.kubeconfigPath,
-            releases: LOCAL_HUB_RELEASES,
-            backups: { directory: { path: options.storeDir } },
-          },
-        ],
-      },
+  // A plain reader rather than the test utilities' mock: the crash worker loads this outside Jest,
+  // where those utilities would cost every start of its process seconds.
+  const config = new ConfigReader({
+    hostplane: {
+      hubs: [
+        {
+          name: 'local',
+          kubeconfig: options.kubeconfigPath,
+          releases: LOCAL_HUB_RELEASES,
+          backups: { directory: { path: options.storeDir } },
+        },
+      ],
     },
   });
   const etcd = await createEtcdServices({

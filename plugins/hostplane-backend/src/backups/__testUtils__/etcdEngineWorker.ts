@@ -6,17 +6,32 @@
  * incarnation keeps so that a restore URL signed by one is served by the next; resumes what the
  * database says was running; submits the request (`{ cluster, body, since }`: a change, or a
  * cluster to create when `create` is set) unless an operation of its type was submitted for the
- * cluster since `since`; and exits once nothing is running. Step starts are printed as `STEP <step name>`.
+ * cluster since `since`; and exits once nothing is running. Step starts are printed as `STEP <step name>`,
+ * and each write to the backup store as `PUT <object>` when it starts and `STORED <object>` when it
+ * is done (`<object>`: `snapshot`, `etcd-encryption-key` or `metadata`).
  */
 import http from 'node:http';
 import { PermissionsRegistryService } from '@backstage/backend-plugin-api';
-import { mockServices } from '@backstage/backend-test-utils';
 import express from 'express';
 import knexFactory from 'knex';
 import { migrationsDirectory } from '../../database/migrations';
 import { DEFAULT_DEFRAGMENTATION_THRESHOLDS } from '../../etcd';
+import { DirectoryBackupStore } from '../DirectoryBackupStore';
 import { createBackupsRouter } from '../router';
 import { createEtcdEngine, recordingLogger } from './etcdEngine';
+
+// Announces the store's writes, so that a trial can kill the process in or between any of them.
+const put = DirectoryBackupStore.prototype.put;
+DirectoryBackupStore.prototype.put = async function announcedPut(key, body) {
+  const object =
+    ['metadata', 'etcd-encryption-key'].find(kind =>
+      key.endsWith(kind === 'metadata' ? '.json' : `.${kind}.enc`),
+    ) ?? 'snapshot';
+  process.stdout.write(`PUT ${object}\n`);
+  const stored = await put.call(this, key, body);
+  process.stdout.write(`STORED ${object}\n`);
+  return stored;
+};
 
 /** Short, so that resuming after a kill costs the trials seconds. */
 const WORKER_LEASE_MS = 2_000;
@@ -62,9 +77,9 @@ async function main() {
       backups: etcd.backups,
       etcd: etcd.etcd,
       defragmentation: DEFAULT_DEFRAGMENTATION_THRESHOLDS,
-      httpAuth: mockServices.httpAuth(),
-      permissions: mockServices.permissions(),
-      // The restore route decides nothing; outside Jest there is no mock of the registry to take.
+      // The restore route decides nothing: nothing here authenticates or authorizes.
+      httpAuth: unavailable('httpAuth'),
+      permissions: unavailable('permissions'),
       permissionsRegistry: {
         getPermissionRuleset: () => ({
           getRuleByName: (name: string) => {
@@ -72,7 +87,7 @@ async function main() {
           },
         }),
       } as unknown as PermissionsRegistryService,
-      userInfo: mockServices.userInfo(),
+      userInfo: unavailable('userInfo'),
       decisionTtlMs: 0,
       logger: stepLogger,
     }),
@@ -123,6 +138,20 @@ async function main() {
   server.close();
   await db.destroy();
   process.exit(0);
+}
+
+/** A service the worker has no use for: any use of it fails, naming it. */
+function unavailable(service: string): never {
+  return new Proxy(
+    {},
+    {
+      get: (_target, method) => () => {
+        throw new Error(
+          `the crash worker has no ${service} (${String(method)} was called)`,
+        );
+      },
+    },
+  ) as never;
 }
 
 main().catch(error => {

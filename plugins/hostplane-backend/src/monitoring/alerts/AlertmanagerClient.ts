@@ -27,6 +27,13 @@ export class AlertmanagerClient {
     return this.call('GET', `/api/v2/alerts?${params}`);
   }
 
+  /** Every alert of the hub's clusters as Alertmanager holds them (silenced ones included). */
+  async hubAlerts(hub: string): Promise<AlertmanagerAlertStatus[]> {
+    const params = new URLSearchParams();
+    params.append('filter', `${METRIC_LABELS.hub}=${JSON.stringify(hub)}`);
+    return this.call('GET', `/api/v2/alerts?${params}`);
+  }
+
   /** Creates a silence of exactly these labels; answers its id. */
   async silence(options: {
     labels: Record<string, string>;

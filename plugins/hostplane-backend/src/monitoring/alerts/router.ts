@@ -9,8 +9,11 @@ import {
 import { AuthenticationError, NotFoundError } from '@backstage/errors';
 import {
   AlertSilenceResponse,
+  AlertSummaryResponse,
+  ClusterAlertSummary,
   ClusterAlertsResponse,
   alertSilenceRequestSchema,
+  clusterReadPermission,
   clusterUpdatePermission,
 } from '@hostplane/plugin-hostplane-common';
 import express from 'express';
@@ -22,6 +25,13 @@ import { ValidationError } from '../../service/ValidationError';
 import { AlertmanagerConfig } from '../config';
 import { AlertmanagerClient } from './AlertmanagerClient';
 import { AlertStore, StoredAlert, webhookPayloadSchema } from './AlertStore';
+
+/** How many open threat alerts a cluster has. */
+export interface ClusterThreatCount {
+  hub: string;
+  cluster: string;
+  count: number;
+}
 
 /** Where each hub's Alertmanager posts; unauthenticated for Backstage, checked by its token. */
 export const ALERT_WEBHOOK_PATH = '/alerts/webhook';
@@ -38,6 +48,8 @@ export interface AlertsRouterOptions {
   logger: LoggerService;
   /** Told of each alert that begins firing (once per alert). */
   onFiring?: (hub: string, alerts: StoredAlert[]) => void;
+  /** Each cluster's open threat alerts, for the summary; none when threat detection is off. */
+  openThreats?: () => Promise<ClusterThreatCount[]>;
 }
 
 function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
@@ -54,7 +66,8 @@ function sameToken(given: string, expected: string): boolean {
 
 /**
  * The alerts of each cluster: Alertmanager's webhook in (`POST /alerts/webhook/:hub`, with the
- * hub's token), and for whoever may read the cluster `GET /clusters/:hub/:name/alerts`; silencing
+ * hub's token), and for whoever may read the cluster `GET /clusters/:hub/:name/alerts`; for the
+ * Clusters page, `GET /alerts/summary`: what fires on every cluster the caller may read; silencing
  * (through Alertmanager, for 5 minutes to a week, with a comment) and acknowledging for whoever may
  * change it, each recorded with who did it.
  */
@@ -87,12 +100,109 @@ export function createAlertsRouter(
       );
     }
     const payload = parse(webhookPayloadSchema, req.body);
-    const started = store.receive(req.params.hub, payload.alerts);
+    const started = await store.receive(req.params.hub, payload.alerts);
     if (started.length > 0) options.onFiring?.(req.params.hub, started);
     logger.debug(
       `hub ${req.params.hub}: ${payload.alerts.length} alert(s) received, ${started.length} new`,
     );
     res.status(204).end();
+  });
+
+  /**
+   * The fingerprints Alertmanager holds silenced, per hub: one call per hub whatever the number
+   * of clusters. A hub whose Alertmanager does not answer counts its alerts as not silenced (the
+   * badge then shows more, never less, than fires).
+   */
+  const silencedIn = async (hubs: string[]) => {
+    const silenced = new Set<string>();
+    await Promise.all(
+      hubs.map(async hub => {
+        const config = alertmanagers.get(hub);
+        if (!config) return;
+        try {
+          for (const alert of await new AlertmanagerClient(
+            config.url,
+          ).hubAlerts(hub)) {
+            if (
+              alert.status.state === 'suppressed' &&
+              alert.status.silencedBy.length > 0
+            ) {
+              silenced.add(`${hub}/${alert.fingerprint}`);
+            }
+          }
+        } catch (error) {
+          logger.warn(
+            `alert summary: the Alertmanager of hub ${hub} did not say what is silenced: ${error}`,
+          );
+        }
+      }),
+    );
+    return silenced;
+  };
+
+  router.get('/alerts/summary', async (req, res) => {
+    const credentials = await options.httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const readable = await authorizer.clusterFilter(
+      credentials,
+      clusterReadPermission,
+    );
+    const mayRead = (hub: string, cluster: string) => {
+      try {
+        return readable(options.clusters.get(hub, cluster));
+      } catch {
+        // A deleted cluster's alerts are nobody's badge.
+        return false;
+      }
+    };
+    const [firing, threats] = await Promise.all([
+      store.firing(),
+      options.openThreats?.() ?? [],
+    ]);
+    const summaries = new Map<string, ClusterAlertSummary>();
+    const summaryOf = (hub: string, cluster: string) => {
+      const key = `${hub}/${cluster}`;
+      let summary = summaries.get(key);
+      if (!summary) {
+        summary = {
+          hub,
+          cluster,
+          firing: { critical: 0, warning: 0, info: 0 },
+          silenced: 0,
+          openThreats: 0,
+        };
+        summaries.set(key, summary);
+      }
+      return summary;
+    };
+    const readableFiring = firing.filter(a => mayRead(a.hub, a.cluster));
+    const silenced = await silencedIn([
+      ...new Set(readableFiring.map(a => a.hub)),
+    ]);
+    for (const alert of readableFiring) {
+      const summary = summaryOf(alert.hub, alert.cluster);
+      if (silenced.has(`${alert.hub}/${alert.fingerprint}`)) {
+        summary.silenced += 1;
+      } else if (alert.severity === 'critical' || alert.severity === 'info') {
+        summary.firing[alert.severity] += 1;
+      } else {
+        // Rules name no other severity; anything else is at least worth a look.
+        summary.firing.warning += 1;
+      }
+    }
+    for (const { hub, cluster, count } of threats) {
+      if (count > 0 && mayRead(hub, cluster)) {
+        summaryOf(hub, cluster).openThreats = count;
+      }
+    }
+    const body: AlertSummaryResponse = {
+      items: [...summaries.values()].sort(
+        (a, b) =>
+          a.hub.localeCompare(b.hub) || a.cluster.localeCompare(b.cluster),
+      ),
+    };
+    res.json(body);
   });
 
   router.get('/clusters/:hub/:name/alerts', async (req, res) => {
@@ -105,7 +215,7 @@ export function createAlertsRouter(
       ]),
     );
     const body: ClusterAlertsResponse = {
-      items: store.list(cluster.hub, cluster.name).map(alert => {
+      items: (await store.list(cluster.hub, cluster.name)).map(alert => {
         const status = statuses.get(alert.fingerprint);
         const silenced =
           alert.state === 'firing' &&
@@ -137,7 +247,11 @@ export function createAlertsRouter(
   router.post('/clusters/:hub/:name/alerts/silences', async (req, res) => {
     const request = parse(alertSilenceRequestSchema, req.body);
     const { credentials, cluster } = await changeableAlert(req);
-    const alert = store.get(cluster.hub, cluster.name, request.fingerprint);
+    const alert = await store.get(
+      cluster.hub,
+      cluster.name,
+      request.fingerprint,
+    );
     if (!alert) {
       throw new NotFoundError(
         `Cluster '${cluster.name}' has no alert ${request.fingerprint}`,
@@ -153,7 +267,7 @@ export function createAlertsRouter(
       createdBy,
       comment: request.comment,
     });
-    store.silenced(alert, createdBy);
+    await store.silenced(cluster.hub, cluster.name, alert, createdBy);
     const body: AlertSilenceResponse = {
       silenceId,
       endsAt: endsAt.toISOString(),
@@ -166,7 +280,7 @@ export function createAlertsRouter(
     '/clusters/:hub/:name/alerts/:fingerprint/acknowledge',
     async (req, res) => {
       const { credentials, cluster } = await changeableAlert(req);
-      const alert = store.get(
+      const alert = await store.get(
         cluster.hub,
         cluster.name,
         req.params.fingerprint,
@@ -176,7 +290,12 @@ export function createAlertsRouter(
           `Cluster '${cluster.name}' has no alert ${req.params.fingerprint}`,
         );
       }
-      store.acknowledge(alert, userOf(credentials));
+      await store.acknowledge(
+        cluster.hub,
+        cluster.name,
+        alert,
+        userOf(credentials),
+      );
       res.status(204).end();
     },
   );

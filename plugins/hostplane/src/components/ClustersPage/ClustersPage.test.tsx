@@ -1,10 +1,11 @@
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import {
+  AlertSummaryResponse,
   ClusterStatus,
   ListClustersQuery,
 } from '@hostplane/plugin-hostplane-common';
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import {
   HostplaneApi,
   hostplaneApiRef,
@@ -35,8 +36,14 @@ jest.setTimeout(60_000);
 const slow = { timeout: 20_000 };
 const mountedRoutes = { '/catalog/:namespace/:kind/:name': entityRouteRef };
 
-function recordingApi(queries: ListClustersQuery[]) {
-  const api: Pick<HostplaneApi, 'listClusters'> = {
+const quiet: AlertSummaryResponse = { items: [] };
+
+function recordingApi(
+  queries: ListClustersQuery[],
+  summary: () => Promise<AlertSummaryResponse> = async () => quiet,
+) {
+  const api: Pick<HostplaneApi, 'listClusters' | 'getAlertSummary'> = {
+    getAlertSummary: jest.fn(summary),
     listClusters: async query => {
       queries.push(query);
       return {
@@ -89,10 +96,11 @@ describe('ClustersPage', () => {
   });
 
   it('shows the reason when the server refuses', async () => {
-    const api: Pick<HostplaneApi, 'listClusters'> = {
+    const api: Pick<HostplaneApi, 'listClusters' | 'getAlertSummary'> = {
       listClusters: async () => {
         throw new Error('hostplane is down');
       },
+      getAlertSummary: async () => quiet,
     };
     await renderInTestApp(
       <TestApiProvider apis={[[hostplaneApiRef, api as HostplaneApi]]}>
@@ -128,5 +136,89 @@ describe('ClustersPage', () => {
       phase: 'Degraded',
       owner: 'team-a',
     });
+  });
+
+  it("shows each cluster's firing alerts and open threats from one summary for the whole page, linking to its tabs", async () => {
+    const queries: ListClustersQuery[] = [];
+    const api = recordingApi(queries, async () => ({
+      items: [
+        {
+          hub: 'local',
+          cluster: 'payments',
+          firing: { critical: 2, warning: 1, info: 4 },
+          silenced: 1,
+          openThreats: 3,
+        },
+        {
+          hub: 'local',
+          cluster: 'search',
+          firing: { critical: 0, warning: 0, info: 0 },
+          silenced: 0,
+          openThreats: 1,
+        },
+        // A cluster on another page of the table: its badges are not drawn here.
+        {
+          hub: 'local',
+          cluster: 'elsewhere',
+          firing: { critical: 1, warning: 0, info: 0 },
+          silenced: 0,
+          openThreats: 0,
+        },
+      ],
+    }));
+    await renderInTestApp(
+      <TestApiProvider apis={[[hostplaneApiRef, api]]}>
+        <ClustersPage />
+      </TestApiProvider>,
+      { mountedRoutes },
+    );
+
+    const critical = await screen.findByRole(
+      'link',
+      { name: '2 critical alerts firing' },
+      slow,
+    );
+    expect(critical).toHaveTextContent('2 critical');
+    expect(critical.getAttribute('href')).toBe(
+      '/catalog/default/resource/payments.local/alerts',
+    );
+    expect(
+      screen
+        .getByRole('link', { name: '1 warning firing' })
+        .getAttribute('href'),
+    ).toBe('/catalog/default/resource/payments.local/alerts');
+    expect(
+      screen
+        .getByRole('link', { name: '3 open threat alerts' })
+        .getAttribute('href'),
+    ).toBe('/catalog/default/resource/payments.local/security');
+    const searchRow = screen.getByText('search').closest('tr')!;
+    expect(
+      within(searchRow).getByRole('link', { name: '1 open threat alert' }),
+    ).toBeInTheDocument();
+    expect(within(searchRow).queryByText(/critical/)).toBeNull();
+    // Info alerts and silenced ones get no badge; nor does a cluster not on the page.
+    expect(screen.queryByText(/info/)).toBeNull();
+    expect(screen.getAllByText(/critical$/)).toHaveLength(1);
+    expect(api.getAlertSummary).toHaveBeenCalledTimes(1);
+  });
+
+  it('lists the clusters without badges, saying why, when the summary fails', async () => {
+    const queries: ListClustersQuery[] = [];
+    const api = recordingApi(queries, async () => {
+      throw new Error('the permission backend did not decide');
+    });
+    await renderInTestApp(
+      <TestApiProvider apis={[[hostplaneApiRef, api]]}>
+        <ClustersPage />
+      </TestApiProvider>,
+      { mountedRoutes },
+    );
+    expect(await screen.findByText('payments', {}, slow)).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        'Alert badges are not shown: the permission backend did not decide',
+      ),
+    ).toBeInTheDocument();
   });
 });

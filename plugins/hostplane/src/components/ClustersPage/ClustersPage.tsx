@@ -1,4 +1,10 @@
-import { useCallback, useRef, useState } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useRef,
+  useState,
+} from 'react';
 import {
   Content,
   ContentHeader,
@@ -22,11 +28,27 @@ import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import TextField from '@material-ui/core/TextField';
 import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
 import { useSearchParams } from 'react-router-dom';
 import { hostplaneApiRef } from '@hostplane/plugin-hostplane-react';
+import { AlertBadges } from './AlertBadges';
 import { PhaseStatus } from './PhaseChip';
+import { AlertSummaries, useAlertSummaries } from './useAlertSummaries';
 
 const PAGE_SIZE = 50;
+
+/**
+ * The page's one alert summary, read by each row's cell: the columns stay the same object when it
+ * changes, so a new summary redraws the badges without the table asking for its page again.
+ */
+const AlertSummariesContext = createContext<AlertSummaries | undefined>(
+  undefined,
+);
+
+function AlertsCell({ cluster }: { cluster: ClusterSummary }) {
+  const summaries = useContext(AlertSummariesContext);
+  return <AlertBadges summary={summaries?.of(cluster.hub, cluster.name)} />;
+}
 
 const columns: TableColumn<ClusterSummary>[] = [
   {
@@ -38,6 +60,11 @@ const columns: TableColumn<ClusterSummary>[] = [
         {cluster.name}
       </EntityRefLink>
     ),
+  },
+  {
+    title: 'Alerts',
+    sorting: false,
+    render: cluster => <AlertsCell cluster={cluster} />,
   },
   { title: 'Owner', field: 'owner' },
   {
@@ -107,6 +134,7 @@ export function ClustersPage() {
   );
   const [error, setError] = useState<Error | undefined>();
   const [counts, setCounts] = useState<ListClustersResponse['phaseCounts']>({});
+  const alertSummaries = useAlertSummaries();
 
   // A new filter starts again at the first page.
   const refresh = useCallback(
@@ -123,6 +151,11 @@ export function ClustersPage() {
         </SupportButton>
       </ContentHeader>
       {error && <ResponseErrorPanel error={error} />}
+      {alertSummaries.error && (
+        <Typography variant="body2" color="textSecondary" gutterBottom>
+          Alert badges are not shown: {alertSummaries.error.message}
+        </Typography>
+      )}
       <Box
         display="flex"
         flexWrap="wrap"
@@ -156,49 +189,51 @@ export function ClustersPage() {
           }}
         />
       </Box>
-      <Table<ClusterSummary>
-        tableRef={tableRef}
-        title="Clusters"
-        columns={columns}
-        options={{
-          pageSize: PAGE_SIZE,
-          pageSizeOptions: [20, 50, 100],
-          padding: 'dense',
-          search: true,
-          searchText: initialText,
-          debounceInterval: 300,
-          emptyRowsWhenPaging: false,
-        }}
-        onSearchChange={text => remember('q', text)}
-        data={async query => {
-          const field = query.orderBy?.field;
-          try {
-            const page = await api.listClusters({
-              offset: query.page * query.pageSize,
-              limit: query.pageSize,
-              ...(query.search ? { text: query.search } : {}),
-              ...(phase ? { phase } : {}),
-              ...(owner ? { owner } : {}),
-              ...(isSortField(field)
-                ? {
-                    sort: field,
-                    order: query.orderDirection === 'desc' ? 'desc' : 'asc',
-                  }
-                : {}),
-            });
-            setError(undefined);
-            setCounts(page.phaseCounts);
-            return {
-              data: page.items,
-              page: query.page,
-              totalCount: page.totalCount,
-            };
-          } catch (e) {
-            setError(e as Error);
-            return { data: [], page: 0, totalCount: 0 };
-          }
-        }}
-      />
+      <AlertSummariesContext.Provider value={alertSummaries}>
+        <Table<ClusterSummary>
+          tableRef={tableRef}
+          title="Clusters"
+          columns={columns}
+          options={{
+            pageSize: PAGE_SIZE,
+            pageSizeOptions: [20, 50, 100],
+            padding: 'dense',
+            search: true,
+            searchText: initialText,
+            debounceInterval: 300,
+            emptyRowsWhenPaging: false,
+          }}
+          onSearchChange={text => remember('q', text)}
+          data={async query => {
+            const field = query.orderBy?.field;
+            try {
+              const page = await api.listClusters({
+                offset: query.page * query.pageSize,
+                limit: query.pageSize,
+                ...(query.search ? { text: query.search } : {}),
+                ...(phase ? { phase } : {}),
+                ...(owner ? { owner } : {}),
+                ...(isSortField(field)
+                  ? {
+                      sort: field,
+                      order: query.orderDirection === 'desc' ? 'desc' : 'asc',
+                    }
+                  : {}),
+              });
+              setError(undefined);
+              setCounts(page.phaseCounts);
+              return {
+                data: page.items,
+                page: query.page,
+                totalCount: page.totalCount,
+              };
+            } catch (e) {
+              setError(e as Error);
+              return { data: [], page: 0, totalCount: 0 };
+            }
+          }}
+        />
+      </AlertSummariesContext.Provider>
     </Content>
   );
 }

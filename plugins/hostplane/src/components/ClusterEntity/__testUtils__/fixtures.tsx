@@ -223,6 +223,36 @@ export function mockHostplaneApi(
     getLogHits: async () => ({ step: '1m', buckets: [], total: 0 }),
     searchAuditEvents: async () => ({ items: [], limit: 5000, limited: false }),
     listTenantEvents: async () => ({ items: [] }),
+    getAlertSummary: async () => ({ items: [] }),
+    listThreatAlerts: async () => ({ items: [] }),
+    listClusterThreatAlerts: async () => ({ items: [] }),
+    changeThreatAlertStatus: async () => {
+      throw new Error('not expected');
+    },
+    markThreatAlertFalsePositive: async () => {
+      throw new Error('not expected');
+    },
+    getThreatResponsePolicy: async () => ({
+      mode: 'off',
+      autoThreshold: 0.9,
+      isDefault: true,
+    }),
+    setThreatResponsePolicy: async (_hub, _name, policy) => ({
+      ...policy,
+      isDefault: false,
+      updatedBy: 'user:default/ada',
+      updatedAt: '2026-08-02T10:00:00Z',
+    }),
+    getThreatReport: async () => {
+      throw new Error('not expected');
+    },
+    takeThreatAction: async () => {
+      throw new Error('not expected');
+    },
+    listThreatActions: async () => ({ items: [] }),
+    revertThreatAction: async () => {
+      throw new Error('not expected');
+    },
     ...overrides,
   };
   for (const key of Object.keys(api) as Array<keyof HostplaneApi>) {
@@ -251,6 +281,8 @@ export async function renderClusterTab(
     api?: HostplaneApi;
     permissions?: PermissionApi;
     entity?: Entity;
+    /** The address the tab opens at (`/?alert=a1`), for tabs that read it. */
+    routeEntries?: string[];
   } = {},
 ) {
   const api = options.api ?? mockHostplaneApi();
@@ -266,7 +298,10 @@ export async function renderClusterTab(
       </EntityProvider>
     </TestApiProvider>,
     // Tabs link to other clusters' entity pages.
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    {
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      ...(options.routeEntries ? { routeEntries: options.routeEntries } : {}),
+    },
   );
   return api;
 }

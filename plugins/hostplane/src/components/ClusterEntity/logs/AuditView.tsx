@@ -1,8 +1,7 @@
 import { useState } from 'react';
-import { Table, TableColumn, WarningPanel } from '@backstage/core-components';
+import { Table, TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
 import TextField from '@material-ui/core/TextField';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import {
@@ -14,8 +13,12 @@ import { hostplaneApiRef } from '@hostplane/plugin-hostplane-react';
 import { useClusterView } from '../common/ClusterViewContext';
 import { formatTime } from '../common/formatTime';
 import { ServerErrorPanel } from '../common/ServerErrorPanel';
-import { OptionSelect } from './LogFilters';
-import { TIME_RANGES } from './SearchView';
+import {
+  FilterBar,
+  LogStoreUnavailable,
+  TimeRangeSelect,
+  rangeEndingNow,
+} from './LogFilters';
 
 const columns: TableColumn<AuditEvent>[] = [
   { title: 'Time', render: e => formatTime(e.time) },
@@ -41,12 +44,7 @@ export function AuditView({ store }: { store: LogStoreStatus }) {
   const [range, setRange] = useState('1h');
   const [filters, setFilters] = useState<Record<string, string>>({});
   const [result, run] = useAsyncFn(async () => {
-    const end = new Date();
-    const ms = TIME_RANGES.find(r => r.value === range)!.ms;
-    const request: AuditSearchRequest = {
-      start: new Date(end.getTime() - ms).toISOString(),
-      end: end.toISOString(),
-    };
+    const request: AuditSearchRequest = rangeEndingNow(range);
     for (const key of FILTERS) {
       const value = filters[key]?.trim();
       if (value) Object.assign(request, { [key]: value });
@@ -55,37 +53,16 @@ export function AuditView({ store }: { store: LogStoreStatus }) {
   }, [api, clusterRef.hub, clusterRef.name, range, filters]);
 
   if (!store.configured || !store.reachable) {
-    return (
-      <WarningPanel
-        severity={store.configured ? 'error' : 'info'}
-        title={
-          store.configured
-            ? 'The log store is unreachable'
-            : 'No log store is configured'
-        }
-        message={store.reason}
-      />
-    );
+    return <LogStoreUnavailable store={store} />;
   }
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
-      <Box
-        component="form"
-        display="flex"
-        flexWrap="wrap"
-        alignItems="flex-end"
-        style={{ gap: 16 }}
-        onSubmit={(event: React.FormEvent) => {
-          event.preventDefault();
-          run();
-        }}
-      >
-        <OptionSelect
+      <FilterBar submitLabel="Show audit events" onSubmit={run}>
+        <TimeRangeSelect
           id="audit-range"
-          label="Time range"
           value={range}
-          options={TIME_RANGES}
           onChange={setRange}
+          store={store}
         />
         {FILTERS.map(key => (
           <TextField
@@ -98,10 +75,7 @@ export function AuditView({ store }: { store: LogStoreStatus }) {
             }
           />
         ))}
-        <Button type="submit" variant="contained" color="primary">
-          Show audit events
-        </Button>
-      </Box>
+      </FilterBar>
       {result.error && <ServerErrorPanel error={result.error} />}
       {(result.loading || result.value) && (
         <Table<AuditEvent>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { LogViewer, Progress, WarningPanel } from '@backstage/core-components';
+import { LogViewer, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -16,16 +16,15 @@ import { downloadFile } from '../access/downloadFile';
 import { useClusterView } from '../common/ClusterViewContext';
 import { ServerErrorPanel } from '../common/ServerErrorPanel';
 import { HitsChart } from './HitsChart';
-import { LevelSelect, OptionSelect } from './LogFilters';
+import {
+  FilterBar,
+  LevelSelect,
+  LogStoreUnavailable,
+  OptionSelect,
+  TimeRangeSelect,
+  rangeEndingNow,
+} from './LogFilters';
 import { linesText } from './logLines';
-
-export const TIME_RANGES = [
-  { value: '15m', label: 'Last 15 minutes', ms: 15 * 60_000 },
-  { value: '1h', label: 'Last hour', ms: 3600_000 },
-  { value: '6h', label: 'Last 6 hours', ms: 6 * 3600_000 },
-  { value: '24h', label: 'Last 24 hours', ms: 24 * 3600_000 },
-  { value: '7d', label: 'Last 7 days', ms: 7 * 24 * 3600_000 },
-];
 
 const COMPONENTS = [
   'kube-apiserver',
@@ -46,11 +45,8 @@ export function SearchView({ store }: { store: LogStoreStatus }) {
   const [wrap] = useState(true);
 
   const [result, run] = useAsyncFn(async () => {
-    const end = new Date();
-    const ms = TIME_RANGES.find(r => r.value === range)!.ms;
     const request: LogSearchRequest = {
-      start: new Date(end.getTime() - ms).toISOString(),
-      end: end.toISOString(),
+      ...rangeEndingNow(range),
       mode,
       ...(query ? { query } : {}),
       ...(component ? { component } : {}),
@@ -73,17 +69,7 @@ export function SearchView({ store }: { store: LogStoreStatus }) {
   ]);
 
   if (!store.configured || !store.reachable) {
-    return (
-      <WarningPanel
-        severity={store.configured ? 'error' : 'info'}
-        title={
-          store.configured
-            ? 'The log store is unreachable'
-            : 'No log store is configured'
-        }
-        message={`${store.reason ?? ''} The live view still works.`}
-      />
-    );
+    return <LogStoreUnavailable store={store} />;
   }
   const text = result.value
     ? linesText(
@@ -98,25 +84,31 @@ export function SearchView({ store }: { store: LogStoreStatus }) {
 
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
-      <Box
-        component="form"
-        display="flex"
-        flexWrap="wrap"
-        alignItems="flex-end"
-        style={{ gap: 16 }}
-        onSubmit={(event: React.FormEvent) => {
-          event.preventDefault();
-          run();
-        }}
+      <FilterBar
+        submitLabel="Search"
+        onSubmit={run}
+        actions={
+          result.value && (
+            <Button
+              variant="outlined"
+              onClick={() =>
+                downloadFile(
+                  `${clusterRef.name}-search.log`,
+                  text,
+                  'text/plain',
+                )
+              }
+            >
+              Download
+            </Button>
+          )
+        }
       >
-        <OptionSelect
+        <TimeRangeSelect
           id="search-range"
-          label="Time range"
           value={range}
-          options={TIME_RANGES.filter(
-            r => r.ms <= (store.maxRangeHours ?? 168) * 3600_000,
-          )}
           onChange={setRange}
+          store={store}
         />
         <OptionSelect
           id="search-component"
@@ -146,20 +138,7 @@ export function SearchView({ store }: { store: LogStoreStatus }) {
           onChange={event => setQuery(event.target.value)}
           style={{ minWidth: 320 }}
         />
-        <Button type="submit" variant="contained" color="primary">
-          Search
-        </Button>
-        {result.value && (
-          <Button
-            variant="outlined"
-            onClick={() =>
-              downloadFile(`${clusterRef.name}-search.log`, text, 'text/plain')
-            }
-          >
-            Download
-          </Button>
-        )}
-      </Box>
+      </FilterBar>
       {result.loading && <Progress />}
       {result.error && <ServerErrorPanel error={result.error} />}
       {result.value && (

@@ -74,6 +74,59 @@ describe('MonitoringContent', () => {
     });
   });
 
+  it("shows the node pools' panels in their own section, cores and bytes on their axes", async () => {
+    const api = mockHostplaneApi({
+      getClusterMetrics: async () =>
+        response([
+          panel({}),
+          panel({
+            id: 'nodePoolCpu',
+            title: 'Node pool CPU',
+            unit: 'cores',
+            series: [
+              {
+                name: 'workers used',
+                labels: { node_pool: 'workers' },
+                points: [[1_780_000_030, 1.5]],
+              },
+              {
+                name: 'workers allocatable',
+                labels: { node_pool: 'workers' },
+                points: [[1_780_000_030, 4]],
+              },
+            ],
+          }),
+          panel({ id: 'topNodes', title: 'Busiest nodes', unit: 'ratio' }),
+        ]),
+    });
+    await renderClusterTab(<MonitoringContent />, { api });
+    const nodePools = await screen.findByTestId('section-node-pools');
+    expect(screen.getByRole('heading', { name: 'Node pools' })).toBeVisible();
+    expect(nodePools).toContainElement(screen.getByTestId('panel-nodePoolCpu'));
+    expect(nodePools).toContainElement(screen.getByTestId('panel-topNodes'));
+    expect(nodePools).not.toContainElement(
+      screen.getByTestId('panel-apiRequestRate'),
+    );
+    expect(screen.getByTestId('section-control-plane')).toContainElement(
+      screen.getByTestId('panel-apiRequestRate'),
+    );
+    expect(screen.getByTestId('panel-topNodes').textContent).toMatch(
+      /^No data yet: a pool's nodes/,
+    );
+    expect(screen.getByTestId('panel-nodePoolCpu').textContent).not.toMatch(
+      /No data yet/,
+    );
+  });
+
+  it('leaves out a section the answer has no panel of', async () => {
+    const api = mockHostplaneApi({
+      getClusterMetrics: async () => response([panel({})]),
+    });
+    await renderClusterTab(<MonitoringContent />, { api });
+    await screen.findByText('API requests');
+    expect(screen.queryByTestId('section-node-pools')).toBeNull();
+  });
+
   it('loads the range chosen, and again on its own while auto-refresh is on', async () => {
     jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] });
     try {
@@ -145,6 +198,8 @@ describe('formatMetric', () => {
     [2 * 1024 * 1024 * 1024, 'bytes', '2 GiB'],
     [1536, 'bytes', '1.5 KiB'],
     [7, 'count', '7'],
+    [1.5, 'cores', '1.5 cores'],
+    [1, 'cores', '1 core'],
     [null, 'count', '–'],
   ] as const)('%p %s is %s', (value, unit, text) => {
     expect(formatMetric(value, unit)).toBe(text);

@@ -5,6 +5,7 @@ import {
   ClusterMetricsResponse,
   METRICS_RANGES,
   MetricPanel,
+  MetricPanelId,
   MetricsRange,
 } from '@hostplane/plugin-hostplane-common';
 import { hostplaneApiRef } from '@hostplane/plugin-hostplane-react';
@@ -23,12 +24,41 @@ import { MetricChart } from './MetricChart';
 /** How often the charts are loaded again while auto-refresh is on. */
 export const REFRESH_INTERVAL_MS = 30_000;
 
+/** The panels about the cluster's nodes, shown apart from the control plane's. */
+const NODE_POOL_PANELS: ReadonlySet<MetricPanelId> = new Set([
+  'nodePoolCpu',
+  'nodePoolMemory',
+  'topNodes',
+]);
+
+/** The tab's sections, each with the panels of the answer that belong to it. */
+function sections(panels: MetricPanel[]) {
+  return [
+    {
+      id: 'control-plane',
+      title: 'Control plane',
+      panels: panels.filter(p => !NODE_POOL_PANELS.has(p.id)),
+      noData:
+        "No data yet: the control plane's metrics appear here a scrape or two after it starts.",
+    },
+    {
+      id: 'node-pools',
+      title: 'Node pools',
+      panels: panels.filter(p => NODE_POOL_PANELS.has(p.id)),
+      noData:
+        "No data yet: a pool's nodes appear here a scrape or two after their machines run.",
+    },
+  ].filter(section => section.panels.length > 0);
+}
+
 function PanelCard({
   panel,
   metrics,
+  noData,
 }: {
   panel: MetricPanel;
   metrics: ClusterMetricsResponse;
+  noData: string;
 }) {
   const hasPoints = panel.series.some(s =>
     s.points.some(([, v]) => v !== null),
@@ -43,8 +73,7 @@ function PanelCard({
   } else if (!hasPoints) {
     body = (
       <Typography color="textSecondary" variant="body2">
-        No data yet: the control plane's metrics appear here a scrape or two
-        after it starts.
+        {noData}
       </Typography>
     );
   } else {
@@ -132,18 +161,32 @@ function Monitoring() {
           <Progress />
         </Grid>
       )}
-      {current?.panels.map(panel => (
-        <Grid item xs={12} md={6} key={panel.id}>
-          <PanelCard panel={panel} metrics={current} />
-        </Grid>
-      ))}
+      {current &&
+        sections(current.panels).map(section => (
+          <Grid item xs={12} key={section.id}>
+            <Typography variant="h6" component="h2" gutterBottom>
+              {section.title}
+            </Typography>
+            <Grid container spacing={3} data-testid={`section-${section.id}`}>
+              {section.panels.map(panel => (
+                <Grid item xs={12} md={6} key={panel.id}>
+                  <PanelCard
+                    panel={panel}
+                    metrics={current}
+                    noData={section.noData}
+                  />
+                </Grid>
+              ))}
+            </Grid>
+          </Grid>
+        ))}
     </Grid>
   );
 }
 
 /**
- * The monitoring tab: the control plane's API server and etcd metrics as charts over a chosen
- * range, refreshed on their own.
+ * The monitoring tab: the control plane's API server and etcd metrics, and its node pools' CPU and
+ * memory, as charts over a chosen range, refreshed on their own.
  */
 export function MonitoringContent() {
   return (

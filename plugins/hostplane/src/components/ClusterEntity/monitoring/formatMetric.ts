@@ -28,6 +28,8 @@ export function formatMetric(value: number | null, unit: MetricUnit): string {
       }
       return `${trim(scaled)} ${BYTE_UNITS[index]}`;
     }
+    case 'cores':
+      return `${trim(value)} ${value === 1 ? 'core' : 'cores'}`;
     case 'count':
     default:
       return trim(value);

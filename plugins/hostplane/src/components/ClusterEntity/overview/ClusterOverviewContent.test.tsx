@@ -386,4 +386,61 @@ describe('ClusterOverviewContent', () => {
       ),
     ).toBeInTheDocument();
   });
+
+  it('badges what fires on the cluster, from the same summary as the Clusters page, linking to its tabs', async () => {
+    const api = mockHostplaneApi({
+      getAlertSummary: async () => ({
+        items: [
+          {
+            hub: 'local',
+            cluster: 'other',
+            firing: { critical: 5, warning: 0, info: 0 },
+            silenced: 0,
+            openThreats: 0,
+          },
+          {
+            hub: 'local',
+            cluster: 'payments',
+            firing: { critical: 1, warning: 0, info: 0 },
+            silenced: 0,
+            openThreats: 2,
+          },
+        ],
+      }),
+    });
+    await renderClusterTab(<ClusterOverviewContent />, { api });
+    const critical = await screen.findByRole('link', {
+      name: '1 critical alert firing',
+    });
+    expect(critical.getAttribute('href')).toBe(
+      '/catalog/default/resource/payments.local/alerts',
+    );
+    expect(
+      screen
+        .getByRole('link', { name: '2 open threat alerts' })
+        .getAttribute('href'),
+    ).toBe('/catalog/default/resource/payments.local/security');
+    expect(screen.queryByText('5 critical')).toBeNull();
+  });
+
+  it('says when nothing fires on the cluster, counting what is silenced', async () => {
+    const api = mockHostplaneApi({
+      getAlertSummary: async () => ({
+        items: [
+          {
+            hub: 'local',
+            cluster: 'payments',
+            firing: { critical: 0, warning: 0, info: 0 },
+            silenced: 1,
+            openThreats: 0,
+          },
+        ],
+      }),
+    });
+    await renderClusterTab(<ClusterOverviewContent />, { api });
+    expect(
+      await screen.findByText('none firing (1 silenced)'),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: /firing/ })).toBeNull();
+  });
 });

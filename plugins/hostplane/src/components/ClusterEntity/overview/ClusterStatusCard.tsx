@@ -2,6 +2,7 @@ import { InfoCard, StructuredMetadataTable } from '@backstage/core-components';
 import { ClusterStatus } from '@hostplane/plugin-hostplane-common';
 import { PhaseStatus } from '../../ClustersPage/PhaseChip';
 import { formatTime } from '../common/formatTime';
+import { ClusterAlertBadges } from './ClusterAlertBadges';
 
 function versionText(cluster: ClusterStatus): string {
   const current = cluster.version ?? 'unknown';
@@ -10,7 +11,10 @@ function versionText(cluster: ClusterStatus): string {
     : current;
 }
 
-/** What the cluster is now: phase and why, where its API server is, which version it runs. */
+/**
+ * What the cluster is now: phase and why, what fires on it, where its API server is, which
+ * version it runs.
+ */
 export function ClusterStatusCard({ cluster }: { cluster: ClusterStatus }) {
   const why = [cluster.reason, cluster.message].filter(Boolean).join(': ');
   const metadata = {
@@ -20,6 +24,7 @@ export function ClusterStatusCard({ cluster }: { cluster: ClusterStatus }) {
         {why && ` ${why}`}
       </>
     ),
+    Alerts: <ClusterAlertBadges />,
     Endpoint: cluster.endpoint ?? 'not published yet',
     Version: versionText(cluster),
     Availability: cluster.availability ?? cluster.spec?.availability ?? '—',

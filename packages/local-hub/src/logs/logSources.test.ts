@@ -1,5 +1,5 @@
 import { logTenantOf } from '@hostplane/plugin-hostplane-common';
-import { tenantLogSources, vlagentArgs } from './collectorArgs';
+import { tenantLogSources } from './logSources';
 
 const tenant = {
   namespace: 'clusters',
@@ -47,32 +47,5 @@ describe('tenantLogSources', () => {
     expect(other[0].tenant).not.toEqual(
       tenantLogSources('local', tenant)[0].tenant,
     );
-  });
-});
-
-describe('vlagentArgs', () => {
-  it('pairs each file with its fields and tenant, by position', () => {
-    const [source] = tenantLogSources('local', { ...tenant, etcdMembers: 1 });
-    const args = vlagentArgs({
-      sources: [source],
-      storeUrl: 'http://127.0.0.1:9428',
-      dataDir: '/data',
-      httpPort: 9429,
-    });
-
-    expect(args).toEqual(
-      expect.arrayContaining([
-        '-remoteWrite.url=http://127.0.0.1:9428/insert/multitenant/native',
-        '-fileCollector.checkpointsPath=/data/file-checkpoints.json',
-        '-fileCollector.streamFields=hub,namespace,cluster,component,pod',
-      ]),
-    );
-    const index = args.indexOf(`-fileCollector.glob=${source.file}`);
-    expect(args.slice(index, index + 4)).toEqual([
-      `-fileCollector.glob=${source.file}`,
-      '-fileCollector.excludeGlob=',
-      `-fileCollector.extraFields=${JSON.stringify(source.fields)}`,
-      `-fileCollector.tenantID=${source.tenant.accountId}:${source.tenant.projectId}`,
-    ]);
   });
 });
