@@ -1,27 +1,21 @@
 import fs from 'node:fs';
 import https from 'node:https';
-import { TestDatabases } from '@backstage/backend-test-utils';
-import {
-  relayAuditEvents,
-  StandinLog,
-  StandinOperator,
-  TenantProcesses,
-  useTestHub,
-} from '@hostplane/local-hub';
+import { relayAuditEvents, TenantProcesses } from '@hostplane/local-hub';
 import type { ThreatAlert } from '@hostplane/plugin-hostplane-common';
-import { LOCAL_HUB_RELEASES, waitFor } from '@hostplane/plugin-hostplane-node';
+import { waitFor } from '@hostplane/plugin-hostplane-node';
 import { CoreV1Api } from '@kubernetes/client-node';
 import request from 'supertest';
 import {
-  TestServer,
-  startHostplane,
-  waitForOperation,
-} from '../__testUtils__/hostplaneBackend';
+  TENANT_CLUSTER,
+  TENANT_NAMESPACE,
+  useRealTenantBackend,
+} from './__testUtils__/realTenantBackend';
+import type { TestServer } from '../__testUtils__/hostplaneBackend';
 
 jest.setTimeout(600_000);
 
-const NAMESPACE = 'tenants-team-a';
-const CLUSTER = 'shop';
+const NAMESPACE = TENANT_NAMESPACE;
+const CLUSTER = TENANT_CLUSTER;
 
 interface TenantRequest {
   method?: string;
@@ -87,66 +81,19 @@ async function tenantRequest(
 }
 
 describe('threat detection on a real tenant: audit webhook, rules, alerts', () => {
-  let operator: StandinOperator;
-  let backend: TestServer;
-  let stopRelay: (() => void) | undefined;
-  afterAll(async () => {
-    stopRelay?.();
-    await backend?.stop();
-    await operator?.stop();
+  const bed = useRealTenantBackend('threats', {
+    // A fresh cluster has no history: nothing is first-ever until it has some.
+    learningHours: 1,
   });
-  const context = useTestHub('threats');
-  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-  const standinLog = new StandinLog();
+  let stopRelay: (() => void) | undefined;
+  afterAll(() => stopRelay?.());
   let tenant: TenantProcesses;
+  let backend: TestServer;
+  const { context } = bed;
 
-  beforeAll(async () => {
-    operator = new StandinOperator({
-      hubKubeConfig: context.hub.kubeConfig(),
-      maxRealTenants: 1,
-      tenantsWorkdir: `${context.workdir}/tenants`,
-      probeIntervalMs: 1_000,
-      log: standinLog.log,
-    });
-    await operator.start();
-    backend = await startHostplane({
-      kubeconfig: context.hub.kubeconfigPath,
-      knex: await databases.init('SQLITE_3'),
-      config: {
-        hostplane: {
-          hubs: [
-            {
-              name: 'local',
-              kubeconfig: context.hub.kubeconfigPath,
-              releases: LOCAL_HUB_RELEASES,
-            },
-          ],
-          operations: { waitTimeoutSeconds: 240 },
-          // A fresh cluster has no history: nothing is first-ever until it has some.
-          threats: { learningHours: 1 },
-        },
-      },
-    });
-    const created = await request(backend.server)
-      .post('/api/hostplane/clusters')
-      .send({
-        name: CLUSTER,
-        owner: 'group:default/team-a',
-        hub: 'local',
-        version: 'v1.37.2',
-        nodePools: [
-          { name: 'workers', replicas: 1, vcpu: 2, memoryGiB: 8, diskGiB: 40 },
-        ],
-      });
-    if (created.status !== 202) {
-      throw new Error(`creating ${CLUSTER}: ${created.status} ${created.text}`);
-    }
-    await waitForOperation(backend.server, created.body.id);
-    tenant = await standinLog.waitForTenant(
-      `the real tenant ${CLUSTER}`,
-      async () => operator.tenant(NAMESPACE, CLUSTER),
-    );
-  }, 600_000);
+  beforeAll(() => {
+    ({ tenant, backend } = bed);
+  });
 
   const alerts = async (): Promise<ThreatAlert[]> => {
     const response = await request(backend.server).get(

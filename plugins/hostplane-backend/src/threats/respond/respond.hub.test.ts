@@ -1,17 +1,10 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
-import {
-  StandinLog,
-  StandinOperator,
-  TenantProcesses,
-  relayAuditEvents,
-  useTestHub,
-} from '@hostplane/local-hub';
+import { TenantProcesses, relayAuditEvents } from '@hostplane/local-hub';
 import type {
   ResponseAction,
   ThreatAlert,
   ThreatReport,
 } from '@hostplane/plugin-hostplane-common';
-import { LOCAL_HUB_RELEASES, waitFor } from '@hostplane/plugin-hostplane-node';
+import { waitFor } from '@hostplane/plugin-hostplane-node';
 import {
   CoreV1Api,
   KubeConfig,
@@ -20,10 +13,10 @@ import {
 } from '@kubernetes/client-node';
 import request from 'supertest';
 import {
-  TestServer,
-  startHostplane,
-  waitForOperation,
-} from '../../__testUtils__/hostplaneBackend';
+  TENANT_CLUSTER,
+  useRealTenantBackend,
+} from '../__testUtils__/realTenantBackend';
+import { TestServer } from '../../__testUtils__/hostplaneBackend';
 import {
   AttackStep,
   attackSteps,
@@ -33,8 +26,7 @@ import { QUARANTINE_LABEL, quarantinePolicyName } from './quarantine';
 
 jest.setTimeout(600_000);
 
-const NAMESPACE = 'tenants-team-a';
-const CLUSTER = 'shop';
+const CLUSTER = TENANT_CLUSTER;
 const clusterApi = `/api/hostplane/clusters/local/${CLUSTER}`;
 /** Automatic response for the test: from the likelihood of a medium alert that looks bad. */
 const AUTO_THRESHOLD = 0.5;
@@ -50,69 +42,22 @@ async function exists(read: () => Promise<unknown>): Promise<boolean> {
 }
 
 describe('threat response on a real tenant: the attack script under suggest and auto', () => {
-  let operator: StandinOperator;
-  let backend: TestServer;
-  let stopRelay: (() => void) | undefined;
-  afterAll(async () => {
-    stopRelay?.();
-    await backend?.stop();
-    await operator?.stop();
+  const bed = useRealTenantBackend('respond', {
+    // A fresh cluster has no history: nothing is first-ever until it has some.
+    learningHours: 1,
+    response: { mode: 'suggest' },
   });
-  const context = useTestHub('respond');
-  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-  const standinLog = new StandinLog();
+  let stopRelay: (() => void) | undefined;
+  afterAll(() => stopRelay?.());
   let tenant: TenantProcesses;
+  let backend: TestServer;
   let admin: KubeConfig;
 
-  beforeAll(async () => {
-    operator = new StandinOperator({
-      hubKubeConfig: context.hub.kubeConfig(),
-      maxRealTenants: 1,
-      tenantsWorkdir: `${context.workdir}/tenants`,
-      probeIntervalMs: 1_000,
-      log: standinLog.log,
-    });
-    await operator.start();
-    backend = await startHostplane({
-      kubeconfig: context.hub.kubeconfigPath,
-      knex: await databases.init('SQLITE_3'),
-      config: {
-        hostplane: {
-          hubs: [
-            {
-              name: 'local',
-              kubeconfig: context.hub.kubeconfigPath,
-              releases: LOCAL_HUB_RELEASES,
-            },
-          ],
-          operations: { waitTimeoutSeconds: 240 },
-          // A fresh cluster has no history: nothing is first-ever until it has some.
-          threats: { learningHours: 1, response: { mode: 'suggest' } },
-        },
-      },
-    });
-    const created = await request(backend.server)
-      .post('/api/hostplane/clusters')
-      .send({
-        name: CLUSTER,
-        owner: 'group:default/team-a',
-        hub: 'local',
-        version: 'v1.37.2',
-        nodePools: [
-          { name: 'workers', replicas: 1, vcpu: 2, memoryGiB: 8, diskGiB: 40 },
-        ],
-      });
-    if (created.status !== 202) {
-      throw new Error(`creating ${CLUSTER}: ${created.status} ${created.text}`);
-    }
-    await waitForOperation(backend.server, created.body.id);
-    tenant = await standinLog.waitForTenant(
-      `the real tenant ${CLUSTER}`,
-      async () => operator.tenant(NAMESPACE, CLUSTER),
-    );
+  beforeAll(() => {
+    ({ tenant, backend } = bed);
     admin = tenant.kubeConfig();
     stopRelay = relayAuditEvents(tenant);
-  }, 600_000);
+  });
 
   const alerts = async (): Promise<ThreatAlert[]> => {
     const response = await request(backend.server).get(
